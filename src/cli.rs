@@ -1,0 +1,50 @@
+//! The command-line arguments every lesson shares: where the server listens, where the client
+//! connects. Each lesson adds its own on top with `#[command(flatten)]`.
+
+use std::net::{SocketAddr, ToSocketAddrs};
+
+use clap::Args;
+
+use crate::Result;
+
+/// The port of the material (`server.bind(('127.0.0.1', 8080))`).
+pub const DEFAULT_PORT: u16 = 8080;
+
+/// The host of the material: loopback, so a lesson server is reachable from this machine only
+/// until the teacher asks for `--host 0.0.0.0`.
+pub const DEFAULT_HOST: &str = "127.0.0.1";
+
+/// `--host` and `--port`, for the server (where to listen) and the client (where to connect).
+#[derive(Args, Debug, Clone)]
+pub struct Addr {
+    /// Server: the address to listen on (0.0.0.0 = every network card, for a classroom).
+    /// Client: the server to connect to (an IP address or a host name).
+    #[arg(long, default_value = DEFAULT_HOST)]
+    pub host: String,
+
+    /// The TCP port. A server given 0 lets the OS pick a free one and prints it.
+    #[arg(long, default_value_t = DEFAULT_PORT)]
+    pub port: u16,
+}
+
+impl Addr {
+    /// Loopback on a port the OS picks: what every `demo` listens on, so that a demo never
+    /// collides with a lesson server that is already running.
+    pub fn ephemeral() -> Addr {
+        Addr {
+            host: DEFAULT_HOST.to_string(),
+            port: 0,
+        }
+    }
+
+    /// The first socket address `--host`/`--port` name (a host name may resolve to several).
+    pub fn resolve(&self) -> Result<SocketAddr> {
+        let Addr { host, port } = self;
+        let mut addrs = (host.as_str(), *port)
+            .to_socket_addrs()
+            .map_err(|e| format!("cannot use host '{host}': {e} (try --host 127.0.0.1)"))?;
+        addrs
+            .next()
+            .ok_or_else(|| format!("host '{host}' has no address (try --host 127.0.0.1)").into())
+    }
+}
