@@ -1,0 +1,310 @@
+//! What the integration tests share: run a lesson binary, start a lesson server on a port the OS
+//! picks and learn that port from its `listening on` line, feed a client its stdin.
+//!
+//! Nothing here sleeps: a test waits for a line the other process prints, or for a process to
+//! end, each with a generous deadline so a broken lesson fails the test instead of hanging it.
+
+#![allow(dead_code)] // Each test file uses its own part of this module.
+
+use std::io::{BufRead, BufReader, Read, Write};
+use std::net::SocketAddr;
+use std::process::{Child, ChildStdin, Command, ExitStatus, Stdio};
+use std::sync::mpsc::{self, Receiver, RecvTimeoutError};
+use std::thread;
+use std::time::{Duration, Instant};
+
+/// How long a test waits for a line or an exit before it gives up and fails. Far above what any
+/// lesson needs (milliseconds): it only turns a hang into a failure.
+pub const DEADLINE: Duration = Duration::from_secs(20);
+
+/// `bin!("01_basic", "server", "--port", "0")`: a `Command` for a lesson binary that Cargo
+/// built for this test, with its arguments.
+#[macro_export]
+macro_rules! bin {
+    ($name:literal $(, $arg:expr)* $(,)?) => {{
+        #[allow(unused_mut)]
+        let mut command = std::process::Command::new(env!(concat!("CARGO_BIN_EXE_", $name)));
+        $(command.arg($arg);)*
+        command
+    }};
+}
+
+/// What a finished process printed, and how it ended.
+#[derive(Debug)]
+pub struct Finished {
+    pub status: ExitStatus,
+    pub stdout: String,
+    pub stderr: String,
+}
+
+impl Finished {
+    /// The stdout lines, with every `:PORT` after an address replaced by `:PORT`, so that runs
+    /// on different ports compare equal.
+    pub fn lines(&self) -> Vec<String> {
+        self.stdout.lines().map(hide_ports).collect()
+    }
+
+    /// Assert a zero exit, showing everything the process said if not.
+    pub fn assert_success(&self) -> &Self {
+        assert!(self.status.success(), "process failed: {self:#?}");
+        self
+    }
+
+    /// Assert a non-zero exit with exactly one `error: ...` line on stderr, and return that line.
+    pub fn assert_one_line_error(&self) -> String {
+        assert!(
+            !self.status.success(),
+            "process should have failed: {self:#?}"
+        );
+        let lines: Vec<&str> = self.stderr.lines().collect();
+        assert_eq!(lines.len(), 1, "stderr should be one line: {self:#?}");
+        assert!(lines[0].starts_with("error: "), "{self:#?}");
+        assert!(!self.stderr.contains("panicked"), "{self:#?}");
+        lines[0].to_string()
+    }
+}
+
+/// Replace the port of every `127.0.0.1:PORT` (and `[::1]:PORT`) with `PORT`.
+pub fn hide_ports(line: &str) -> String {
+    let mut out = String::new();
+    let mut rest = line;
+    while let Some(at) = rest.find(['0', '1', ']']) {
+        let (before, after) = rest.split_at(at);
+        out.push_str(before);
+        let host_len = ["127.0.0.1:", "0.0.0.0:", "]:"]
+            .iter()
+            .find(|host| after.starts_with(**host))
+            .map(|host| host.len());
+        match host_len {
+            Some(len) => {
+                out.push_str(&after[..len]);
+                let digits = after[len..].bytes().take_while(u8::is_ascii_digit).count();
+                out.push_str(if digits > 0 { "PORT" } else { "" });
+                rest = &after[len + digits..];
+            }
+            None => {
+                out.push_str(&after[..1]);
+                rest = &after[1..];
+            }
+        }
+    }
+    out.push_str(rest);
+    out
+}
+
+/// Is the outside program `name` (`nc`, `python3`) installed? The tests that talk to a peer no
+/// one here wrote need it. Without it they say so and pass, so `cargo test` works on a bare
+/// machine; `.ci/run` installs both and sets `SOCKET_LESSONS_REQUIRE_PEERS=1`, and then a
+/// missing peer fails the test instead.
+pub fn peer_available(name: &str) -> bool {
+    let found = Command::new(name)
+        .arg(if name == "nc" { "-h" } else { "--version" })
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .status()
+        .is_ok();
+    if !found {
+        assert!(
+            std::env::var_os("SOCKET_LESSONS_REQUIRE_PEERS").is_none(),
+            "{name} is not installed, and SOCKET_LESSONS_REQUIRE_PEERS is set"
+        );
+        eprintln!("skipped: {name} is not installed");
+    }
+    found
+}
+
+/// Run `command` to the end with `stdin` as its input; fail the test if it outlives [`DEADLINE`].
+pub fn run(mut command: Command, stdin: &str) -> Finished {
+    command
+        .env_remove("NO_COLOR")
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped());
+    let mut child = command.spawn().expect("the lesson binary starts");
+    let mut input = child.stdin.take().expect("stdin is piped");
+    let stdin = stdin.to_string();
+    // Writing on a thread: a child that does not read its stdin must not block the test.
+    let writer = thread::spawn(move || {
+        let _ = input.write_all(stdin.as_bytes());
+    });
+    let finished = wait(child);
+    let _ = writer.join();
+    finished
+}
+
+/// Wait for `child` to end (with [`DEADLINE`]) and collect its output.
+pub fn wait(mut child: Child) -> Finished {
+    let mut stdout = child.stdout.take().expect("stdout is piped");
+    let mut stderr = child.stderr.take().expect("stderr is piped");
+    let out = thread::spawn(move || {
+        let mut text = String::new();
+        let _ = stdout.read_to_string(&mut text);
+        text
+    });
+    let err = thread::spawn(move || {
+        let mut text = String::new();
+        let _ = stderr.read_to_string(&mut text);
+        text
+    });
+    let status = wait_status(&mut child);
+    Finished {
+        status,
+        stdout: out.join().unwrap_or_default(),
+        stderr: err.join().unwrap_or_default(),
+    }
+}
+
+fn wait_status(child: &mut Child) -> ExitStatus {
+    let start = Instant::now();
+    loop {
+        if let Some(status) = child.try_wait().expect("waiting for the child") {
+            return status;
+        }
+        if start.elapsed() > DEADLINE {
+            let _ = child.kill();
+            panic!("the process did not end within {DEADLINE:?}");
+        }
+        // Polling a child's exit is the one wait std offers with a deadline.
+        thread::sleep(Duration::from_millis(5));
+    }
+}
+
+/// A lesson server running as its own process, killed when the test ends.
+pub struct Server {
+    child: Option<Child>,
+    lines: Receiver<String>,
+    seen: Vec<String>,
+    /// Where it listens, read from its `listening on IP:PORT` line.
+    pub addr: SocketAddr,
+}
+
+impl Server {
+    /// Start `command` (which must include `server` and `--port 0`) and wait for its
+    /// `listening on` line.
+    pub fn start(mut command: Command) -> Server {
+        command
+            .env_remove("NO_COLOR")
+            .stdin(Stdio::piped())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped());
+        let mut child = command.spawn().expect("the lesson server starts");
+        let stdout = child.stdout.take().expect("stdout is piped");
+        let (send, lines) = mpsc::channel();
+        thread::spawn(move || {
+            for line in BufReader::new(stdout).lines() {
+                let Ok(line) = line else { break };
+                if send.send(line).is_err() {
+                    break;
+                }
+            }
+        });
+        let mut server = Server {
+            child: Some(child),
+            lines,
+            seen: Vec::new(),
+            addr: "0.0.0.0:0".parse().expect("a valid address"),
+        };
+        let listening = server.expect_line("listening on ");
+        let addr = listening
+            .rsplit(' ')
+            .next()
+            .and_then(|addr| addr.parse().ok())
+            .unwrap_or_else(|| panic!("no address in {listening:?}"));
+        server.addr = addr;
+        server
+    }
+
+    /// The port, for a client's `--port`.
+    pub fn port(&self) -> String {
+        self.addr.port().to_string()
+    }
+
+    /// Wait for the next stdout line that contains `text`, and return it. Fails the test,
+    /// showing every line seen, if it does not come within [`DEADLINE`].
+    pub fn expect_line(&mut self, text: &str) -> String {
+        let start = Instant::now();
+        loop {
+            let left = DEADLINE.saturating_sub(start.elapsed());
+            match self.lines.recv_timeout(left) {
+                Ok(line) => {
+                    self.seen.push(line.clone());
+                    if line.contains(text) {
+                        return line;
+                    }
+                }
+                Err(RecvTimeoutError::Timeout) => {
+                    panic!(
+                        "no line with {text:?} within {DEADLINE:?}; seen: {:#?}",
+                        self.seen
+                    )
+                }
+                Err(RecvTimeoutError::Disconnected) => {
+                    let stderr = self.stderr_so_far();
+                    panic!(
+                        "the server ended before printing {text:?}; seen: {:#?}\nstderr: {stderr}",
+                        self.seen
+                    )
+                }
+            }
+        }
+    }
+
+    /// Every stdout line read so far, ports hidden.
+    pub fn seen(&self) -> Vec<String> {
+        self.seen.iter().map(|line| hide_ports(line)).collect()
+    }
+
+    /// The server's stdin, to type its replies (lessons 02 and 03).
+    pub fn stdin(&mut self) -> &mut ChildStdin {
+        self.child
+            .as_mut()
+            .and_then(|child| child.stdin.as_mut())
+            .expect("the server's stdin is piped")
+    }
+
+    /// Close the server's stdin (what Ctrl-D does at a terminal).
+    pub fn close_stdin(&mut self) {
+        if let Some(child) = self.child.as_mut() {
+            drop(child.stdin.take());
+        }
+    }
+
+    /// Wait for the server to end by itself; return its remaining output and status.
+    pub fn finish(mut self) -> Finished {
+        let mut child = self.child.take().expect("the server is running");
+        let mut stderr = child.stderr.take().expect("stderr is piped");
+        let status = wait_status(&mut child);
+        let mut rest = self.seen.join("\n");
+        while let Ok(line) = self.lines.recv_timeout(DEADLINE) {
+            rest.push('\n');
+            rest.push_str(&line);
+        }
+        let mut err = String::new();
+        let _ = stderr.read_to_string(&mut err);
+        Finished {
+            status,
+            stdout: rest.trim_start_matches('\n').to_string(),
+            stderr: err,
+        }
+    }
+
+    fn stderr_so_far(&mut self) -> String {
+        let mut err = String::new();
+        if let Some(child) = self.child.as_mut() {
+            let _ = child.kill();
+            if let Some(mut stderr) = child.stderr.take() {
+                let _ = stderr.read_to_string(&mut err);
+            }
+        }
+        err
+    }
+}
+
+impl Drop for Server {
+    fn drop(&mut self) {
+        if let Some(mut child) = self.child.take() {
+            let _ = child.kill();
+            let _ = child.wait();
+        }
+    }
+}
