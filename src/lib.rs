@@ -8,11 +8,13 @@
 //! - [`net`]: friendly errors for bind/connect, the `listening on` line, and the socket2
 //!   listener that lesson 03 builds by hand (SO_REUSEADDR, `listen(backlog)`).
 //! - [`pair`]: a lesson's server and client in one process, for `demo`.
+//! - [`input`]: lines typed at a prompt (lessons 02 and 03), or scripted for `demo`.
 //! - [`text`]: bytes shown as people read them: Python byte literals, hex.
 //! - [`frame`]: length-prefixed frames, the cure that lesson 05 teaches.
 
 pub mod cli;
 pub mod frame;
+pub mod input;
 pub mod net;
 pub mod pair;
 pub mod say;

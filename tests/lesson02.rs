@@ -1,0 +1,136 @@
+//! Lesson 02: the demo with its empty-line trap, the loop as two processes, the ends of input.
+
+mod common;
+
+use std::io::Write;
+
+use common::{Server, run};
+
+#[test]
+fn the_demo_loops_and_shows_the_empty_line_trap_without_hanging() {
+    let demo = run(bin!("02_comm_loop"), "");
+    demo.assert_success();
+    assert_eq!(
+        demo.lines(),
+        [
+            "[server] listening on 127.0.0.1:PORT",
+            "[client] connecting to 127.0.0.1:PORT",
+            "[server] accepted a client from 127.0.0.1:PORT",
+            "[client] sending 15 bytes: \"你好, server!\"",
+            "[server] received 15 bytes: \"你好, server!\"",
+            "[server] sending 25 bytes: \"你好, client! (welcome)\"",
+            "[client] received 25 bytes: \"你好, client! (welcome)\"",
+            "[client] sending 0 bytes: \"\"",
+            "[note]   no reply: an empty message is 0 bytes, and 0 bytes send nothing at all.",
+            "[note]   the server is still waiting for a message, and we were waiting for its reply:",
+            "[note]   with no time limit, both sides would wait forever. Lesson 03 skips empty lines.",
+            "[client] sending 25 bytes: \"how many bytes is 字节?\"",
+            "[server] received 25 bytes: \"how many bytes is 字节?\"",
+            "[server] sending 32 bytes: \"字节 is 6 bytes: 3 a character\"",
+            "[client] received 32 bytes: \"字节 is 6 bytes: 3 a character\"",
+            "[client] no more messages (end of input): closing",
+            "[server] read 0 bytes: the client has closed the connection",
+        ]
+    );
+}
+
+#[test]
+fn server_and_client_loop_as_two_processes() {
+    let mut server = Server::start(bin!("02_comm_loop", "server", "--port", "0"));
+    // The server's replies, typed ahead: it reads one line per message it receives.
+    server
+        .stdin()
+        .write_all("first reply\n\n第二 reply\n".as_bytes())
+        .expect("the server reads its stdin");
+    let client = run(
+        bin!("02_comm_loop", "client", "--port", &server.port()),
+        "one\ntwo 二\n",
+    );
+    client.assert_success();
+    assert_eq!(
+        client.lines()[1..],
+        [
+            "[client] sending 3 bytes: \"one\"",
+            "[client] received 11 bytes: \"first reply\"",
+            "[client] sending 7 bytes: \"two 二\"",
+            "[client] received 12 bytes: \"第二 reply\"",
+            "[client] no more messages (end of input): closing",
+        ]
+    );
+    let server = server.finish();
+    server.assert_success();
+    let lines = server.lines();
+    assert!(
+        lines.contains(&"[note]   an empty reply would send no bytes and leave the client waiting: type some text".to_string()),
+        "{lines:#?}"
+    );
+    assert_eq!(
+        lines.last().map(String::as_str),
+        Some("[server] read 0 bytes: the client has closed the connection")
+    );
+}
+
+#[test]
+fn an_empty_line_from_a_real_client_is_explained_and_the_loop_goes_on() {
+    let mut server = Server::start(bin!("02_comm_loop", "server", "--port", "0"));
+    server
+        .stdin()
+        .write_all(b"pong\n")
+        .expect("the server reads its stdin");
+    let client = run(
+        bin!("02_comm_loop", "client", "--port", &server.port()),
+        "\nping\n",
+    );
+    client.assert_success();
+    let lines = client.lines();
+    assert_eq!(lines[1], "[client] sending 0 bytes: \"\"");
+    assert!(lines[2].starts_with("[note]   no reply: an empty message is 0 bytes"));
+    assert_eq!(lines[5], "[client] sending 4 bytes: \"ping\"");
+    assert_eq!(lines[6], "[client] received 4 bytes: \"pong\"");
+    server.finish().assert_success();
+}
+
+#[test]
+fn a_server_with_nothing_left_to_type_closes_and_the_client_sees_it() {
+    let mut server = Server::start(bin!("02_comm_loop", "server", "--port", "0"));
+    server.close_stdin();
+    let client = run(
+        bin!("02_comm_loop", "client", "--port", &server.port()),
+        "anyone?\nstill there?\n",
+    );
+    client.assert_success();
+    assert_eq!(
+        client.lines().last().map(String::as_str),
+        Some("[client] read 0 bytes: the server has closed the connection")
+    );
+    let server = server.finish();
+    server.assert_success();
+    assert_eq!(
+        server.lines().last().map(String::as_str),
+        Some("[server] no more replies to type (stdin closed): closing")
+    );
+}
+
+#[test]
+fn bytes_that_are_not_utf8_are_shown_not_fatal() {
+    let mut server = Server::start(bin!("02_comm_loop", "server", "--port", "0"));
+    server
+        .stdin()
+        .write_all(b"ok\n")
+        .expect("the server reads its stdin");
+    // "字" cut after its first byte, then a byte that is never UTF-8.
+    let mut client = bin!("02_comm_loop", "client", "--port", &server.port());
+    client
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped());
+    let mut child = client.spawn().expect("the client starts");
+    let mut stdin = child.stdin.take().expect("stdin is piped");
+    stdin
+        .write_all(b"\xe5 \xff\n")
+        .expect("the client reads its stdin");
+    drop(stdin);
+    common::wait(child).assert_success();
+    server.expect_line("received 3 bytes: \"\u{fffd} \u{fffd}\"");
+    server.finish().assert_success();
+}
