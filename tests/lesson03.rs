@@ -1,0 +1,276 @@
+//! Lesson 03: the demo, a server that survives a clean leave, a reset and a killed client,
+//! `nc`, the listen queue and SO_REUSEADDR.
+
+mod common;
+
+use std::io::Write;
+use std::process::{Command, Stdio};
+
+use common::{Server, run};
+
+#[test]
+fn the_demo_serves_three_clients_one_of_which_resets() {
+    let demo = run(bin!("03_conn_loop"), "");
+    demo.assert_success();
+    assert_eq!(
+        demo.lines(),
+        [
+            "[server] listening on 127.0.0.1:PORT",
+            "[client] connecting to 127.0.0.1:PORT",
+            "[server] accepted a client from 127.0.0.1:PORT",
+            "[client] sending 15 bytes: \"你好, server!\"",
+            "[server] received 15 bytes: \"你好, server!\"",
+            "[server] sending 17 bytes: \"你好! (welcome)\"",
+            "[client] received 17 bytes: \"你好! (welcome)\"",
+            "[client] skipping an empty line: 0 bytes would send nothing",
+            "[client] sending 16 bytes: \"再见 (goodbye)\"",
+            "[server] received 16 bytes: \"再见 (goodbye)\"",
+            "[server] sending 22 bytes: \"太忙了 暂无消息\"",
+            "[client] received 22 bytes: \"太忙了 暂无消息\"",
+            "[client] no more messages: closing (the server will read 0 bytes)",
+            "[server] 127.0.0.1:PORT left: read 0 bytes (the client closed the connection)",
+            "[client] connecting to 127.0.0.1:PORT",
+            "[server] accepted a client from 127.0.0.1:PORT",
+            "[client] sending 35 bytes: \"I will leave without saying goodbye\"",
+            "[server] received 35 bytes: \"I will leave without saying goodbye\"",
+            "[server] sending 22 bytes: \"太忙了 暂无消息\"",
+            "[client] received 22 bytes: \"太忙了 暂无消息\"",
+            "[client] no more messages: aborting with SO_LINGER 0 (the server's read will fail)",
+            "[server] 127.0.0.1:PORT left: connection reset (an RST: the client aborted)",
+            "[client] connecting to 127.0.0.1:PORT",
+            "[server] accepted a client from 127.0.0.1:PORT",
+            "[client] sending 17 bytes: \"is anybody there?\"",
+            "[server] received 17 bytes: \"is anybody there?\"",
+            "[server] sending 22 bytes: \"太忙了 暂无消息\"",
+            "[client] received 22 bytes: \"太忙了 暂无消息\"",
+            "[client] no more messages: closing (the server will read 0 bytes)",
+            "[server] 127.0.0.1:PORT left: read 0 bytes (the client closed the connection)",
+        ]
+    );
+}
+
+/// A server with nothing to type: it answers every message with the default text.
+fn unattended_server() -> Server {
+    let mut server = Server::start(bin!("03_conn_loop", "server", "--port", "0"));
+    server.close_stdin();
+    server
+}
+
+#[test]
+fn the_server_survives_a_clean_leave_and_a_reset_and_serves_the_next_client() {
+    let mut server = unattended_server();
+    let port = server.port();
+
+    let first = run(bin!("03_conn_loop", "client", "--port", &port), "hello\n\n");
+    first.assert_success();
+    assert_eq!(
+        first.lines()[1..],
+        [
+            "[client] sending 5 bytes: \"hello\"",
+            "[client] received 22 bytes: \"太忙了 暂无消息\"",
+            "[client] skipping an empty line: 0 bytes would send nothing",
+            "[client] no more messages: closing (the server will read 0 bytes)",
+        ]
+    );
+    server.expect_line("left: read 0 bytes (the client closed the connection)");
+
+    run(
+        bin!("03_conn_loop", "client", "--port", &port, "--abort"),
+        "bye\n",
+    )
+    .assert_success();
+    server.expect_line("left: connection reset (an RST: the client aborted)");
+
+    let third = run(
+        bin!("03_conn_loop", "client", "--port", &port),
+        "still there?\n",
+    );
+    third.assert_success();
+    assert_eq!(
+        third.lines()[2],
+        "[client] received 22 bytes: \"太忙了 暂无消息\""
+    );
+    server.expect_line("left: read 0 bytes");
+}
+
+#[test]
+fn a_killed_client_sends_fin_so_the_server_reads_zero_bytes() {
+    let mut server = unattended_server();
+    let mut client = bin!("03_conn_loop", "client", "--port", &server.port());
+    let mut client = client
+        .stdin(Stdio::piped())
+        .stdout(Stdio::null())
+        .spawn()
+        .expect("the client starts");
+    server.expect_line("accepted a client");
+    client.kill().expect("the client can be killed");
+    client.wait().expect("the client ends");
+    // The kernel closes a dead process's sockets the normal way: FIN, not RST.
+    server.expect_line("left: read 0 bytes");
+}
+
+#[test]
+fn the_server_answers_typed_replies_and_the_default_for_an_empty_one() {
+    let mut server = Server::start(bin!(
+        "03_conn_loop",
+        "server",
+        "--port",
+        "0",
+        "--backlog",
+        "1"
+    ));
+    server
+        .stdin()
+        .write_all("你好\n\n".as_bytes())
+        .expect("the server reads its stdin");
+    // Its input ends after these two lines: from then on, the default reply.
+    server.close_stdin();
+    let client = run(
+        bin!("03_conn_loop", "client", "--port", &server.port()),
+        "a\nb\nc\n",
+    );
+    client.assert_success();
+    let received: Vec<String> = client
+        .lines()
+        .into_iter()
+        .filter(|line| line.contains("received"))
+        .collect();
+    assert_eq!(
+        received,
+        [
+            "[client] received 6 bytes: \"你好\"",
+            "[client] received 22 bytes: \"太忙了 暂无消息\"",
+            "[client] received 22 bytes: \"太忙了 暂无消息\"",
+        ]
+    );
+}
+
+#[test]
+fn nc_clients_come_and_go() {
+    if !common::peer_available("nc") {
+        return;
+    }
+    let mut server = unattended_server();
+    for text in ["hello from nc", "and again"] {
+        let mut nc = Command::new("nc")
+            // -N: at the end of its input, nc closes its side of the connection.
+            .args(["-N", "127.0.0.1", &server.port()])
+            .stdin(Stdio::piped())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()
+            .expect("nc starts");
+        let mut stdin = nc.stdin.take().expect("stdin is piped");
+        writeln!(stdin, "{text}").expect("nc reads its stdin");
+        server.expect_line(&format!("received {} bytes", text.len() + 1));
+        server.expect_line("sending 22 bytes");
+        drop(stdin);
+        server.expect_line("left:");
+        let nc = common::wait(nc);
+        assert_eq!(nc.stdout, "太忙了 暂无消息");
+    }
+}
+
+#[test]
+fn listen_2_lets_3_of_6_clients_through_on_linux() {
+    let backlog = run(
+        bin!(
+            "03_conn_loop",
+            "backlog",
+            "--backlog",
+            "2",
+            "--clients",
+            "6"
+        ),
+        "",
+    );
+    backlog.assert_success();
+    let lines = backlog.lines();
+    let connected = lines
+        .iter()
+        .filter(|line| line.ends_with("waits in the accept queue"))
+        .count();
+    let dropped = lines
+        .iter()
+        .filter(|line| line.contains("its SYN was dropped"))
+        .count();
+    if cfg!(target_os = "linux") {
+        assert_eq!((connected, dropped), (3, 3), "{lines:#?}");
+        assert!(lines.contains(
+            &"[note]   3 of 6 clients completed the handshake with listen(2)".to_string()
+        ));
+    } else {
+        assert_eq!(connected + dropped, 6, "{lines:#?}");
+    }
+}
+
+#[test]
+fn listen_0_still_lets_one_client_through_on_linux() {
+    let backlog = run(
+        bin!(
+            "03_conn_loop",
+            "backlog",
+            "--backlog",
+            "0",
+            "--clients",
+            "3"
+        ),
+        "",
+    );
+    backlog.assert_success();
+    if cfg!(target_os = "linux") {
+        assert!(
+            backlog
+                .stdout
+                .contains("1 of 3 clients completed the handshake with listen(0)"),
+            "{}",
+            backlog.stdout
+        );
+    }
+}
+
+#[test]
+fn reuseaddr_rebinds_over_time_wait_only_when_both_sockets_set_it() {
+    let reuse = run(bin!("03_conn_loop", "reuseaddr"), "");
+    reuse.assert_success();
+    let table: Vec<String> = reuse
+        .lines()
+        .into_iter()
+        .filter(|line| line.contains(" | "))
+        .collect();
+    if cfg!(target_os = "linux") {
+        assert_eq!(
+            table,
+            [
+                "[note]   old listener SO_REUSEADDR off | new listener SO_REUSEADDR off | address in use",
+                "[note]   old listener SO_REUSEADDR off | new listener SO_REUSEADDR on  | address in use",
+                "[note]   old listener SO_REUSEADDR on  | new listener SO_REUSEADDR off | address in use",
+                "[note]   old listener SO_REUSEADDR on  | new listener SO_REUSEADDR on  | the new bind succeeds",
+            ]
+        );
+    } else {
+        assert_eq!(table.len(), 4);
+    }
+}
+
+#[test]
+fn a_bad_backlog_is_refused_by_the_argument_parser() {
+    let backlog = run(bin!("03_conn_loop", "backlog", "--clients", "0"), "");
+    assert!(!backlog.status.success());
+    assert!(backlog.stderr.contains("--clients"), "{}", backlog.stderr);
+    assert!(!backlog.stderr.contains("panicked"));
+}
+
+#[test]
+fn a_second_server_on_the_same_port_is_told_to_pick_another() {
+    let server = unattended_server();
+    let port = server.port();
+    let second = run(bin!("03_conn_loop", "server", "--port", &port), "");
+    let next: u16 = port.parse::<u16>().expect("a port") + 1;
+    assert_eq!(
+        second.assert_one_line_error(),
+        format!(
+            "error: port {port} is in use — is another lesson server running? try --port {next}"
+        )
+    );
+}
