@@ -15,15 +15,16 @@
 //! Elsewhere the demo runs the same, but two lines printed at the same moment may swap places.
 
 use std::net::{SocketAddr, TcpListener};
-use std::sync::OnceLock;
+use std::sync::Mutex;
 use std::thread;
 use std::time::Duration;
 
 use crate::Result;
 
-/// The running demo's server: its thread id and its port. Set once by [`run`].
-static SERVER: OnceLock<Server> = OnceLock::new();
+/// The running demo's server: its thread id and its port, while [`run`] runs.
+static SERVER: Mutex<Option<Server>> = Mutex::new(None);
 
+#[derive(Clone, Copy)]
 struct Server {
     thread: ThreadId,
     port: u16,
@@ -53,24 +54,35 @@ where
             server(listener)
         })?;
     if let Ok(thread) = is_started.recv() {
-        // A process runs one demo; a second one's lines would simply not wait.
-        let _ = SERVER.set(Server {
+        set_server(Some(Server {
             thread,
             port: addr.port(),
-        });
+        }));
     }
-    client(addr)?;
-    match server.join() {
+    let result = client(addr).and_then(|()| match server.join() {
         Ok(result) => result,
         // The panic message has already been printed on stderr by the panic hook.
         Err(_) => Err("the server thread panicked".into()),
-    }
+    });
+    // The classroom runner plays several demos in one process: the next one starts afresh.
+    set_server(None);
+    result
+}
+
+fn set_server(server: Option<Server>) {
+    // A poisoned lock only means a thread panicked while holding it; the value is still whole.
+    *SERVER
+        .lock()
+        .unwrap_or_else(|poisoned| poisoned.into_inner()) = server;
 }
 
 /// Called by [`say`](crate::say) before a line is printed: in a demo, a line from any thread but
 /// the server's waits until the server has caught up with the client.
 pub(crate) fn wait_for_server() {
-    let Some(server) = SERVER.get() else { return };
+    let server = *SERVER
+        .lock()
+        .unwrap_or_else(|poisoned| poisoned.into_inner());
+    let Some(server) = server else { return };
     if server.thread == current_thread() {
         return;
     }

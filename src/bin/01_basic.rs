@@ -76,7 +76,8 @@ fn main() -> ExitCode {
 }
 
 /// Both sides in one process: the server on a thread, the client here.
-fn demo() -> Result<()> {
+/// `pub`: the classroom runner (`cargo run`) plays it too.
+pub fn demo() -> Result<()> {
     let listener = bind(&Addr::ephemeral())?;
     pair::run(listener, serve, |addr| run_client(addr, MESSAGE))
 }

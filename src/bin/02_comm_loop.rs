@@ -82,7 +82,8 @@ fn main() -> ExitCode {
 }
 
 /// Both sides in one process: the server on a thread, the client here, both typing from a script.
-fn demo() -> Result<()> {
+/// `pub`: the classroom runner (`cargo run`) plays it too.
+pub fn demo() -> Result<()> {
     let listener = bind(&Addr::ephemeral())?;
     pair::run(
         listener,
