@@ -19,8 +19,17 @@ pub enum Role {
     Note,
 }
 
-/// Decide once, at the start of `main`, whether lines are colored.
+/// Set up the output once, at the start of `main`: colors or not, and what a closed pipe does.
 pub fn init() {
+    // `cargo run --bin 03_conn_loop -- backlog | head -3`: when `head` has had enough and closes
+    // the pipe, end quietly like every Unix tool does, instead of panicking on the next line.
+    // Rust ignores SIGPIPE by default; this restores the default action.
+    #[cfg(unix)]
+    // SAFETY: SIG_DFL is a valid disposition for SIGPIPE, set before any other thread exists.
+    unsafe {
+        libc::signal(libc::SIGPIPE, libc::SIG_DFL);
+    }
+
     let no_color = std::env::var_os("NO_COLOR").is_some_and(|v| !v.is_empty());
     if no_color || !std::io::stdout().is_terminal() {
         colored::control::set_override(false);
