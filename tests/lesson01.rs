@@ -4,7 +4,6 @@ mod common;
 
 use std::io::Write;
 use std::net::TcpListener;
-use std::process::{Command, Stdio};
 
 use common::{Server, run};
 
@@ -55,15 +54,7 @@ fn nc_is_a_client_too() {
         return;
     }
     let mut server = Server::start(bin!("01_basic", "server", "--port", "0"));
-    // -N: shut the sending side down at the end of stdin, as our own client's close does.
-    let mut nc = Command::new("nc")
-        .args(["-N", "127.0.0.1", &server.port()])
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .expect("nc starts");
-    let mut stdin = nc.stdin.take().expect("stdin is piped");
+    let (nc, mut stdin) = common::nc(&server);
     stdin
         .write_all("hello from nc\n".as_bytes())
         .expect("nc reads its stdin");

@@ -4,7 +4,7 @@
 mod common;
 
 use std::io::Write;
-use std::process::{Command, Stdio};
+use std::process::Stdio;
 
 use common::{Server, run};
 
@@ -152,15 +152,7 @@ fn nc_clients_come_and_go() {
     }
     let mut server = unattended_server();
     for text in ["hello from nc", "and again"] {
-        let mut nc = Command::new("nc")
-            // -N: at the end of its input, nc closes its side of the connection.
-            .args(["-N", "127.0.0.1", &server.port()])
-            .stdin(Stdio::piped())
-            .stdout(Stdio::piped())
-            .stderr(Stdio::piped())
-            .spawn()
-            .expect("nc starts");
-        let mut stdin = nc.stdin.take().expect("stdin is piped");
+        let (nc, mut stdin) = common::nc(&server);
         writeln!(stdin, "{text}").expect("nc reads its stdin");
         server.expect_line(&format!("received {} bytes", text.len() + 1));
         server.expect_line("sending 22 bytes");

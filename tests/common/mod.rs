@@ -113,6 +113,21 @@ pub fn peer_available(name: &str) -> bool {
     found
 }
 
+/// Start `nc -N 127.0.0.1 PORT` with its stdin, stdout and stderr piped: a client that no one
+/// here wrote. `-N` makes nc close its side of the connection at the end of its input, as our
+/// own clients do. Returns the running nc and its stdin (drop it to end nc's input).
+pub fn nc(server: &Server) -> (Child, ChildStdin) {
+    let mut nc = Command::new("nc")
+        .args(["-N", "127.0.0.1", &server.port()])
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("nc starts");
+    let stdin = nc.stdin.take().expect("stdin is piped");
+    (nc, stdin)
+}
+
 /// Run `command` to the end with `stdin` as its input; fail the test if it outlives [`DEADLINE`].
 pub fn run(mut command: Command, stdin: &str) -> Finished {
     command
