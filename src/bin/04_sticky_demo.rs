@@ -1,0 +1,263 @@
+//! Lesson 04 — sticky packets (黏包): three writes go in, and the reads do not see three messages.
+//!
+//! The material's sticky-packet programs. The client makes three separate writes, `1234567`,
+//! `abcde` and `hhhhh`, back to back, and closes. The server reads with a 5-byte buffer, like the
+//! material's `recv(5)`, and prints what each read returned as Python prints it: `b'12345'`,
+//! `b'67abc'`, `b'dehhh'`, then what is left, `b'hh'`, and `b''` once the client has closed.
+//! One read may return part of a message, one whole message, or several messages; TCP is a byte
+//! stream with no message boundaries. Lesson 05 puts the boundaries back.
+//!
+//! What changed since lesson 03: the server listens with the socket2 listener lesson 03 built
+//! by hand, now `net::listen`; it takes one client and ends, as the material's does. The talk
+//! goes one way only, and the server reads with a small buffer on purpose, printing how many
+//! bytes each `read` returned.
+//!
+//! Run it:
+//! - one terminal (the demo: reads of 5 bytes, then the same writes read with 1024 bytes):
+//!   `cargo run --bin 04_sticky_demo`
+//! - two terminals, server first:
+//!   `cargo run --bin 04_sticky_demo -- server` (try `--chunk 1024` and `--chunk 3` too)
+//!   `cargo run --bin 04_sticky_demo -- client`
+//! - the material's own programs, against ours or each other:
+//!   `python3 tests/python/sticky_server.py 8080` and `python3 tests/python/sticky_client.py 8080`
+//!
+//! Watch for: `b'67abc'`, the end of the first message glued to the start of the second. The
+//! client wrote three messages; the reads cut the bytes wherever the buffer was full. With
+//! `--chunk 1024` it is the opposite: one read takes all three, `b'1234567abcdehhhhh'`.
+//! Against the material's Python server the result depends on timing (see [`wait_for_bytes`]):
+//! on a busy machine it may read `b'12345'`, `b'67'`, `b'abcde'` instead.
+
+use std::io::{self, ErrorKind, Read, Write};
+use std::net::{SocketAddr, TcpListener, TcpStream};
+use std::process::ExitCode;
+use std::time::Duration;
+
+use clap::{Parser, Subcommand};
+use socket_lessons::cli::Addr;
+use socket_lessons::text::py_bytes;
+use socket_lessons::{Result, client, net, note, pair, say, server};
+
+/// The material's three sends. 7 + 5 + 5 = 17 bytes, and 7 is not a multiple of 5: so a read of
+/// 5 bytes cuts the first message in two and glues its end to the next one.
+const MESSAGES: [&[u8]; 3] = [b"1234567", b"abcde", b"hhhhh"];
+
+/// How many bytes the client sends in all: 17.
+const SENT: usize = MESSAGES[0].len() + MESSAGES[1].len() + MESSAGES[2].len();
+
+/// The material's `recv(5)`: smaller than the first message, so the cut is visible.
+const CHUNK: usize = 5;
+
+/// The opposite case: a buffer bigger than everything sent, so one read can take it all.
+const GLUED_CHUNK: usize = 1024;
+
+/// The largest `--chunk`: the server allocates a buffer this big, and 64 KiB is more than a
+/// loopback connection hands over in one read anyway.
+const MAX_CHUNK: usize = 64 * 1024;
+
+/// How long the server waits for the client's 17 bytes before it reads whatever is there. A
+/// client on this machine sends them in microseconds; a few seconds leave room for a slow
+/// classroom network and still end a lesson whose client never comes through.
+const PEEK_TIMEOUT: Duration = Duration::from_secs(3);
+
+/// Lesson 04: sticky packets. Three writes, and reads of 5 bytes return b'12345', b'67abc',
+/// b'dehhh'. Run without arguments for the demo, or in two terminals:
+/// `cargo run --bin 04_sticky_demo -- server`, then `cargo run --bin 04_sticky_demo -- client`.
+#[derive(Parser)]
+#[command(version)]
+struct Cli {
+    #[command(subcommand)]
+    command: Option<Command>,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Server and client in one process: reads of 5 bytes, then of 1024 bytes (the default).
+    Demo,
+    /// Accept one client, wait for its 17 bytes, then read them a chunk at a time.
+    Server {
+        #[command(flatten)]
+        addr: Addr,
+        /// The size of each read, in bytes: the material's recv(5). Try 1024, or 3.
+        #[arg(long, default_value_t = CHUNK, value_name = "BYTES", value_parser = parse_chunk)]
+        chunk: usize,
+    },
+    /// Connect, send 1234567, abcde and hhhhh in three writes, back to back, and close.
+    Client {
+        #[command(flatten)]
+        addr: Addr,
+    },
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    say::init();
+    socket_lessons::report(match cli.command.unwrap_or(Command::Demo) {
+        Command::Demo => demo(),
+        Command::Server { addr, chunk } => bind(&addr).and_then(|listener| serve(&listener, chunk)),
+        Command::Client { addr } => addr.resolve().and_then(run_client),
+    })
+}
+
+/// Both sides in one process, twice: first the material's reads of 5 bytes, then reads of 1024.
+fn demo() -> Result<()> {
+    let listener = bind(&Addr::ephemeral())?;
+    pair::run(
+        listener,
+        |listener| {
+            serve(&listener, CHUNK)?;
+            serve(&listener, GLUED_CHUNK)
+        },
+        |addr| {
+            run_client(addr)?;
+            note!(
+                "the same three writes again; this time the server reads {GLUED_CHUNK} bytes at a time:"
+            );
+            run_client(addr)
+        },
+    )
+}
+
+/// Python: `server = socket.socket()`, `server.bind(('127.0.0.1', 8080))`, `server.listen(5)`.
+///
+/// Lesson 03's listener: SO_REUSEADDR set by hand, and the material's backlog of 5.
+fn bind(addr: &Addr) -> Result<TcpListener> {
+    let addr = addr.resolve()?;
+    let listener = net::listen(addr, net::BACKLOG)?;
+    net::announce(&listener)?;
+    Ok(listener)
+}
+
+/// The server side: one client, read `chunk` bytes at a time until it closes.
+fn serve(listener: &TcpListener, chunk: usize) -> Result<()> {
+    // Python: conn, addr = server.accept()
+    let (mut sock, addr) = listener.accept()?;
+    server!("accepted a client from {addr}");
+
+    server!(
+        "waiting until the client's {SENT} bytes have all arrived (a lesson trick, see the source)"
+    );
+    match wait_for_bytes(&sock)? {
+        Some(SENT) => {
+            server!(
+                "{SENT} bytes are waiting in the socket; now read({chunk}) until the client closes"
+            )
+        }
+        Some(waiting) => server!(
+            "{waiting} of {SENT} bytes arrived before the client finished or {PEEK_TIMEOUT:?} passed; reading what comes"
+        ),
+        None => server!("this system cannot wait for the bytes: reading at once, timing decides"),
+    }
+
+    // Python: data1 = conn.recv(5); print(data1) — and data2, data3, then on until b''.
+    // recv(5) is an upper bound, not a promise: a read returns whatever bytes are waiting, up to
+    // the buffer's size, with no idea where one of the client's writes ended and the next began.
+    let mut buf = vec![0u8; chunk];
+    let (mut total, mut pieces) = (0, 0);
+    loop {
+        let n = sock.read(&mut buf)?;
+        if n == 0 {
+            // A read of 0 bytes is the client's close: nothing more will ever come.
+            server!(
+                "read({chunk}) returned 0 bytes: {} (the client has closed)",
+                py_bytes(b"")
+            );
+            break;
+        }
+        total += n;
+        pieces += 1;
+        server!("read({chunk}) returned {n} bytes: {}", py_bytes(&buf[..n]));
+    }
+
+    let reads = if pieces == 1 { "read" } else { "reads" };
+    note!(
+        "{total} bytes came in {pieces} {reads}; nothing in them says where one of the client's writes ended"
+    );
+    note!(
+        "one read may return part of a message, one whole message, or several messages; TCP is a byte stream with no message boundaries"
+    );
+    Ok(())
+}
+
+/// Wait until the client's [`SENT`] bytes are all in the socket, the client has finished
+/// sending, or [`PEEK_TIMEOUT`] has passed; return how many bytes are waiting (`None`: this
+/// system cannot wait like this). Nothing is read.
+///
+/// Why wait at all: whether the three writes merge depends on timing, on when the bytes reach
+/// the server compared with when it reads. The material's server reads at once, and on a busy
+/// machine its second `recv(5)` can run before `abcde` has arrived and return only `b'67'`. This
+/// lesson removes that luck so everyone in the room sees the same thing. A real program never
+/// waits for bytes to pile up, and does not know how many will come: that is lesson 05's job.
+///
+/// `MSG_PEEK` looks at the bytes without taking them out of the socket; `MSG_WAITALL` makes the
+/// call wait until the buffer is full, the peer has closed, or the read timeout has passed. On
+/// Linux the pair does exactly that. Other systems may return as soon as the first bytes are
+/// there (some BSDs) or refuse the pair (Windows); there the server does not wait, and timing
+/// decides, as in the material.
+#[cfg(unix)]
+fn wait_for_bytes(sock: &TcpStream) -> io::Result<Option<usize>> {
+    use std::mem::MaybeUninit;
+
+    let mut peeked = [MaybeUninit::<u8>::uninit(); SENT];
+    // The timeout applies to the peek: a client that sends fewer bytes and stays connected
+    // (someone typing in `nc`) must not keep the server waiting forever.
+    sock.set_read_timeout(Some(PEEK_TIMEOUT))?;
+    let waited = socket2::SockRef::from(sock)
+        .recv_with_flags(&mut peeked, libc::MSG_PEEK | libc::MSG_WAITALL);
+    // Back to blocking reads with no time limit, the material's behaviour, before the real reads.
+    sock.set_read_timeout(None)?;
+    match waited {
+        Ok(n) => Ok(Some(n)),
+        // The time ran out with nothing to see: read what comes, as the material does.
+        Err(e) if matches!(e.kind(), ErrorKind::WouldBlock | ErrorKind::TimedOut) => Ok(Some(0)),
+        Err(e) => Err(e),
+    }
+}
+
+/// Without Unix's `MSG_PEEK | MSG_WAITALL` the server does not wait: see the Unix version.
+#[cfg(not(unix))]
+fn wait_for_bytes(_sock: &TcpStream) -> io::Result<Option<usize>> {
+    Ok(None)
+}
+
+/// The client side: three writes, back to back, then close.
+fn run_client(addr: SocketAddr) -> Result<()> {
+    // Everything is printed before we connect: the writes must follow the connect at once, back
+    // to back, so that all three are there before the server's first read. A line printed in
+    // between would give a server that reads at once (the material's) time to take the first
+    // message alone. Nagle's algorithm is left on, as in the material: it may hold a small write
+    // back until the previous one is acknowledged, and send the two together.
+    let writes = MESSAGES.len();
+    client!("connecting to {addr}, then {writes} writes back to back, then closing:");
+    for (i, message) in MESSAGES.iter().enumerate() {
+        client!(
+            "  write {}: {} bytes {}",
+            i + 1,
+            message.len(),
+            py_bytes(message)
+        );
+    }
+
+    // Python: client = socket.socket(); client.connect(('127.0.0.1', 8080))
+    let mut sock = TcpStream::connect(addr)
+        .map_err(|e| net::connect_error(e, addr, env!("CARGO_BIN_NAME")))?;
+    // Python: client.send(b'1234567'); client.send(b'abcde'); client.send(b'hhhhh')
+    for message in MESSAGES {
+        sock.write_all(message)?;
+    }
+
+    // Python: the material's client just ends, and its socket is closed on the way out.
+    // Here `sock` is dropped, and so closed, at the end of the function.
+    Ok(())
+}
+
+/// `--chunk`: a read needs room for at least one byte, and the buffer is allocated up front.
+fn parse_chunk(text: &str) -> std::result::Result<usize, String> {
+    let chunk: usize = text
+        .parse()
+        .map_err(|_| format!("'{text}' is not a number of bytes"))?;
+    if (1..=MAX_CHUNK).contains(&chunk) {
+        Ok(chunk)
+    } else {
+        Err(format!("a read takes 1 to {MAX_CHUNK} bytes, not {chunk}"))
+    }
+}
