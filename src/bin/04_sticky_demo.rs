@@ -27,7 +27,7 @@
 //! Against the material's Python server the result depends on timing (see [`wait_for_bytes`]):
 //! on a busy machine it may read `b'12345'`, `b'67'`, `b'abcde'` instead.
 
-use std::io::{self, ErrorKind, Read, Write};
+use std::io::{self, Read, Write};
 use std::net::{SocketAddr, TcpListener, TcpStream};
 use std::process::ExitCode;
 use std::time::Duration;
@@ -208,7 +208,14 @@ fn wait_for_bytes(sock: &TcpStream) -> io::Result<Option<usize>> {
     match waited {
         Ok(n) => Ok(Some(n)),
         // The time ran out with nothing to see: read what comes, as the material does.
-        Err(e) if matches!(e.kind(), ErrorKind::WouldBlock | ErrorKind::TimedOut) => Ok(Some(0)),
+        Err(e)
+            if matches!(
+                e.kind(),
+                io::ErrorKind::WouldBlock | io::ErrorKind::TimedOut
+            ) =>
+        {
+            Ok(Some(0))
+        }
         Err(e) => Err(e),
     }
 }
