@@ -1,0 +1,279 @@
+//! Lesson 05: the struct demo, framed messages in the demo and as two processes, the Python
+//! peers built from the material's struct section, `compare`, and the `pack`/`unpack` calculator.
+
+mod common;
+
+use std::io::Write;
+use std::net::{TcpListener, TcpStream};
+use std::process::Command;
+
+use common::{Server, run};
+
+/// Python peers built from the material's struct section (see the comments at their top).
+const PY_SERVER: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/python/struct_server.py");
+const PY_CLIENT: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/python/struct_client.py");
+
+/// The struct demo for the default texts.
+const STRUCT_DEMO: [&str; 12] = [
+    "[note]   text 'hello, sockets!': len(text) = 15 characters, 15 bytes in UTF-8",
+    "[note]   struct.pack('i', 15)  -> 0f 00 00 00   b'\\x0f\\x00\\x00\\x00'   little-endian, the material's",
+    "[note]   struct.pack('!i', 15) -> 00 00 00 0f   b'\\x00\\x00\\x00\\x0f'   big-endian, network byte order",
+    "[note]   struct.unpack('i', b'\\x0f\\x00\\x00\\x00')  -> (15,)          little-endian, the material's",
+    "[note]   struct.unpack('!i', b'\\x0f\\x00\\x00\\x00') -> (251658240,)   big-endian, network byte order",
+    "[note]   text '黏包问题': len(text) = 4 characters, but 12 bytes in UTF-8: pack len(text.encode('utf8')) = 12",
+    "[note]   struct.pack('i', 12)  -> 0c 00 00 00   b'\\x0c\\x00\\x00\\x00'   little-endian, the material's",
+    "[note]   struct.pack('!i', 12) -> 00 00 00 0c   b'\\x00\\x00\\x00\\x0c'   big-endian, network byte order",
+    "[note]   struct.unpack('i', b'\\x0c\\x00\\x00\\x00')  -> (12,)          little-endian, the material's",
+    "[note]   struct.unpack('!i', b'\\x0c\\x00\\x00\\x00') -> (201326592,)   big-endian, network byte order",
+    "[note]   whatever the number, pack('i') gives exactly 4 bytes: the reader knows to read 4 first",
+    "[note]   both sides must agree on the order: read in the other order, the same 4 bytes are another number",
+];
+
+/// What the client prints, every run: all of it before it connects.
+const CLIENT_SENDS: [&str; 4] = [
+    "[client] connecting to 127.0.0.1:PORT, then 3 frames back to back, then closing:",
+    "[client]   frame 1: 07 00 00 00 + b'1234567'",
+    "[client]   frame 2: 05 00 00 00 + b'abcde'",
+    "[client]   frame 3: 05 00 00 00 + b'hhhhh'",
+];
+
+/// What the server prints from `accepted` on, for the three messages.
+const SERVER_READS: [&str; 6] = [
+    "[server] accepted a client from 127.0.0.1:PORT",
+    "[server] length 07 00 00 00 = 7, then 7 bytes: 1234567",
+    "[server] length 05 00 00 00 = 5, then 5 bytes: abcde",
+    "[server] length 05 00 00 00 = 5, then 5 bytes: hhhhh",
+    "[server] the client has closed, between two frames",
+    "[note]   3 messages received, each whole: the length in front of each put the boundaries back",
+];
+
+#[test]
+fn the_demo_packs_lengths_then_sends_three_whole_messages() {
+    let demo = run(bin!("05_struct_pack"), "");
+    demo.assert_success();
+    let mut expected: Vec<&str> = STRUCT_DEMO.to_vec();
+    expected.push("[server] listening on 127.0.0.1:PORT");
+    expected.extend(CLIENT_SENDS);
+    expected.extend(SERVER_READS);
+    expected.push(
+        "[note]   to see lesson 04 and this one side by side: cargo run --bin 05_struct_pack -- compare",
+    );
+    assert_eq!(demo.lines(), expected);
+}
+
+#[test]
+fn the_struct_demo_measures_any_text_in_bytes() {
+    let demo = run(bin!("05_struct_pack", "struct", "你好"), "");
+    demo.assert_success();
+    assert_eq!(
+        demo.lines()[..2],
+        [
+            "[note]   text '你好': len(text) = 2 characters, but 6 bytes in UTF-8: pack len(text.encode('utf8')) = 6",
+            "[note]   struct.pack('i', 6)  -> 06 00 00 00   b'\\x06\\x00\\x00\\x00'   little-endian, the material's",
+        ]
+    );
+}
+
+/// Start our server, run our client against it, return the server's lines.
+fn two_processes() -> Vec<String> {
+    let mut server = Server::start(bin!("05_struct_pack", "server", "--port", "0"));
+    let client = run(
+        bin!("05_struct_pack", "client", "--port", server.port()),
+        "",
+    );
+    client.assert_success();
+    assert_eq!(client.lines(), CLIENT_SENDS);
+    server.expect_line("each whole");
+    let finished = server.finish();
+    finished.assert_success();
+    finished.lines()
+}
+
+#[test]
+fn two_processes_get_the_three_messages_back() {
+    let lines = two_processes();
+    assert_eq!(lines[0], "[server] listening on 127.0.0.1:PORT");
+    assert_eq!(lines[1..], SERVER_READS);
+}
+
+#[test]
+fn our_server_reads_the_python_client_frames() {
+    if !common::peer_available("python3") {
+        return;
+    }
+    let mut server = Server::start(bin!("05_struct_pack", "server", "--port", "0"));
+    let mut python = Command::new("python3");
+    python.args([PY_CLIENT, &server.port()]);
+    run(python, "").assert_success();
+    server.expect_line("each whole");
+    let finished = server.finish();
+    finished.assert_success();
+    assert_eq!(finished.lines()[1..], SERVER_READS);
+}
+
+#[test]
+fn the_python_server_reads_our_frames() {
+    if !common::peer_available("python3") {
+        return;
+    }
+    let mut python = Command::new("python3");
+    python.args([PY_SERVER, "0"]);
+    let server = Server::start(python);
+    let client = run(
+        bin!("05_struct_pack", "client", "--port", server.port()),
+        "",
+    );
+    client.assert_success();
+    let finished = server.finish();
+    finished.assert_success();
+    assert_eq!(finished.lines()[1..], ["1234567", "abcde", "hhhhh"]);
+}
+
+/// Send `bytes` to a lesson 05 server and close; return how the server ended.
+fn server_after_sending(bytes: &[u8]) -> common::Finished {
+    let server = Server::start(bin!("05_struct_pack", "server", "--port", "0"));
+    let mut sock = TcpStream::connect(server.addr).expect("the server accepts");
+    sock.write_all(bytes).expect("the server reads");
+    drop(sock);
+    server.finish()
+}
+
+#[test]
+fn a_frame_cut_short_is_one_clear_line() {
+    let server = server_after_sending(b"\x05\x00\x00\x00abc");
+    assert_eq!(
+        server.assert_one_line_error(),
+        "error: connection closed inside a frame: 3 of 5 bytes of its body arrived"
+    );
+}
+
+#[test]
+fn a_peer_not_speaking_frames_is_refused_before_any_allocation() {
+    let server = server_after_sending(b"GET / HTTP/1.1\r\n\r\n");
+    assert_eq!(
+        server.assert_one_line_error(),
+        "error: a frame announced 542393671 bytes, over the 65536-byte limit"
+    );
+}
+
+#[test]
+fn compare_shows_raw_and_framed_reads_side_by_side() {
+    let compare = run(bin!("05_struct_pack", "compare"), "");
+    compare.assert_success();
+    assert_eq!(
+        compare.lines(),
+        [
+            "[note]   the same 3 messages, sent twice over loopback, read two ways:",
+            "[note]   sent: 3 writes   raw read(5), lesson 04   recv_frame, lesson 05",
+            "[note]   b'1234567'       b'12345'                 b'1234567'",
+            "[note]   b'abcde'         b'67abc'                 b'abcde'",
+            "[note]   b'hhhhh'         b'dehhh'                 b'hhhhh'",
+            "[note]                    b'hh'",
+            "[note]   raw reads: 4 pieces, cut where the buffer was full; framed reads: 3 messages, each whole",
+        ]
+    );
+}
+
+#[test]
+fn pack_shows_both_byte_orders() {
+    for (number, little, big) in [
+        ("15", "0f 00 00 00", "00 00 00 0f"),
+        ("-1", "ff ff ff ff", "ff ff ff ff"),
+        ("2147483647", "ff ff ff 7f", "7f ff ff ff"),
+        ("-2147483648", "00 00 00 80", "80 00 00 00"),
+    ] {
+        let pack = run(bin!("05_struct_pack", "pack", number), "");
+        pack.assert_success();
+        let lines = pack.lines();
+        assert_eq!(lines.len(), 2, "{lines:#?}");
+        assert!(
+            lines[0].contains(&format!("struct.pack('i', {number})"))
+                && lines[0].contains(&format!("-> {little}   ")),
+            "{lines:#?}"
+        );
+        assert!(
+            lines[1].contains(&format!("struct.pack('!i', {number}) -> {big}   ")),
+            "{lines:#?}"
+        );
+    }
+}
+
+#[test]
+fn pack_refuses_what_does_not_fit_in_four_bytes() {
+    for (number, error) in [
+        (
+            "2147483648",
+            "error: 2147483648 does not fit in struct 'i': 4 bytes hold -2147483648 to 2147483647",
+        ),
+        (
+            "-2147483649",
+            "error: -2147483649 does not fit in struct 'i': 4 bytes hold -2147483648 to 2147483647",
+        ),
+        (
+            "fifteen",
+            "error: 'fifteen' is not a whole number: try pack 15",
+        ),
+        ("1.5", "error: '1.5' is not a whole number: try pack 15"),
+    ] {
+        let pack = run(bin!("05_struct_pack", "pack", number), "");
+        assert_eq!(pack.assert_one_line_error(), error);
+    }
+}
+
+#[test]
+fn unpack_reads_four_bytes_in_both_orders() {
+    let expected = [
+        "[note]   struct.unpack('i', b'\\x0f\\x00\\x00\\x00')  -> (15,)          little-endian, the material's",
+        "[note]   struct.unpack('!i', b'\\x0f\\x00\\x00\\x00') -> (251658240,)   big-endian, network byte order",
+    ];
+    let spaced = run(bin!("05_struct_pack", "unpack", "0f 00 00 00"), "");
+    let packed = run(bin!("05_struct_pack", "unpack", "0f000000"), "");
+    let unquoted = run(bin!("05_struct_pack", "unpack", "0f", "00", "00", "00"), "");
+    for unpack in [spaced, packed, unquoted] {
+        unpack.assert_success();
+        assert_eq!(unpack.lines(), expected);
+    }
+}
+
+#[test]
+fn unpack_refuses_anything_but_four_bytes_of_hex() {
+    for (hex, error) in [
+        (
+            "0f 00 00",
+            "error: 3 bytes given (0f 00 00), but struct 'i' unpacks exactly 4: try unpack 0f 00 00 00",
+        ),
+        (
+            "0f 00 00 00 00",
+            "error: 5 bytes given (0f 00 00 00 00), but struct 'i' unpacks exactly 4: try unpack 0f 00 00 00",
+        ),
+        (
+            "0g 00 00 00",
+            "error: '0g 00 00 00' is not hex ('g' is not a hex digit): try unpack 0f 00 00 00",
+        ),
+        (
+            "f 00 00 00",
+            "error: 'f 00 00 00' has 7 hex digits, not whole bytes: a byte is 2 digits, try unpack 0f 00 00 00",
+        ),
+    ] {
+        let unpack = run(bin!("05_struct_pack", "unpack", hex), "");
+        assert_eq!(unpack.assert_one_line_error(), error);
+    }
+}
+
+#[test]
+fn a_client_without_a_server_is_told_how_to_start_one() {
+    let port = TcpListener::bind("127.0.0.1:0")
+        .and_then(|listener| listener.local_addr())
+        .expect("a free port")
+        .port();
+    let client = run(
+        bin!("05_struct_pack", "client", "--port", port.to_string()),
+        "",
+    );
+    assert_eq!(
+        client.assert_one_line_error(),
+        format!(
+            "error: could not connect to 127.0.0.1:{port} — start the server first: cargo run --bin 05_struct_pack -- server --port {port}"
+        )
+    );
+}
