@@ -91,7 +91,7 @@ fn the_demo_sends_the_lessons_source_and_checks_the_copy() {
         [
             "[note]   the server sends this lesson's source; the client saves it in a scratch folder".to_string(),
             "[server] listening on 127.0.0.1:PORT".to_string(),
-            "[server] sending \"06_final_file.rs\" to each client that connects".to_string(),
+            "[server] ready to send \"06_final_file.rs\"".to_string(),
             "[client] connecting to 127.0.0.1:PORT".to_string(),
             "[server] accepted a client from 127.0.0.1:PORT".to_string(),
             format!("[server] sending the header: 4 bytes of length ({hex}), then {len} bytes of JSON: {json}"),

@@ -252,7 +252,7 @@ fn serve(
     clients: Option<usize>,
     show_bar: bool,
 ) -> Result<()> {
-    server!("sending {:?} to each client that connects", offer.name);
+    server!("ready to send {:?}", offer.name);
     let mut served = 0;
     while clients.is_none_or(|clients| served < clients) {
         // Python: sock, addr = server.accept()
@@ -327,6 +327,9 @@ fn handle_client(
 }
 
 /// Did this error come from a client that closed or aborted its end of the connection?
+///
+/// Writing to a closed connection raises SIGPIPE in C, which ends the process; std writes to a
+/// socket with `MSG_NOSIGNAL`, so here it is an ordinary error, Python's `BrokenPipeError`.
 fn client_left(e: &io::Error) -> bool {
     matches!(
         e.kind(),
@@ -344,6 +347,7 @@ fn write_header(sock: &mut impl Write, header: &Header) -> io::Result<()> {
     // Python's json.dumps writes 课 as \u8bfe (ASCII only); serde_json writes its 3 UTF-8
     // bytes. Either side reads both.
     let json = serde_json::to_vec(header)?;
+    // At most MAX_FRAME_LEN bytes (`Offer::open` checked), so the length fits an i32.
     let len = json.len() as i32;
     server!(
         "sending the header: 4 bytes of length ({}), then {len} bytes of JSON: {}",
@@ -371,6 +375,7 @@ fn read_header(sock: &mut impl Read) -> Result<Header> {
         }
         Err(e) => return Err(format!("the header did not arrive: {e}").into()),
     };
+    // At most MAX_FRAME_LEN bytes (`recv_frame` checked), so the length fits an i32.
     let len = json.len() as i32;
     client!(
         "received a header: 4 bytes of length ({} = {len}, little-endian), then {len} bytes",
@@ -519,6 +524,7 @@ fn receive_file(sock: &mut TcpStream, mut file: File, size: u64, show_bar: bool)
     }
     // A program that must survive a power cut would `file.sync_all()` here, before the rename
     // makes the file look complete; this lesson leaves the disk's timing to the OS.
+    // `file` is closed here, when it goes out of scope: before the caller renames it.
     Ok(())
 }
 
