@@ -23,6 +23,12 @@ mod comm_loop;
 #[allow(dead_code)]
 #[path = "bin/03_conn_loop.rs"]
 mod conn_loop;
+#[allow(dead_code)]
+#[path = "bin/04_sticky_demo.rs"]
+mod sticky_demo;
+#[allow(dead_code)]
+#[path = "bin/05_struct_pack.rs"]
+mod struct_pack;
 
 /// One lesson: its binary, its idea in one line, what to watch for, and its demo.
 struct Lesson {
@@ -33,7 +39,7 @@ struct Lesson {
 }
 
 /// The course, in order. README.md's table says the same.
-const LESSONS: [Lesson; 3] = [
+const LESSONS: [Lesson; 5] = [
     Lesson {
         name: "01_basic",
         idea: "one recv on one side needs one send on the other",
@@ -51,6 +57,18 @@ const LESSONS: [Lesson; 3] = [
         idea: "an accept loop: the server outlives its clients",
         watch: "a clean leave reads 0 bytes (FIN); an abort is a reset (RST)",
         demo: conn_loop::demo,
+    },
+    Lesson {
+        name: "04_sticky_demo",
+        idea: "TCP is a byte stream: messages merge and split (黏包)",
+        watch: "three writes, read(5) three times: b'12345' b'67abc' b'dehhh'",
+        demo: sticky_demo::demo,
+    },
+    Lesson {
+        name: "05_struct_pack",
+        idea: "a 4-byte length in front of each message puts the boundaries back",
+        watch: "0f 00 00 00 for 15, then 1234567, abcde, hhhhh read whole",
+        demo: struct_pack::demo,
     },
 ];
 
@@ -103,8 +121,8 @@ fn main() -> ExitCode {
 /// The table of lessons.
 fn list() {
     for lesson in &LESSONS {
-        println!("{:<14} {}", lesson.name.bold(), lesson.idea);
-        println!("{:<14} watch for: {}", "", lesson.watch);
+        println!("{:<16}{}", lesson.name.bold(), lesson.idea);
+        println!("{:<16}watch for: {}", "", lesson.watch);
     }
     println!();
     println!(

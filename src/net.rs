@@ -1,9 +1,15 @@
 //! The socket chores that are not any lesson's subject: errors a student can act on, the
-//! `listening on` line, and (from lesson 04 on) the listener lesson 03 builds by hand.
+//! `listening on` line, and what earlier lessons taught by hand: lesson 03's listener (used from
+//! lesson 04 on) and lesson 04's wait for the bytes to arrive (used by lesson 05's `compare`).
 
 use std::io;
-use std::net::{SocketAddr, TcpListener};
+#[cfg(unix)]
+use std::mem::MaybeUninit;
+use std::net::{SocketAddr, TcpListener, TcpStream};
+use std::time::Duration;
 
+#[cfg(unix)]
+use socket2::SockRef;
 use socket2::{Domain, Protocol, Socket, Type};
 
 use crate::cli::DEFAULT_PORT;
@@ -21,6 +27,48 @@ pub fn listen(addr: SocketAddr, backlog: i32) -> Result<TcpListener> {
     socket.bind(&addr.into()).map_err(|e| bind_error(e, addr))?;
     socket.listen(backlog)?;
     Ok(socket.into())
+}
+
+/// Lesson 04's trick, for the lessons after it: wait until `want` bytes are in `sock`, the peer
+/// has finished sending, or `timeout` has passed, without reading them. Returns how many bytes
+/// are waiting, or `None` where the system cannot wait like this (then timing decides).
+///
+/// `MSG_PEEK` looks without taking; `MSG_WAITALL` waits for the whole buffer. Lesson 04 says why
+/// a lesson waits at all (so everyone sees the same reads) and why a real program never does.
+#[cfg(unix)]
+pub fn wait_for_bytes(
+    sock: &TcpStream,
+    want: usize,
+    timeout: Duration,
+) -> io::Result<Option<usize>> {
+    let mut peeked = vec![MaybeUninit::<u8>::uninit(); want];
+    sock.set_read_timeout(Some(timeout))?;
+    let waited =
+        SockRef::from(sock).recv_with_flags(&mut peeked, libc::MSG_PEEK | libc::MSG_WAITALL);
+    sock.set_read_timeout(None)?;
+    match waited {
+        Ok(n) => Ok(Some(n)),
+        // The time ran out: read what there is.
+        Err(e)
+            if matches!(
+                e.kind(),
+                io::ErrorKind::WouldBlock | io::ErrorKind::TimedOut
+            ) =>
+        {
+            Ok(Some(0))
+        }
+        Err(e) => Err(e),
+    }
+}
+
+/// Without Unix's `MSG_PEEK | MSG_WAITALL`, nothing waits: see the Unix version.
+#[cfg(not(unix))]
+pub fn wait_for_bytes(
+    _sock: &TcpStream,
+    _want: usize,
+    _timeout: Duration,
+) -> io::Result<Option<usize>> {
+    Ok(None)
 }
 
 /// Print the server's first line, `listening on IP:PORT`, with the real port (the one the OS

@@ -127,7 +127,8 @@ fn main() -> ExitCode {
 }
 
 /// The struct demo, then both sides in one process: the server on a thread, the client here.
-fn demo() -> Result<()> {
+/// `pub`: the classroom runner (`cargo run`) plays it too.
+pub fn demo() -> Result<()> {
     show_struct(&STRUCT_TEXTS);
     let listener = bind(&Addr::ephemeral())?;
     pair::run(listener, |listener| serve(&listener), run_client)?;
@@ -441,7 +442,8 @@ fn write_framed(sock: &mut TcpStream) -> io::Result<()> {
 
 /// Lesson 04's server: read(5) until the client closes, every piece kept.
 fn read_raw(mut sock: TcpStream) -> io::Result<Vec<Vec<u8>>> {
-    wait_for_bytes(&sock, SENT, PEEK_TIMEOUT)?;
+    // Lesson 04's wait, so the raw column is the same every run.
+    net::wait_for_bytes(&sock, SENT, PEEK_TIMEOUT)?;
     let mut buf = [0u8; CHUNK];
     let mut pieces = Vec::new();
     loop {
@@ -459,36 +461,6 @@ fn read_framed(mut sock: TcpStream) -> io::Result<Vec<Vec<u8>>> {
         messages.push(message);
     }
     Ok(messages)
-}
-
-/// Lesson 04's wait, so the raw column is the same every run: peek, with `MSG_WAITALL`, until
-/// `want` bytes are there, the client has closed, or `timeout` has passed. Lesson 04 explains
-/// why, and what other systems do with these flags.
-#[cfg(unix)]
-fn wait_for_bytes(sock: &TcpStream, want: usize, timeout: Duration) -> io::Result<()> {
-    let mut peeked = vec![std::mem::MaybeUninit::<u8>::uninit(); want];
-    sock.set_read_timeout(Some(timeout))?;
-    let waited = socket2::SockRef::from(sock)
-        .recv_with_flags(&mut peeked, libc::MSG_PEEK | libc::MSG_WAITALL);
-    sock.set_read_timeout(None)?;
-    match waited {
-        Err(e)
-            if !matches!(
-                e.kind(),
-                io::ErrorKind::WouldBlock | io::ErrorKind::TimedOut
-            ) =>
-        {
-            Err(e)
-        }
-        // All there, or the client closed, or the time ran out: read what there is.
-        _ => Ok(()),
-    }
-}
-
-/// Without Unix's `MSG_PEEK | MSG_WAITALL` the raw column depends on timing, as in lesson 04.
-#[cfg(not(unix))]
-fn wait_for_bytes(_sock: &TcpStream, _want: usize, _timeout: Duration) -> io::Result<()> {
-    Ok(())
 }
 
 /// `pack N`: a whole number that fits in struct 'i', or one line saying why not.
