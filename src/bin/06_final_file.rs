@@ -248,6 +248,10 @@ impl Offer {
 /// Lesson 03's connection loop: accept a client, send it the file, accept the next.
 ///
 /// `clients` ends the loop after that many clients (`--once`, the demo); `None` serves forever.
+///
+/// One client at a time, as in lesson 03: a client that never reads, or never closes, holds up
+/// the ones behind it. A real server would serve each client on a thread of its own, with
+/// timeouts; this lesson keeps the loop the material teaches.
 fn serve(
     listener: TcpListener,
     offer: &Offer,
