@@ -580,7 +580,9 @@ fn rate(bytes: u64, elapsed: Duration) -> String {
 }
 
 /// The demo's scratch folder in the system's temp folder, removed when this is dropped: at
-/// the end of the demo, on an error as well.
+/// the end of the demo, on an error as well. A process killed outright (Ctrl-C, or `| head`
+/// closing its output) runs no more code and cannot clean up: its folder, a few KiB, stays in
+/// the temp folder until the OS empties it.
 struct Scratch {
     path: PathBuf,
 }
