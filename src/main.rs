@@ -24,6 +24,9 @@ mod comm_loop;
 #[path = "bin/03_conn_loop.rs"]
 mod conn_loop;
 #[allow(dead_code)]
+#[path = "bin/06_final_file.rs"]
+mod final_file;
+#[allow(dead_code)]
 #[path = "bin/04_sticky_demo.rs"]
 mod sticky_demo;
 #[allow(dead_code)]
@@ -39,7 +42,7 @@ struct Lesson {
 }
 
 /// The course, in order. README.md's table says the same.
-const LESSONS: [Lesson; 5] = [
+const LESSONS: [Lesson; 6] = [
     Lesson {
         name: "01_basic",
         idea: "one recv on one side needs one send on the other",
@@ -69,6 +72,12 @@ const LESSONS: [Lesson; 5] = [
         idea: "a 4-byte length in front of each message puts the boundaries back",
         watch: "0f 00 00 00 for 15, then 1234567, abcde, hhhhh read whole",
         demo: struct_pack::demo,
+    },
+    Lesson {
+        name: "06_final_file",
+        idea: "a file behind a JSON header behind a 4-byte length",
+        watch: "the header, then exactly file_size bytes, saved under its name only when whole",
+        demo: final_file::demo,
     },
 ];
 

@@ -153,7 +153,8 @@ fn main() -> ExitCode {
 
 /// The server on a thread sends this file's source; the client here saves it into a scratch
 /// folder; then the copy is compared with the original, byte for byte.
-fn demo() -> Result<()> {
+/// `pub`: the classroom runner (`cargo run`) plays it too.
+pub fn demo() -> Result<()> {
     let scratch = Scratch::create()?;
     let served = scratch.path.join("served");
     let received = scratch.path.join("received");
