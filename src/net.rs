@@ -1,6 +1,6 @@
 //! The socket chores that are not any lesson's subject: errors a student can act on, the
 //! `listening on` line, and what earlier lessons taught by hand: lesson 03's listener (used from
-//! lesson 04 on) and lesson 04's wait for the bytes to arrive (used by lesson 05's `compare`).
+//! lesson 04 on) and lesson 04's wait for the bytes to arrive (lessons 04 and 05).
 
 use std::io;
 #[cfg(unix)]
@@ -29,12 +29,13 @@ pub fn listen(addr: SocketAddr, backlog: i32) -> Result<TcpListener> {
     Ok(socket.into())
 }
 
-/// Lesson 04's trick, for the lessons after it: wait until `want` bytes are in `sock`, the peer
-/// has finished sending, or `timeout` has passed, without reading them. Returns how many bytes
-/// are waiting, or `None` where the system cannot wait like this (then timing decides).
+/// Lesson 04's trick: wait until `want` bytes are in `sock`, the peer has finished sending, or
+/// `timeout` has passed, without reading them. Returns how many bytes are waiting, or `None`
+/// where the system cannot wait like this (then timing decides).
 ///
-/// `MSG_PEEK` looks without taking; `MSG_WAITALL` waits for the whole buffer. Lesson 04 says why
-/// a lesson waits at all (so everyone sees the same reads) and why a real program never does.
+/// `MSG_PEEK` looks without taking; `MSG_WAITALL` waits for the whole buffer. Lesson 04's
+/// `serve` says why a lesson waits at all (so everyone sees the same reads) and why a real
+/// program never does; lesson 05's `compare` waits the same way.
 #[cfg(unix)]
 pub fn wait_for_bytes(
     sock: &TcpStream,

@@ -24,10 +24,10 @@
 //! Watch for: `b'67abc'`, the end of the first message glued to the start of the second. The
 //! client wrote three messages; the reads cut the bytes wherever the buffer was full. With
 //! `--chunk 1024` it is the opposite: one read takes all three, `b'1234567abcdehhhhh'`.
-//! Against the material's Python server the result depends on timing (see [`wait_for_bytes`]):
+//! Against the material's Python server the result depends on timing (see `serve`):
 //! on a busy machine it may read `b'12345'`, `b'67'`, `b'abcde'` instead.
 
-use std::io::{self, Read, Write};
+use std::io::{Read, Write};
 use std::net::{SocketAddr, TcpListener, TcpStream};
 use std::process::ExitCode;
 use std::time::Duration;
@@ -137,7 +137,20 @@ fn serve(listener: &TcpListener, chunk: usize) -> Result<()> {
     server!(
         "waiting until the client's {SENT} bytes have all arrived (a lesson trick, see the source)"
     );
-    match wait_for_bytes(&sock)? {
+    // Why wait at all: whether the three writes merge depends on timing, on when the bytes reach
+    // the server compared with when it reads. The material's server reads at once, and on a busy
+    // machine its second `recv(5)` can run before `abcde` has arrived and return only `b'67'`.
+    // This lesson removes that luck so everyone in the room sees the same thing. A real program
+    // never waits for bytes to pile up, and does not know how many will come: that is lesson
+    // 05's job.
+    //
+    // How: a `recv` with `MSG_PEEK` (look, do not take) and `MSG_WAITALL` (wait until the buffer
+    // is full, the peer has closed, or the read timeout has passed), in `net::wait_for_bytes`.
+    // Linux does exactly that. Other systems may return as soon as the first bytes are there
+    // (some BSDs) or refuse the pair (Windows); there the server does not wait, and timing
+    // decides, as in the material. The time limit is for a client that sends fewer bytes and
+    // stays connected (someone typing in `nc`).
+    match net::wait_for_bytes(&sock, SENT, PEEK_TIMEOUT)? {
         Some(SENT) => {
             server!(
                 "{SENT} bytes are waiting in the socket; now read({chunk}) until the client closes"
@@ -177,54 +190,6 @@ fn serve(listener: &TcpListener, chunk: usize) -> Result<()> {
         "one read may return part of a message, one whole message, or several messages; TCP is a byte stream with no message boundaries"
     );
     Ok(())
-}
-
-/// Wait until the client's [`SENT`] bytes are all in the socket, the client has finished
-/// sending, or [`PEEK_TIMEOUT`] has passed; return how many bytes are waiting (`None`: this
-/// system cannot wait like this). Nothing is read.
-///
-/// Why wait at all: whether the three writes merge depends on timing, on when the bytes reach
-/// the server compared with when it reads. The material's server reads at once, and on a busy
-/// machine its second `recv(5)` can run before `abcde` has arrived and return only `b'67'`. This
-/// lesson removes that luck so everyone in the room sees the same thing. A real program never
-/// waits for bytes to pile up, and does not know how many will come: that is lesson 05's job.
-///
-/// `MSG_PEEK` looks at the bytes without taking them out of the socket; `MSG_WAITALL` makes the
-/// call wait until the buffer is full, the peer has closed, or the read timeout has passed. On
-/// Linux the pair does exactly that. Other systems may return as soon as the first bytes are
-/// there (some BSDs) or refuse the pair (Windows); there the server does not wait, and timing
-/// decides, as in the material.
-#[cfg(unix)]
-fn wait_for_bytes(sock: &TcpStream) -> io::Result<Option<usize>> {
-    use std::mem::MaybeUninit;
-
-    let mut peeked = [MaybeUninit::<u8>::uninit(); SENT];
-    // The timeout applies to the peek: a client that sends fewer bytes and stays connected
-    // (someone typing in `nc`) must not keep the server waiting forever.
-    sock.set_read_timeout(Some(PEEK_TIMEOUT))?;
-    let waited = socket2::SockRef::from(sock)
-        .recv_with_flags(&mut peeked, libc::MSG_PEEK | libc::MSG_WAITALL);
-    // Back to blocking reads with no time limit, the material's behaviour, before the real reads.
-    sock.set_read_timeout(None)?;
-    match waited {
-        Ok(n) => Ok(Some(n)),
-        // The time ran out with nothing to see: read what comes, as the material does.
-        Err(e)
-            if matches!(
-                e.kind(),
-                io::ErrorKind::WouldBlock | io::ErrorKind::TimedOut
-            ) =>
-        {
-            Ok(Some(0))
-        }
-        Err(e) => Err(e),
-    }
-}
-
-/// Without Unix's `MSG_PEEK | MSG_WAITALL` the server does not wait: see the Unix version.
-#[cfg(not(unix))]
-fn wait_for_bytes(_sock: &TcpStream) -> io::Result<Option<usize>> {
-    Ok(None)
 }
 
 /// The client side: three writes, back to back, then close.
