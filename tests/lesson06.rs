@@ -11,7 +11,7 @@ use std::process::{Command, Stdio};
 use std::thread;
 use std::time::Duration;
 
-use common::{Server, run};
+use common::{Finished, Server, run};
 use tempfile::TempDir;
 
 /// What the demo sends: the lesson's source, as the binary has it built in.
@@ -139,17 +139,7 @@ fn a_file_with_a_chinese_name_goes_through_two_processes() {
         desc
     ));
     let out = scratch();
-    let client = run(
-        bin!(
-            "06_final_file",
-            "client",
-            "--port",
-            server.port(),
-            "--out",
-            out.path()
-        ),
-        "",
-    );
+    let client = receive(&server.port(), out.path(), &[]);
     client.assert_success();
     let size = text.len();
     let len =
@@ -182,27 +172,9 @@ fn a_file_with_a_chinese_name_goes_through_two_processes() {
 fn every_byte_value_arrives_unchanged() {
     let bytes = all_byte_values();
     let (_served, path) = folder_with("all bytes.bin", &bytes);
-    let server = Server::start(bin!(
-        "06_final_file",
-        "server",
-        "--port",
-        "0",
-        "--once",
-        "--file",
-        &path
-    ));
+    let server = serve_once(&path);
     let out = scratch();
-    let client = run(
-        bin!(
-            "06_final_file",
-            "client",
-            "--port",
-            server.port(),
-            "--out",
-            out.path()
-        ),
-        "",
-    );
+    let client = receive(&server.port(), out.path(), &[]);
     client.assert_success();
     assert!(fs::read(out.path().join("all bytes.bin")).unwrap() == bytes);
     server.finish().assert_success();
@@ -211,27 +183,9 @@ fn every_byte_value_arrives_unchanged() {
 #[test]
 fn an_empty_file_is_a_header_and_no_bytes() {
     let (_served, path) = folder_with("empty.txt", b"");
-    let server = Server::start(bin!(
-        "06_final_file",
-        "server",
-        "--port",
-        "0",
-        "--once",
-        "--file",
-        &path
-    ));
+    let server = serve_once(&path);
     let out = scratch();
-    let client = run(
-        bin!(
-            "06_final_file",
-            "client",
-            "--port",
-            server.port(),
-            "--out",
-            out.path()
-        ),
-        "",
-    );
+    let client = receive(&server.port(), out.path(), &[]);
     client.assert_success();
     assert_eq!(fs::read(out.path().join("empty.txt")).unwrap(), b"");
     server.finish().assert_success();
@@ -250,17 +204,7 @@ fn the_server_serves_client_after_client() {
     ));
     for _ in 0..3 {
         let out = scratch();
-        let client = run(
-            bin!(
-                "06_final_file",
-                "client",
-                "--port",
-                server.port(),
-                "--out",
-                out.path()
-            ),
-            "",
-        );
+        let client = receive(&server.port(), out.path(), &[]);
         client.assert_success();
         assert_eq!(
             fs::read(out.path().join("notes.txt")).unwrap(),
@@ -300,17 +244,7 @@ fn a_client_that_leaves_mid_transfer_is_one_line_and_the_server_goes_on() {
 
     // The next client gets the whole file.
     let out = scratch();
-    let client = run(
-        bin!(
-            "06_final_file",
-            "client",
-            "--port",
-            server.port(),
-            "--out",
-            out.path()
-        ),
-        "",
-    );
+    let client = receive(&server.port(), out.path(), &[]);
     client.assert_success();
     assert_eq!(
         fs::metadata(out.path().join("big.bin")).unwrap().len(),
@@ -324,26 +258,8 @@ fn an_existing_file_is_kept_unless_force() {
     let (_served, path) = folder_with("notes.txt", b"new notes\n");
     let (out, _) = folder_with("notes.txt", b"my own notes, not to be lost\n");
 
-    let server = Server::start(bin!(
-        "06_final_file",
-        "server",
-        "--port",
-        "0",
-        "--once",
-        "--file",
-        &path
-    ));
-    let client = run(
-        bin!(
-            "06_final_file",
-            "client",
-            "--port",
-            server.port(),
-            "--out",
-            out.path()
-        ),
-        "",
-    );
+    let server = serve_once(&path);
+    let client = receive(&server.port(), out.path(), &[]);
     assert_eq!(
         client.assert_one_line_error(),
         format!(
@@ -358,27 +274,8 @@ fn an_existing_file_is_kept_unless_force() {
     );
     drop(server);
 
-    let server = Server::start(bin!(
-        "06_final_file",
-        "server",
-        "--port",
-        "0",
-        "--once",
-        "--file",
-        &path
-    ));
-    let client = run(
-        bin!(
-            "06_final_file",
-            "client",
-            "--port",
-            server.port(),
-            "--out",
-            out.path(),
-            "--force"
-        ),
-        "",
-    );
+    let server = serve_once(&path);
+    let client = receive(&server.port(), out.path(), &["--force"]);
     client.assert_success();
     assert_eq!(
         fs::read(out.path().join("notes.txt")).unwrap(),
@@ -393,26 +290,8 @@ fn a_part_file_left_behind_is_kept_unless_force() {
     let (_served, path) = folder_with("notes.txt", b"new notes\n");
     let (out, _) = folder_with("notes.txt.part", b"half of something");
 
-    let server = Server::start(bin!(
-        "06_final_file",
-        "server",
-        "--port",
-        "0",
-        "--once",
-        "--file",
-        &path
-    ));
-    let client = run(
-        bin!(
-            "06_final_file",
-            "client",
-            "--port",
-            server.port(),
-            "--out",
-            out.path()
-        ),
-        "",
-    );
+    let server = serve_once(&path);
+    let client = receive(&server.port(), out.path(), &[]);
     assert_eq!(
         client.assert_one_line_error(),
         format!(
@@ -423,27 +302,8 @@ fn a_part_file_left_behind_is_kept_unless_force() {
     assert_eq!(names_in(out.path()), ["notes.txt.part"]);
     drop(server);
 
-    let server = Server::start(bin!(
-        "06_final_file",
-        "server",
-        "--port",
-        "0",
-        "--once",
-        "--file",
-        &path
-    ));
-    let client = run(
-        bin!(
-            "06_final_file",
-            "client",
-            "--port",
-            server.port(),
-            "--out",
-            out.path(),
-            "--force"
-        ),
-        "",
-    );
+    let server = serve_once(&path);
+    let client = receive(&server.port(), out.path(), &["--force"]);
     client.assert_success();
     assert_eq!(names_in(out.path()), ["notes.txt"]);
     server.finish().assert_success();
@@ -539,17 +399,7 @@ fn a_client_without_a_server_is_told_how_to_start_one() {
         .expect("a free port")
         .port();
     let out = scratch();
-    let client = run(
-        bin!(
-            "06_final_file",
-            "client",
-            "--port",
-            port.to_string(),
-            "--out",
-            out.path()
-        ),
-        "",
-    );
+    let client = receive(&port.to_string(), out.path(), &[]);
     assert_eq!(
         client.assert_one_line_error(),
         format!(
@@ -573,6 +423,26 @@ fn help_says_what_the_lesson_shows_and_how_to_run_it() {
 // ---------------------------------------------------------------------------------------------
 // Lying servers: each sends crafted bytes; our client must refuse in one line, exit non-zero,
 // and leave nothing behind.
+
+/// `server --port 0 --once --file PATH`: a server for one client.
+fn serve_once(path: impl AsRef<std::ffi::OsStr>) -> Server {
+    Server::start(bin!(
+        "06_final_file",
+        "server",
+        "--port",
+        "0",
+        "--once",
+        "--file",
+        path
+    ))
+}
+
+/// `client --port PORT --out DIR` and `extra` arguments, run to the end.
+fn receive(port: &str, out: impl AsRef<std::ffi::OsStr>, extra: &[&str]) -> Finished {
+    let mut client = bin!("06_final_file", "client", "--port", port, "--out", out);
+    client.args(extra);
+    run(client, "")
+}
 
 /// A header frame as the material builds it: `struct.pack('i', len)`, then the bytes.
 fn frame(body: &[u8]) -> Vec<u8> {
@@ -600,17 +470,7 @@ fn assert_refused(wire: impl Into<Vec<u8>>, error: &str) {
     let out = root.path().join("out");
     fs::create_dir(&out).expect("the out folder is made");
     let port = lying_server(wire.into());
-    let client = run(
-        bin!(
-            "06_final_file",
-            "client",
-            "--port",
-            port.to_string(),
-            "--out",
-            &out
-        ),
-        "",
-    );
+    let client = receive(&port.to_string(), &out, &[]);
     assert_eq!(client.assert_one_line_error(), format!("error: {error}"));
     assert_eq!(names_in(&out), Vec::<String>::new(), "left in --out");
     assert_eq!(names_in(root.path()), ["out"], "left next to --out");
@@ -830,17 +690,7 @@ fn a_stream_reset_mid_file_leaves_nothing() {
             .set_linger(Some(Duration::ZERO))
             .unwrap();
     });
-    let client = run(
-        bin!(
-            "06_final_file",
-            "client",
-            "--port",
-            port.to_string(),
-            "--out",
-            &out
-        ),
-        "",
-    );
+    let client = receive(&port.to_string(), &out, &[]);
     server.join().unwrap();
     let error = client.assert_one_line_error();
     assert!(
@@ -861,17 +711,7 @@ fn extra_keys_are_ignored_and_bytes_after_the_file_are_not_read() {
     wire.extend_from_slice(b"abcSOMETHING ELSE");
     let out = scratch();
     let port = lying_server(wire);
-    let client = run(
-        bin!(
-            "06_final_file",
-            "client",
-            "--port",
-            port.to_string(),
-            "--out",
-            out.path()
-        ),
-        "",
-    );
+    let client = receive(&port.to_string(), out.path(), &[]);
     client.assert_success();
     assert_eq!(names_in(out.path()), ["课程.txt"]);
     assert_eq!(fs::read(out.path().join("课程.txt")).unwrap(), b"abc");
@@ -902,17 +742,7 @@ fn the_material_server_sends_to_our_client() {
         let (_served, path) = folder_with(name, &bytes);
         let server = python_server(&path);
         let out = scratch();
-        let client = run(
-            bin!(
-                "06_final_file",
-                "client",
-                "--port",
-                server.port(),
-                "--out",
-                out.path()
-            ),
-            "",
-        );
+        let client = receive(&server.port(), out.path(), &[]);
         client.assert_success();
         assert!(
             client
@@ -943,15 +773,7 @@ fn our_server_sends_to_the_material_client() {
         ("all bytes.bin", all_byte_values()),
     ] {
         let (_served, path) = folder_with(name, &bytes);
-        let mut server = Server::start(bin!(
-            "06_final_file",
-            "server",
-            "--port",
-            "0",
-            "--once",
-            "--file",
-            &path
-        ));
+        let mut server = serve_once(&path);
         let out = scratch();
         let mut python = Command::new("python3");
         python.arg(PY_CLIENT).arg(server.port()).arg(out.path());
