@@ -308,9 +308,7 @@ fn run_client(addr: SocketAddr) -> Result<()> {
         .map_err(|e| net::connect_error(e, addr, env!("CARGO_BIN_NAME")))?;
     // Python: client.send(struct.pack('i', len(data))); client.send(data) — for each message.
     // send_frame puts the length and the body in one write, so Nagle has nothing to hold back.
-    for message in MESSAGES {
-        frame::send_frame(&mut sock, message)?;
-    }
+    write_framed(&mut sock)?;
 
     // `sock` is dropped, and so closed, at the end of the function.
     Ok(())
