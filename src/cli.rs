@@ -1,11 +1,13 @@
 //! The command-line arguments every lesson shares: where the server listens, where the client
-//! connects. Each lesson adds its own on top with `#[command(flatten)]`.
+//! connects ([`Addr`]), and how the lesson speaks ([`Shared`]: `--lang`, `--lanes`). Each lesson
+//! adds its own on top with `#[command(flatten)]`.
 
 use std::net::{SocketAddr, ToSocketAddrs};
 
 use clap::Args;
 
 use crate::Result;
+use crate::lang::Lang;
 
 /// The port of the material (`server.bind(('127.0.0.1', 8080))`).
 pub const DEFAULT_PORT: u16 = 8080;
@@ -13,6 +15,20 @@ pub const DEFAULT_PORT: u16 = 8080;
 /// The host of the material: loopback, so a lesson server is reachable from this machine only
 /// until the teacher asks for `--host 0.0.0.0`.
 pub const DEFAULT_HOST: &str = "127.0.0.1";
+
+/// `--lang` and `--lanes`: on every lesson and the runner, before or after the subcommand.
+#[derive(Args, Debug, Clone, Default)]
+pub struct Shared {
+    /// The language of every line the lesson prints: zh (中文) or en. Without it, LC_ALL,
+    /// LC_MESSAGES or LANG decide (zh_CN.UTF-8 gives Chinese). 用 --lang zh 切换到中文。
+    #[arg(long, global = true, value_enum, value_name = "LANG")]
+    pub lang: Option<Lang>,
+
+    /// Two lanes, for the projector: [server] lines on the left half of the terminal, [client]
+    /// lines on the right, notes across both. Only on a terminal; a pipe gets plain lines.
+    #[arg(long, global = true)]
+    pub lanes: bool,
+}
 
 /// `--host` and `--port`, for the server (where to listen) and the client (where to connect).
 #[derive(Args, Debug, Clone)]

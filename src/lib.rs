@@ -2,19 +2,27 @@
 //! what it needs that is not its own lesson lives here, so the lesson file shows only its idea.
 //!
 //! # Layout
-//! - [`cli`]: the `--host`/`--port` arguments every lesson shares.
+//! - [`cli`]: the arguments every lesson shares: `--host`/`--port`, `--lang`, `--lanes`.
+//! - [`lang`]: English or Chinese, chosen once; [`tr!`] for a sentence in both.
 //! - [`say`]: `[server]`/`[client]` tagged lines, colored on a terminal ([`server!`], [`client!`],
-//!   [`note!`]).
-//! - [`net`]: friendly errors for bind/connect, the `listening on` line, and the socket2
-//!   listener that lesson 03 builds by hand (SO_REUSEADDR, `listen(backlog)`).
-//! - [`pair`]: a lesson's server and client in one process, for `demo`.
+//!   [`note!`]); [`lanes`] lays them out in two columns for the projector.
+//! - [`net`]: bind, accept and connect with their lines and friendly errors, the socket2
+//!   listener that lesson 03 builds by hand, what a reset means, lesson 04's wait for bytes.
+//! - [`names`]: the file names lesson 06 accepts from a peer: one plain name every OS can save.
+//! - [`pair`]: a lesson's server and client in one process, for `demo`, in a fixed order.
 //! - [`input`]: lines typed at a prompt (lessons 02 and 03), or scripted for `demo`.
-//! - [`text`]: bytes shown as people read them: Python byte literals, hex.
-//! - [`frame`]: length-prefixed frames, the cure that lesson 05 teaches.
+//! - [`text`]: bytes shown as people read them, and never raw: Python byte literals, hex.
+//! - [`frame`]: length-prefixed frames, lesson 05's cure, used from lesson 06 on.
+//! - [`extras`]: tools around the lessons that are no lesson's idea (the compare table, the
+//!   pack calculator, the progress bar, scratch folders). Skip them on a first reading.
 
 pub mod cli;
+pub mod extras;
 pub mod frame;
 pub mod input;
+pub mod lanes;
+pub mod lang;
+pub mod names;
 pub mod net;
 pub mod pair;
 pub mod say;

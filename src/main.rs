@@ -93,6 +93,8 @@ struct Cli {
     /// Wait for Enter before each lesson (when stdin is a terminal).
     #[arg(long)]
     pause: bool,
+    #[command(flatten)]
+    shared: socket_lessons::cli::Shared,
 }
 
 #[derive(Clone, Copy)]
@@ -116,7 +118,7 @@ fn parse_choice(text: &str) -> std::result::Result<Choice, String> {
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
-    say::init();
+    say::init(&cli.shared);
     socket_lessons::report(match cli.choice {
         Some(Choice::List) => {
             list();

@@ -1,75 +1,53 @@
-//! The socket chores that are not any lesson's subject: errors a student can act on, the
-//! `listening on` line, and what earlier lessons taught by hand: lesson 03's listener (used from
-//! lesson 04 on) and lesson 04's wait for the bytes to arrive (lessons 04 and 05).
+//! The socket chores every lesson shares once it has been taught: bind, accept and connect with
+//! errors a student can act on, the `listening on`, `accepted` and `connecting` lines, what a
+//! reset or broken pipe means, and lesson 04's wait for bytes to arrive.
+//!
+//! `accept` and `connect` are also where a demo's two threads hand the turn to each other
+//! ([`pair`](crate::pair)); in two terminals they are the plain calls and their line.
 
 use std::io;
-#[cfg(unix)]
-use std::mem::MaybeUninit;
 use std::net::{SocketAddr, TcpListener, TcpStream};
-use std::time::Duration;
+use std::thread;
+use std::time::{Duration, Instant};
 
-#[cfg(unix)]
-use socket2::SockRef;
 use socket2::{Domain, Protocol, Socket, Type};
 
-use crate::cli::DEFAULT_PORT;
-use crate::{Result, note, server};
+use crate::cli::{Addr, DEFAULT_PORT};
+use crate::{Result, client, note, pair, server, tr};
 
 /// The material's `server.listen(5)`: at most about five finished connections wait for
 /// `accept`. Lesson 03 explains the number and lets you change it with `--backlog`.
 pub const BACKLOG: i32 = 5;
 
-/// Bind and listen the way lesson 03 teaches: a socket2 socket with `SO_REUSEADDR` set
-/// explicitly, then `listen(backlog)`. Lessons 04 to 06 use it once it has been taught.
-pub fn listen(addr: SocketAddr, backlog: i32) -> Result<TcpListener> {
+/// How long `connect` waits for the server's answer. On one network an answer takes
+/// milliseconds; without a limit, a wrong address would hang for a minute or more (75 s on
+/// Linux, 21 s on Windows) before the OS gives up.
+pub const CONNECT_TIMEOUT: Duration = Duration::from_secs(10);
+
+/// Lessons 01 and 02: std's `TcpListener::bind`, which creates the socket, binds and listens in
+/// one call (Python: `socket()`, `bind()`, `listen()`); then the `listening on` line.
+pub fn bind(addr: &Addr) -> Result<TcpListener> {
+    let addr = addr.resolve()?;
+    let listener = TcpListener::bind(addr).map_err(|e| bind_error(e, addr))?;
+    announce(&listener)?;
+    Ok(listener)
+}
+
+/// Lesson 03's listener, used from lesson 04 on: a socket2 socket, `SO_REUSEADDR` where it means
+/// "rebind over TIME_WAIT", then `listen(backlog)`; then the `listening on` line.
+pub fn listen(addr: &Addr, backlog: i32) -> Result<TcpListener> {
+    let addr = addr.resolve()?;
     let socket = Socket::new(Domain::for_address(addr), Type::STREAM, Some(Protocol::TCP))?;
+    // Unix: SO_REUSEADDR lets a restarted server bind over its old connections in TIME_WAIT.
+    // Windows: the same option would let a second server take the port while the first still
+    // listens, so it stays off there, as std leaves it (lesson 03 and NOTES.md say more).
+    #[cfg(unix)]
     socket.set_reuse_address(true)?;
     socket.bind(&addr.into()).map_err(|e| bind_error(e, addr))?;
     socket.listen(backlog)?;
-    Ok(socket.into())
-}
-
-/// Lesson 04's trick: wait until `want` bytes are in `sock`, the peer has finished sending, or
-/// `timeout` has passed, without reading them. Returns how many bytes are waiting, or `None`
-/// where the system cannot wait like this (then timing decides).
-///
-/// `MSG_PEEK` looks without taking; `MSG_WAITALL` waits for the whole buffer. Lesson 04's
-/// `serve` says why a lesson waits at all (so everyone sees the same reads) and why a real
-/// program never does; lesson 05's `compare` waits the same way.
-#[cfg(unix)]
-pub fn wait_for_bytes(
-    sock: &TcpStream,
-    want: usize,
-    timeout: Duration,
-) -> io::Result<Option<usize>> {
-    let mut peeked = vec![MaybeUninit::<u8>::uninit(); want];
-    sock.set_read_timeout(Some(timeout))?;
-    let waited =
-        SockRef::from(sock).recv_with_flags(&mut peeked, libc::MSG_PEEK | libc::MSG_WAITALL);
-    sock.set_read_timeout(None)?;
-    match waited {
-        Ok(n) => Ok(Some(n)),
-        // The time ran out: read what there is.
-        Err(e)
-            if matches!(
-                e.kind(),
-                io::ErrorKind::WouldBlock | io::ErrorKind::TimedOut
-            ) =>
-        {
-            Ok(Some(0))
-        }
-        Err(e) => Err(e),
-    }
-}
-
-/// Without Unix's `MSG_PEEK | MSG_WAITALL`, nothing waits: see the Unix version.
-#[cfg(not(unix))]
-pub fn wait_for_bytes(
-    _sock: &TcpStream,
-    _want: usize,
-    _timeout: Duration,
-) -> io::Result<Option<usize>> {
-    Ok(None)
+    let listener = TcpListener::from(socket);
+    announce(&listener)?;
+    Ok(listener)
 }
 
 /// Print the server's first line, `listening on IP:PORT`, with the real port (the one the OS
@@ -77,41 +55,155 @@ pub fn wait_for_bytes(
 /// `println!` has written it out before this returns, so it is there before `accept` blocks.
 pub fn announce(listener: &TcpListener) -> Result<SocketAddr> {
     let addr = listener.local_addr()?;
-    server!("listening on {addr}");
+    server!("listening on {addr}", "正在监听 {addr}");
     if addr.ip().is_unspecified() {
+        let (ip, port) = (addr.ip(), addr.port());
         note!(
-            "{} means every network card: other machines can now connect to this one's IP address, port {}",
-            addr.ip(),
-            addr.port()
+            "{ip} means every network card: other machines can now connect to this one's IP address, port {port}",
+            "{ip} 表示所有网卡: 其他机器现在可以连接本机的 IP 地址, 端口 {port}"
         );
     }
     Ok(addr)
 }
 
-/// Explain a failed `bind` in words a student can act on.
-pub fn bind_error(error: io::Error, addr: SocketAddr) -> crate::Error {
-    let port = addr.port();
-    match error.kind() {
-        io::ErrorKind::AddrInUse => format!(
-            "port {port} is in use — is another lesson server running? try --port {}",
-            port.wrapping_add(1).max(1024)
-        )
-        .into(),
-        io::ErrorKind::AddrNotAvailable => format!(
-            "cannot listen on {addr}: that address is not one of this machine's — try --host 127.0.0.1 or --host 0.0.0.0"
-        )
-        .into(),
-        io::ErrorKind::PermissionDenied => {
-            format!("not allowed to listen on port {port} (ports below 1024 need root) — try --port {DEFAULT_PORT}").into()
+/// Python: `sock, addr = server.accept()`, then the `accepted` line.
+///
+/// `accept` blocks until a client has finished connecting, and returns a new socket for that one
+/// client; the listener goes on listening. In a demo, this is where the server takes its turn.
+pub fn accept(listener: &TcpListener) -> Result<(TcpStream, SocketAddr)> {
+    let port = listener.local_addr()?.port();
+    pair::server_accepting(port);
+    let (sock, addr) = listener.accept()?;
+    server!(
+        "accepted a client from {addr}",
+        "接受了来自 {addr} 的客户端"
+    );
+    pair::server_accepted(port);
+    Ok((sock, addr))
+}
+
+/// Python: `client.connect((host, port))`, with the `connecting` line before it.
+///
+/// `lesson` is the binary's name (`env!("CARGO_BIN_NAME")`), so that a refused connection names
+/// the exact command that starts the right server. In a demo, this is where the client waits
+/// for its turn.
+pub fn connect(addr: SocketAddr, lesson: &str) -> Result<TcpStream> {
+    pair::before_connect(addr)?;
+    client!("connecting to {addr}", "正在连接 {addr}");
+    let sock = TcpStream::connect_timeout(&addr, CONNECT_TIMEOUT)
+        .map_err(|e| connect_error(e, addr, lesson))?;
+    pair::after_connect(addr)?;
+    Ok(sock)
+}
+
+/// Lesson 04's trick: wait until `want` bytes are waiting in `sock`, or `timeout` has passed,
+/// without reading them; return how many bytes are waiting (0: the peer closed, sending nothing).
+///
+/// `peek` looks at the bytes without taking them, and a read timeout bounds its wait for the
+/// first ones. Once some bytes are there, `peek` returns at once, so the rest are awaited in
+/// short polls. The same code on every OS. Lesson 04's `serve` says why a lesson waits at all (so
+/// everyone sees the same reads) and why a real program never does; lesson 05's `compare` waits
+/// the same way. A peer that sends fewer bytes and then stays connected, or closes, costs the
+/// whole `timeout`: a peek cannot tell "closed after these bytes" from "more to come".
+pub fn wait_for_bytes(sock: &TcpStream, want: usize, timeout: Duration) -> io::Result<usize> {
+    /// How often to look again while some bytes are there but not all of them.
+    const POLL: Duration = Duration::from_millis(1);
+    let deadline = Instant::now() + timeout;
+    let mut peeked = vec![0u8; want];
+    let waiting = loop {
+        let left = deadline.saturating_duration_since(Instant::now());
+        if left.is_zero() {
+            break sock.peek(&mut peeked).or_else(timed_out_is_none)?;
         }
-        _ => format!("cannot listen on {addr}: {error}").into(),
+        sock.set_read_timeout(Some(left))?;
+        match sock.peek(&mut peeked).or_else(timed_out_is_none)? {
+            n if n == 0 || n >= want => break n,
+            _ => thread::sleep(POLL),
+        }
+    };
+    sock.set_read_timeout(None)?;
+    Ok(waiting)
+}
+
+/// A read that timed out found no bytes: `WouldBlock` on Unix, `TimedOut` on Windows.
+fn timed_out_is_none(e: io::Error) -> io::Result<usize> {
+    match e.kind() {
+        io::ErrorKind::WouldBlock | io::ErrorKind::TimedOut => Ok(0),
+        _ => Err(e),
     }
 }
 
-/// Explain a failed `connect` in words a student can act on: usually the server is not running.
+/// Who is at the other end of a connection, for the words of [`gone`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Peer {
+    Server,
+    Client,
+}
+
+/// A connection the peer broke, in words: who closed, and why a reset rather than a clean
+/// close. `None` for every other error.
 ///
-/// `lesson` is the binary's name (`env!("CARGO_BIN_NAME")`), so the hint is the exact command
-/// that starts the right server.
+/// - A reset (RST, `ConnectionReset`): the peer dropped the connection without the FIN
+///   handshake: it aborted, it closed with bytes it had not read, or its listener closed with
+///   this connection still waiting in the queue (a server busy with another client that then
+///   ended). A clean close would have been a read of 0 bytes.
+/// - A broken pipe (`BrokenPipe`, Windows' `ConnectionAborted`): we wrote after the peer had
+///   closed; its OS answered the write with a reset.
+pub fn gone(e: &io::Error, peer: Peer) -> Option<String> {
+    let words = match (e.kind(), peer) {
+        (io::ErrorKind::ConnectionReset, Peer::Server) => tr!(
+            "the server reset the connection (an RST, not a clean close): it closed without reading what we sent, maybe because it was busy with another client and then ended",
+            "服务端重置了连接 (RST, 不是正常关闭): 它没有读我们发的数据就关闭了, 可能它正忙于另一个客户端, 然后结束了"
+        ),
+        (io::ErrorKind::ConnectionReset, Peer::Client) => tr!(
+            "the client reset the connection (an RST, not a clean close): it aborted, or closed without reading what we sent",
+            "客户端重置了连接 (RST, 不是正常关闭): 它中止了, 或者没有读我们发的数据就关闭了"
+        ),
+        (io::ErrorKind::BrokenPipe | io::ErrorKind::ConnectionAborted, Peer::Server) => tr!(
+            "the server had already closed the connection, so our write had nowhere to go (a broken pipe)",
+            "服务端已经关闭了连接, 我们写的数据无处可去 (broken pipe, 管道破裂)"
+        ),
+        (io::ErrorKind::BrokenPipe | io::ErrorKind::ConnectionAborted, Peer::Client) => tr!(
+            "the client had already closed the connection, so our write had nowhere to go (a broken pipe)",
+            "客户端已经关闭了连接, 我们写的数据无处可去 (broken pipe, 管道破裂)"
+        ),
+        _ => return None,
+    };
+    Some(words)
+}
+
+/// An error of the conversation with `peer`, as the lesson's one-line error: [`gone`]'s words
+/// for a reset or a broken pipe, the system's words for anything else.
+pub fn talk_error(e: io::Error, peer: Peer) -> crate::Error {
+    gone(&e, peer).map_or_else(|| e.into(), Into::into)
+}
+
+/// Explain a failed `bind` in words a student can act on.
+pub fn bind_error(error: io::Error, addr: SocketAddr) -> crate::Error {
+    let port = addr.port();
+    let next = port.wrapping_add(1).max(1024);
+    match error.kind() {
+        io::ErrorKind::AddrInUse => tr!(
+            "port {port} is in use — is another lesson server running? try --port {next}",
+            "端口 {port} 已被占用 — 是不是还有别的课程服务端在运行? 试试 --port {next}"
+        ),
+        io::ErrorKind::AddrNotAvailable => tr!(
+            "cannot listen on {addr}: that address is not one of this machine's — try --host 127.0.0.1 or --host 0.0.0.0",
+            "无法在 {addr} 上监听: 这个地址不属于本机 — 试试 --host 127.0.0.1 或 --host 0.0.0.0"
+        ),
+        io::ErrorKind::PermissionDenied => tr!(
+            "not allowed to listen on port {port} (ports below 1024 need root) — try --port {DEFAULT_PORT}",
+            "没有权限监听端口 {port} (1024 以下的端口需要 root) — 试试 --port {DEFAULT_PORT}"
+        ),
+        _ => tr!(
+            "cannot listen on {addr}: {error}",
+            "无法在 {addr} 上监听: {error}"
+        ),
+    }
+    .into()
+}
+
+/// Explain a failed `connect` in words a student can act on: usually the server is not running.
 pub fn connect_error(error: io::Error, addr: SocketAddr, lesson: &str) -> crate::Error {
     let port = addr.port();
     let port_arg = if port == DEFAULT_PORT {
@@ -120,29 +212,43 @@ pub fn connect_error(error: io::Error, addr: SocketAddr, lesson: &str) -> crate:
         format!(" --port {port}")
     };
     match error.kind() {
-        io::ErrorKind::ConnectionRefused => format!(
-            "could not connect to {addr} — start the server first: cargo run --bin {lesson} -- server{port_arg}"
-        )
-        .into(),
-        io::ErrorKind::TimedOut => format!(
-            "could not connect to {addr}: no answer — is the address right, and does a firewall let port {port} through?"
-        )
-        .into(),
-        _ => format!("could not connect to {addr}: {error}").into(),
+        io::ErrorKind::ConnectionRefused => tr!(
+            "could not connect to {addr} — start the server first: cargo run --bin {lesson} -- server{port_arg}",
+            "无法连接 {addr} — 请先启动服务端: cargo run --bin {lesson} -- server{port_arg}"
+        ),
+        // The server took the connection and reset it before `connect` returned (a time-limited
+        // connect asks the socket for a pending error once it is up, and finds the reset).
+        io::ErrorKind::ConnectionReset => {
+            let words = gone(&error, Peer::Server).unwrap_or_default();
+            tr!("could not connect to {addr}: {words}", "无法连接 {addr}: {words}")
+        }
+        io::ErrorKind::TimedOut | io::ErrorKind::WouldBlock => tr!(
+            "could not connect to {addr}: no answer — is the address right, and does a firewall let port {port} through?",
+            "无法连接 {addr}: 没有应答 — 地址对吗? 防火墙放行端口 {port} 了吗?"
+        ),
+        _ => tr!(
+            "could not connect to {addr}: {error}",
+            "无法连接 {addr}: {error}"
+        ),
     }
+    .into()
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
 
+    fn loopback() -> Addr {
+        Addr::ephemeral()
+    }
+
     #[test]
     fn a_port_in_use_is_explained() {
-        let taken = listen("127.0.0.1:0".parse().unwrap(), BACKLOG).unwrap();
-        let addr = taken.local_addr().unwrap();
-        // std's bind sets SO_REUSEADDR too, but that never lets two listeners share a port.
-        let error = listen(addr, BACKLOG).unwrap_err().to_string();
-        let port = addr.port();
+        let taken = listen(&loopback(), BACKLOG).unwrap();
+        let port = taken.local_addr().unwrap().port();
+        let again = Addr { port, ..loopback() };
+        // SO_REUSEADDR (set on Unix) never lets two listeners share a port.
+        let error = listen(&again, BACKLOG).unwrap_err().to_string();
         assert!(
             error.starts_with(&format!("port {port} is in use")),
             "{error}"
@@ -160,5 +266,41 @@ mod tests {
         let error = io::Error::from(io::ErrorKind::ConnectionRefused);
         let elsewhere = connect_error(error, "127.0.0.1:9000".parse().unwrap(), "03_conn_loop");
         assert!(elsewhere.to_string().ends_with("-- server --port 9000"));
+    }
+
+    #[test]
+    fn a_reset_and_a_broken_pipe_say_who_closed() {
+        let reset = io::Error::from(io::ErrorKind::ConnectionReset);
+        assert!(
+            gone(&reset, Peer::Server)
+                .unwrap()
+                .starts_with("the server reset")
+        );
+        let pipe = io::Error::from(io::ErrorKind::BrokenPipe);
+        assert!(
+            gone(&pipe, Peer::Client)
+                .unwrap()
+                .starts_with("the client had already closed")
+        );
+        let other = io::Error::from(io::ErrorKind::PermissionDenied);
+        assert_eq!(gone(&other, Peer::Client), None);
+    }
+
+    #[test]
+    fn waiting_for_bytes_sees_them_all_or_gives_up_in_time() {
+        use std::io::Write;
+        let listener = TcpListener::bind("127.0.0.1:0").unwrap();
+        let mut client = TcpStream::connect(listener.local_addr().unwrap()).unwrap();
+        let (server, _) = listener.accept().unwrap();
+        client.write_all(b"1234567").unwrap();
+        client.write_all(b"abcde").unwrap();
+        // 12 of 17 bytes, the sender still connected: the wait ends at its deadline.
+        let short = Duration::from_millis(50);
+        assert_eq!(wait_for_bytes(&server, 17, short).unwrap(), 12);
+        client.write_all(b"hhhhh").unwrap();
+        assert_eq!(
+            wait_for_bytes(&server, 17, Duration::from_secs(5)).unwrap(),
+            17
+        );
     }
 }

@@ -1,161 +1,171 @@
 //! `demo`: a lesson's server and client in one process, the server on a thread of its own.
 //!
-//! The two sides still talk over a real TCP connection on loopback; only the terminal is
-//! shared. For the lines to come out in the order the conversation happens, every time, the
-//! two threads must not print at the same moment. Every lesson prints *before* it writes and
-//! *after* it reads, so a message orders the lines around it. But some lines are printed while
-//! both sides are awake: the server's `accepted` while the client starts talking, a server's
-//! last words about one client while the next one connects. For those, a client line waits
-//! until the server has caught up: nothing is on its way between them (no handshake, no
-//! closing connection half done) and the server thread is blocked in a system call (`accept`,
-//! `read`, ...), so it has said everything it will say until the client acts again. Each
-//! side's code stays exactly what runs in two terminals.
+//! The two sides still talk over a real TCP connection on loopback; only the terminal is shared.
+//! For the lines to come out in the order the conversation happens, on every OS and every run,
+//! two rules hold:
 //!
-//! Only Linux lets a process see both things (`/proc/self/task/ID/syscall`, `/proc/net/tcp`).
-//! Elsewhere the demo runs the same, but two lines printed at the same moment may swap places.
+//! 1. **A message orders the lines around it.** Every lesson prints *before* it writes and
+//!    *after* it reads, so the peer's line about a message comes after the sender's.
+//! 2. **A connection is a hand-off, made explicit here.** Between one message and the next only
+//!    one side is awake, except around `connect`/`accept`: the server may still be talking
+//!    about its last client when the next one connects, and both wake up when a connection is
+//!    made. So, in a demo, the client's k-th [`net::connect`](crate::net::connect) waits until
+//!    the server's k-th [`net::accept`](crate::net::accept) has begun (the server has said
+//!    everything about the clients before), and returns only once the server has printed its
+//!    `accepted` line. After that the server speaks only after a read.
+//!
+//! The hand-off is a `Mutex` and a `Condvar`, std only, the same on Linux, macOS and Windows.
+//! Outside a demo (two terminals) there is no turnstile, and the two helpers do not wait.
+//! Each side's code stays exactly what runs in two terminals.
 
 use std::net::{SocketAddr, TcpListener};
-use std::sync::Mutex;
+use std::sync::{Condvar, Mutex, MutexGuard};
 use std::thread;
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
 use crate::Result;
 
-/// The running demo's server: its thread id and its port, while [`run`] runs.
-static SERVER: Mutex<Option<Server>> = Mutex::new(None);
+/// How long the client waits for the server to get to `accept`, or past it. The server needs
+/// microseconds; this only turns a server that went wrong into an error instead of a hang.
+const TURN_DEADLINE: Duration = Duration::from_secs(10);
 
+/// Where the demo's conversation stands, counted in connections.
 #[derive(Clone, Copy)]
-struct Server {
-    thread: ThreadId,
+struct Turnstile {
+    /// The demo's listening port: only connections to it take part.
     port: u16,
+    /// How many times the server has entered `accept` (all it had to say before is out).
+    accepting: usize,
+    /// How many connections the server has accepted and printed its line about.
+    accepted: usize,
+    /// How many times the client has connected.
+    connected: usize,
+    /// The server thread has ended (its result is waiting in `run`).
+    server_done: bool,
 }
 
-#[cfg(target_os = "linux")]
-type ThreadId = libc::pid_t;
-#[cfg(not(target_os = "linux"))]
-type ThreadId = ();
+static TURNSTILE: Mutex<Option<Turnstile>> = Mutex::new(None);
+static TURNED: Condvar = Condvar::new();
+
+fn lock() -> MutexGuard<'static, Option<Turnstile>> {
+    // A poisoned lock only means a thread panicked while holding it; the counts are still whole.
+    TURNSTILE
+        .lock()
+        .unwrap_or_else(|poisoned| poisoned.into_inner())
+}
+
+/// Change the turnstile of the demo on `port`, if one is running, and wake the waiting client.
+fn step(port: u16, change: impl FnOnce(&mut Turnstile)) {
+    if let Some(turnstile) = lock().as_mut().filter(|t| t.port == port) {
+        change(turnstile);
+        TURNED.notify_all();
+    }
+}
 
 /// Run `server` on a thread with `listener`, and `client` here with the listener's address.
 ///
-/// Returns the first error of either side. If the client fails, the server may be left
-/// waiting for a client that will never come; it is not joined, and it ends with the process.
+/// Returns the first error of either side. If the client fails while the server is still
+/// running, the server may be waiting for a client that will never come: it is not joined, and
+/// it ends with the process.
 pub fn run<S, C>(listener: TcpListener, server: S, client: C) -> Result<()>
 where
     S: FnOnce(TcpListener) -> Result<()> + Send + 'static,
     C: FnOnce(SocketAddr) -> Result<()>,
 {
     let addr = listener.local_addr()?;
-    let (started, is_started) = std::sync::mpsc::channel();
+    let port = addr.port();
+    *lock() = Some(Turnstile {
+        port,
+        accepting: 0,
+        accepted: 0,
+        connected: 0,
+        server_done: false,
+    });
     let server = thread::Builder::new()
         .name("server".into())
         .spawn(move || {
-            // The receiver below waits for this message, so the send cannot fail.
-            let _ = started.send(current_thread());
-            server(listener)
+            let result = server(listener);
+            step(port, |t| t.server_done = true);
+            result
         })?;
-    if let Ok(thread) = is_started.recv() {
-        set_server(Some(Server {
-            thread,
-            port: addr.port(),
-        }));
-    }
-    let result = client(addr).and_then(|()| match server.join() {
-        Ok(result) => result,
-        // The panic message has already been printed on stderr by the panic hook.
-        Err(_) => Err("the server thread panicked".into()),
-    });
+    let client_result = client(addr);
+    let server_done = lock().is_some_and(|t| t.server_done);
+    let result = match client_result {
+        // The server ends once its last client has gone: wait for its last lines.
+        Ok(()) => join(server),
+        // The client gave up because the server had stopped: the server's error says why.
+        Err(client_error) if server_done => join(server).and(Err(client_error)),
+        Err(client_error) => Err(client_error),
+    };
     // The classroom runner plays several demos in one process: the next one starts afresh.
-    set_server(None);
+    *lock() = None;
     result
 }
 
-fn set_server(server: Option<Server>) {
-    // A poisoned lock only means a thread panicked while holding it; the value is still whole.
-    *SERVER
-        .lock()
-        .unwrap_or_else(|poisoned| poisoned.into_inner()) = server;
-}
-
-/// Called by [`say`](crate::say) before a line is printed: in a demo, a line from any thread but
-/// the server's waits until the server has caught up with the client.
-pub(crate) fn wait_for_server() {
-    let server = *SERVER
-        .lock()
-        .unwrap_or_else(|poisoned| poisoned.into_inner());
-    let Some(server) = server else { return };
-    if server.thread == current_thread() {
-        return;
-    }
-    while !(nothing_in_flight(server.port) && is_blocked(server.thread)) {
-        // The server is a few microseconds from blocking: look again shortly.
-        thread::sleep(Duration::from_micros(50));
+fn join(server: thread::JoinHandle<Result<()>>) -> Result<()> {
+    match server.join() {
+        Ok(result) => result,
+        // The panic message has already been printed on stderr by the panic hook.
+        Err(_) => Err("the server thread panicked".into()),
     }
 }
 
-#[cfg(target_os = "linux")]
-fn current_thread() -> ThreadId {
-    // SAFETY: gettid has no preconditions and cannot fail.
-    unsafe { libc::gettid() }
+/// [`net::accept`](crate::net::accept), before it blocks: the server has said all it will say
+/// until a client connects.
+pub(crate) fn server_accepting(port: u16) {
+    step(port, |t| t.accepting += 1);
 }
 
-#[cfg(not(target_os = "linux"))]
-fn current_thread() -> ThreadId {}
-
-/// Is `thread` asleep in a system call that waits for the other side (or gone)?
-///
-/// `/proc/self/task/ID/syscall` holds `running` while the thread runs or is about to (woken, not
-/// yet scheduled), else the number of the system call it sleeps in. A thread asleep in `futex`
-/// waits for a lock (stdout's, most likely) and is about to go on, so it does not count.
-#[cfg(target_os = "linux")]
-fn is_blocked(thread: ThreadId) -> bool {
-    let Ok(state) = std::fs::read_to_string(format!("/proc/self/task/{thread}/syscall")) else {
-        // The thread has ended (or /proc is not mounted: then do not wait at all).
-        return true;
-    };
-    match state
-        .split_whitespace()
-        .next()
-        .map(str::parse::<libc::c_long>)
-    {
-        Some(Ok(number)) => number != libc::SYS_futex,
-        _ => false,
-    }
+/// [`net::accept`](crate::net::accept), once its `accepted` line is out.
+pub(crate) fn server_accepted(port: u16) {
+    step(port, |t| t.accepted += 1);
 }
 
-#[cfg(not(target_os = "linux"))]
-fn is_blocked(_thread: ThreadId) -> bool {
-    true
+/// [`net::connect`](crate::net::connect), before its `connecting` line: in a demo, wait until
+/// the server is in the `accept` that will take this connection.
+pub(crate) fn before_connect(addr: SocketAddr) -> Result<()> {
+    let what = crate::tr!("get to accept()", "进入 accept()");
+    wait(addr.port(), &what, |t| t.accepting > t.connected)
 }
 
-/// Is every connection to `port` settled, none in the middle of its handshake or its close?
-///
-/// A packet the client sent may not have reached the server's socket yet when the client's
-/// `connect` or `close` returns; until it has, the server cannot have woken up for it. The
-/// kernel lists each TCP socket with its state in `/proc/net/tcp` (IPv4) and `tcp6`.
-#[cfg(target_os = "linux")]
-fn nothing_in_flight(port: u16) -> bool {
-    /// States whose next step waits for a packet on its way: SYN_SENT, SYN_RECV, FIN_WAIT1,
-    /// CLOSING, LAST_ACK (the numbering of the kernel's `include/net/tcp_states.h`).
-    const IN_FLIGHT: [&str; 5] = ["02", "03", "04", "0B", "09"];
-    let port = format!(":{port:04X}");
-    ["/proc/net/tcp", "/proc/net/tcp6"].iter().all(|table| {
-        let Ok(table) = std::fs::read_to_string(table) else {
-            return true;
+/// [`net::connect`](crate::net::connect), once connected: in a demo, wait until the server has
+/// printed its `accepted` line, so the client's next line comes after it.
+pub(crate) fn after_connect(addr: SocketAddr) -> Result<()> {
+    step(addr.port(), |t| t.connected += 1);
+    let what = crate::tr!("accept the connection", "接受这个连接");
+    wait(addr.port(), &what, |t| t.accepted >= t.connected)
+}
+
+/// Wait until `ready` holds for the demo on `port` (at once if there is no demo on it).
+fn wait(port: u16, what: &str, ready: impl Fn(&Turnstile) -> bool) -> Result<()> {
+    let deadline = Instant::now() + TURN_DEADLINE;
+    let mut guard = lock();
+    loop {
+        let Some(turnstile) = guard.as_ref().filter(|t| t.port == port) else {
+            return Ok(());
         };
-        table.lines().skip(1).all(|socket| {
-            let mut fields = socket.split_whitespace().skip(1);
-            let (Some(local), Some(remote), Some(state)) =
-                (fields.next(), fields.next(), fields.next())
-            else {
-                return true;
-            };
-            let ours = local.ends_with(&port) || remote.ends_with(&port);
-            !(ours && IN_FLIGHT.contains(&state))
-        })
-    })
-}
-
-#[cfg(not(target_os = "linux"))]
-fn nothing_in_flight(_port: u16) -> bool {
-    true
+        if ready(turnstile) {
+            return Ok(());
+        }
+        if turnstile.server_done {
+            return Err(crate::tr!(
+                "the demo's server stopped before it could {what}",
+                "演示的服务端已经停止, 没能 {what}"
+            )
+            .into());
+        }
+        let left = deadline.saturating_duration_since(Instant::now());
+        if left.is_zero() {
+            let seconds = TURN_DEADLINE.as_secs();
+            return Err(crate::tr!(
+                "the demo's server did not {what} within {seconds} s",
+                "演示的服务端在 {seconds} 秒内没有 {what}"
+            )
+            .into());
+        }
+        guard = TURNED
+            .wait_timeout(guard, left)
+            .unwrap_or_else(|poisoned| poisoned.into_inner())
+            .0;
+    }
 }

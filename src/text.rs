@@ -1,5 +1,11 @@
-//! Bytes shown the way the material shows them: as Python byte literals (`b'67abc'`) and as hex
-//! (`0f 00 00 00`). Students compare our output with the tutorial's, so the format is Python's.
+//! Bytes shown the way the material shows them: as Python byte literals (`b'67abc'`), as quoted
+//! text (`"你好"`) and as hex (`0f 00 00 00`). Students compare our output with the tutorial's, so
+//! the format is Python's.
+//!
+//! Every byte that came from a peer and reaches the screen goes through [`py_bytes`] or
+//! [`quoted`]: a peer is anyone on the classroom network, and a raw ESC, BEL, CR or backspace
+//! could recolor, beep at or rewrite the teacher's terminal. Both print control characters as
+//! escapes (`\x1b`, `\u{1b}`), never as themselves.
 
 use std::fmt::Write;
 
@@ -33,6 +39,16 @@ pub fn py_bytes(bytes: &[u8]) -> String {
     out
 }
 
+/// Bytes from a peer as text, quoted and escaped the way Rust's `{:?}` does: `"你好\n"`.
+///
+/// Bytes are not characters: a message may hold bytes that are not UTF-8, or end in the middle
+/// of a character. Those show as `�` instead of failing, where Python's `data.decode('utf8')`
+/// would raise. Control characters show as escapes (`\u{1b}`), so they cannot act on the
+/// terminal.
+pub fn quoted(bytes: &[u8]) -> String {
+    format!("{:?}", String::from_utf8_lossy(bytes))
+}
+
 /// Bytes as lowercase hex pairs separated by spaces: `0f 00 00 00`.
 pub fn hex(bytes: &[u8]) -> String {
     bytes
@@ -57,6 +73,15 @@ mod tests {
             "b'a\\\\b\\t\\r\\n\\x00\\x7f'"
         );
         assert_eq!(py_bytes("你".as_bytes()), "b'\\xe4\\xbd\\xa0'");
+    }
+
+    #[test]
+    fn quoted_text_never_carries_a_control_character() {
+        assert_eq!(quoted("你好\n".as_bytes()), "\"你好\\n\"");
+        let hostile = b"\x1b[31mred\x07\x08\r";
+        let shown = quoted(hostile);
+        assert!(!shown.chars().any(char::is_control), "{shown}");
+        assert_eq!(quoted(b"\xff"), "\"\u{fffd}\"");
     }
 
     #[test]

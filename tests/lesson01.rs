@@ -19,8 +19,7 @@ fn the_demo_is_one_exchange_in_order() {
             "[server] accepted a client from 127.0.0.1:PORT",
             "[client] sending 39 bytes: \"你好, server! (hello from the client)\"",
             "[server] received 39 bytes: \"你好, server! (hello from the client)\"",
-            "[server] sending 45 bytes: \"萨瓦迪卡, client! (hello from the server)\"",
-            "[server] closing",
+            "[server] sending 45 bytes, then closing: \"萨瓦迪卡, client! (hello from the server)\"",
             "[client] received 45 bytes: \"萨瓦迪卡, client! (hello from the server)\"",
             "[client] closing",
         ]

@@ -94,8 +94,7 @@ fn the_demo_sends_the_lessons_source_and_checks_the_copy() {
             "[server] ready to send \"06_final_file.rs\"".to_string(),
             "[client] connecting to 127.0.0.1:PORT".to_string(),
             "[server] accepted a client from 127.0.0.1:PORT".to_string(),
-            format!("[server] sending the header: 4 bytes of length ({hex}), then {len} bytes of JSON: {json}"),
-            format!("[server] sending the file: {size} bytes"),
+            format!("[server] sending the header: 4 bytes of length ({hex}), then {len} bytes of JSON: {json}; then the file's {size} bytes"),
             format!("[client] received a header: 4 bytes of length ({hex} = {len}, little-endian), then {len} bytes"),
             "[client] file name: \"06_final_file.rs\"".to_string(),
             "[client] description: \"本课的源代码 (this lesson's own source)\"".to_string(),
@@ -606,7 +605,7 @@ fn named(name_json: &str) -> Vec<u8> {
 fn an_empty_name_is_refused() {
     assert_refused(
         named(""),
-        "refusing the file name \"\": it is empty; the name a peer sends is never a path",
+        "refusing the file name \"\": it is empty; the name a peer sends must be a plain file name",
     );
 }
 
@@ -616,7 +615,7 @@ fn dot_and_dot_dot_are_refused() {
         assert_refused(
             named(name),
             &format!(
-                "refusing the file name \"{name}\": it names a folder; the name a peer sends is never a path"
+                "refusing the file name \"{name}\": it names a folder; the name a peer sends must be a plain file name"
             ),
         );
     }
@@ -631,7 +630,7 @@ fn an_absolute_path_is_refused() {
         assert_refused(
             named(json),
             &format!(
-                "refusing the file name \"{shown}\": it is an absolute path; the name a peer sends is never a path"
+                "refusing the file name \"{shown}\": it is an absolute path; the name a peer sends must be a plain file name"
             ),
         );
     }
@@ -647,7 +646,7 @@ fn a_path_separator_is_refused() {
         assert_refused(
             named(json),
             &format!(
-                "refusing the file name \"{shown}\": it contains a path separator; the name a peer sends is never a path"
+                "refusing the file name \"{shown}\": it contains a path separator; the name a peer sends must be a plain file name"
             ),
         );
     }
@@ -657,7 +656,7 @@ fn a_path_separator_is_refused() {
 fn a_nul_byte_in_the_name_is_refused() {
     assert_refused(
         named("notes\\u0000.txt"),
-        "refusing the file name \"notes\\0.txt\": it contains a NUL byte; the name a peer sends is never a path",
+        "refusing the file name \"notes\\0.txt\": it contains the control character '\\0'; the name a peer sends must be a plain file name",
     );
 }
 
@@ -693,9 +692,12 @@ fn a_stream_reset_mid_file_leaves_nothing() {
     let client = receive(&port.to_string(), &out, &[]);
     server.join().unwrap();
     let error = client.assert_one_line_error();
+    // The reset may come before the client's time-limited connect has returned: then the
+    // client never gets to read, and says the server reset the connection.
     assert!(
-        error.starts_with("error: the transfer failed after ")
-            && error.contains(" of 1000000 bytes: "),
+        (error.starts_with("error: the transfer failed after ")
+            && error.contains(" of 1000000 bytes: "))
+            || error.contains("the server reset the connection"),
         "{error}"
     );
     assert_eq!(names_in(root.path()), ["out"]);

@@ -2,12 +2,7 @@
 
 mod common;
 
-use std::time::{Duration, Instant};
-
 use common::run;
-
-/// The promise for the whole walk: a teacher waits seconds, not minutes.
-const ALL_DEMOS_WITHIN: Duration = Duration::from_secs(3);
 
 const LESSONS: [&str; 6] = [
     "01_basic",
@@ -27,11 +22,10 @@ fn headings(stdout: &str) -> Vec<String> {
 }
 
 #[test]
-fn cargo_run_plays_the_six_demos_in_order_within_three_seconds() {
-    let start = Instant::now();
+fn cargo_run_plays_the_six_demos_in_order() {
+    // How long the walk takes is measured by `benches/demo-order.sh`, not asserted here.
     // `--pause` with stdin not a terminal: nobody is there to press Enter, so it must not wait.
     let all = run(bin!("socket-lessons", "--pause"), "");
-    let took = start.elapsed();
     all.assert_success();
     let expected: Vec<String> = LESSONS.iter().map(|name| format!("== {name}")).collect();
     assert_eq!(headings(&all.stdout), expected);
@@ -43,7 +37,6 @@ fn cargo_run_plays_the_six_demos_in_order_within_three_seconds() {
         all.stdout
             .contains("the saved copy is identical to the source")
     );
-    assert!(took < ALL_DEMOS_WITHIN, "the six demos took {took:?}");
 }
 
 #[test]

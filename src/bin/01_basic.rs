@@ -16,15 +16,15 @@
 //! if both sides read at the same time, both wait forever, because neither will ever send.
 
 use std::io::{Read, Write};
-use std::net::{SocketAddr, TcpListener, TcpStream};
+use std::net::{SocketAddr, TcpListener};
 use std::process::ExitCode;
 
 use clap::{Parser, Subcommand};
-use socket_lessons::cli::Addr;
+use socket_lessons::cli::{Addr, Shared};
 use socket_lessons::{Result, client, net, pair, say, server};
 
 /// What the client sends when no `--message` is given. The Chinese characters are on purpose:
-/// "hello" here is 6 + 1 + ... bytes, not one byte a character (see the byte count it prints).
+/// 你好 is 2 characters but 6 bytes, so the message's 33 characters are 39 bytes on the wire.
 const MESSAGE: &str = "你好, server! (hello from the client)";
 
 /// The server's one answer. The material's server greets with 萨瓦迪卡 ("hello" in Thai).
@@ -42,6 +42,8 @@ const BUF_SIZE: usize = 1024;
 struct Cli {
     #[command(subcommand)]
     command: Option<Command>,
+    #[command(flatten)]
+    shared: Shared,
 }
 
 #[derive(Subcommand)]
@@ -65,10 +67,10 @@ enum Command {
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
-    say::init();
+    say::init(&cli.shared);
     socket_lessons::report(match cli.command.unwrap_or(Command::Demo) {
         Command::Demo => demo(),
-        Command::Server { addr } => bind(&addr).and_then(serve),
+        Command::Server { addr } => net::bind(&addr).and_then(serve),
         Command::Client { addr, message } => {
             addr.resolve().and_then(|addr| run_client(addr, &message))
         }
@@ -78,27 +80,20 @@ fn main() -> ExitCode {
 /// Both sides in one process: the server on a thread, the client here.
 /// `pub`: the classroom runner (`cargo run`) plays it too.
 pub fn demo() -> Result<()> {
-    let listener = bind(&Addr::ephemeral())?;
+    let listener = net::bind(&Addr::ephemeral())?;
     pair::run(listener, serve, |addr| run_client(addr, MESSAGE))
 }
 
-/// Python: `server = socket.socket()`, `server.bind(('127.0.0.1', 8080))`, `server.listen(5)`.
-///
-/// std does all three in one call. Its backlog is 128, not the material's 5: lesson 03 sets it
-/// by hand.
-fn bind(addr: &Addr) -> Result<TcpListener> {
-    let addr = addr.resolve()?;
-    let listener = TcpListener::bind(addr).map_err(|e| net::bind_error(e, addr))?;
-    net::announce(&listener)?;
-    Ok(listener)
-}
-
 /// The server side: one client, one read, one answer.
+///
+/// Python: `server = socket.socket()`, `server.bind(('127.0.0.1', 8080))`, `server.listen(5)`
+/// happen before, in `net::bind`: std's `TcpListener::bind` does all three in one call, with a
+/// backlog of 128 instead of the material's 5 (lesson 03 does the three steps by hand).
 fn serve(listener: TcpListener) -> Result<()> {
     // Python: sock, addr = server.accept()
     // accept blocks until a client has connected; `addr` is the client's IP and port.
-    let (mut sock, addr) = listener.accept()?;
-    server!("accepted a client from {addr}");
+    // `net::accept` is that call, plus the `accepted` line.
+    let (mut sock, _addr) = net::accept(&listener)?;
 
     // Python: data = sock.recv(1024)
     // The server reads first, so the client must send first: one recv here needs one send there.
@@ -112,21 +107,23 @@ fn serve(listener: TcpListener) -> Result<()> {
     // Python: sock.send('萨瓦迪卡客户端'.encode('utf8'))
     // `send` may send only part of what it is given; `write_all` loops until all of it is out,
     // like Python's `sendall`. `as_bytes` is the `encode('utf8')`: a Rust `str` is UTF-8 already.
-    server!("sending {} bytes: {GREETING:?}", GREETING.len());
-    sock.write_all(GREETING.as_bytes())?;
-
     // Python: sock.close(); server.close()
     // Dropping a socket closes it: here, at the end of the function, `sock` then `listener`.
-    server!("closing");
+    // Said before the write, as every line is: once the client has the answer, it speaks.
+    server!(
+        "sending {} bytes, then closing: {GREETING:?}",
+        GREETING.len()
+    );
+    sock.write_all(GREETING.as_bytes())?;
     Ok(())
 }
 
 /// The client side: connect, one send, one read.
 fn run_client(addr: SocketAddr, message: &str) -> Result<()> {
     // Python: client = socket.socket(); client.connect(('127.0.0.1', 8080))
-    client!("connecting to {addr}");
-    let mut sock = TcpStream::connect(addr)
-        .map_err(|e| net::connect_error(e, addr, env!("CARGO_BIN_NAME")))?;
+    // `net::connect` is `TcpStream::connect` with the `connecting` line, a time limit and an
+    // error that names the command to start the server.
+    let mut sock = net::connect(addr, env!("CARGO_BIN_NAME"))?;
 
     // Python: client.send(b'...')
     // We print before we send and after we receive: in the demo, that keeps the two sides'

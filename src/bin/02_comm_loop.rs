@@ -25,7 +25,7 @@ use std::process::ExitCode;
 use std::time::Duration;
 
 use clap::{Parser, Subcommand};
-use socket_lessons::cli::Addr;
+use socket_lessons::cli::{Addr, Shared};
 use socket_lessons::input::Lines;
 use socket_lessons::{Result, client, net, note, pair, say, server};
 
@@ -49,6 +49,8 @@ const EMPTY_WAIT: Duration = Duration::from_millis(300);
 struct Cli {
     #[command(subcommand)]
     command: Option<Command>,
+    #[command(flatten)]
+    shared: Shared,
 }
 
 #[derive(Subcommand)]
@@ -69,11 +71,11 @@ enum Command {
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
-    say::init();
+    say::init(&cli.shared);
     socket_lessons::report(match cli.command.unwrap_or(Command::Demo) {
         Command::Demo => demo(),
         Command::Server { addr } => {
-            bind(&addr).and_then(|listener| serve(listener, Lines::stdin("reply>>> ")))
+            net::bind(&addr).and_then(|listener| serve(listener, Lines::stdin("reply>>> ")))
         }
         Command::Client { addr } => addr
             .resolve()
@@ -84,7 +86,7 @@ fn main() -> ExitCode {
 /// Both sides in one process: the server on a thread, the client here, both typing from a script.
 /// `pub`: the classroom runner (`cargo run`) plays it too.
 pub fn demo() -> Result<()> {
-    let listener = bind(&Addr::ephemeral())?;
+    let listener = net::bind(&Addr::ephemeral())?;
     pair::run(
         listener,
         |listener| serve(listener, Lines::script(&SERVER_SCRIPT)),
@@ -92,19 +94,13 @@ pub fn demo() -> Result<()> {
     )
 }
 
-/// Python: `server = socket.socket()`, `server.bind(('127.0.0.1', 8080))`, `server.listen(5)`.
-fn bind(addr: &Addr) -> Result<TcpListener> {
-    let addr = addr.resolve()?;
-    let listener = TcpListener::bind(addr).map_err(|e| net::bind_error(e, addr))?;
-    net::announce(&listener)?;
-    Ok(listener)
-}
-
 /// The server side: one client, then a loop of read, print, answer.
+///
+/// Python: `server = socket.socket()`, `server.bind(('127.0.0.1', 8080))`, `server.listen(5)`:
+/// lesson 01's `net::bind`, before this.
 fn serve(listener: TcpListener, mut replies: Lines) -> Result<()> {
     // Python: sock, addr = server.accept()
-    let (mut sock, addr) = listener.accept()?;
-    server!("accepted a client from {addr}");
+    let (mut sock, _addr) = net::accept(&listener)?;
 
     let mut buf = [0u8; BUF_SIZE];
     // Python: while True:
@@ -159,9 +155,7 @@ fn next_reply(replies: &mut Lines) -> Result<Option<Vec<u8>>> {
 /// The client side: a loop of read a line, send it, print the reply.
 fn run_client(addr: SocketAddr, mut messages: Lines) -> Result<()> {
     // Python: client = socket.socket(); client.connect(('127.0.0.1', 8080))
-    client!("connecting to {addr}");
-    let mut sock = TcpStream::connect(addr)
-        .map_err(|e| net::connect_error(e, addr, env!("CARGO_BIN_NAME")))?;
+    let mut sock = net::connect(addr, env!("CARGO_BIN_NAME"))?;
 
     let mut buf = [0u8; BUF_SIZE];
     // Python: while True: msg = input('请输入你需要发送的消息>>>:').strip()

@@ -29,7 +29,7 @@ use std::process::ExitCode;
 use std::time::Duration;
 
 use clap::{Parser, Subcommand};
-use socket_lessons::cli::Addr;
+use socket_lessons::cli::{Addr, Shared};
 use socket_lessons::input::Lines;
 use socket_lessons::{Result, client, net, note, pair, say, server};
 use socket2::{Domain, Protocol, SockRef, Socket, Type};
@@ -74,6 +74,8 @@ enum Leave {
 struct Cli {
     #[command(subcommand)]
     command: Option<Command>,
+    #[command(flatten)]
+    shared: Shared,
 }
 
 #[derive(Subcommand)]
@@ -112,7 +114,7 @@ enum Command {
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
-    say::init();
+    say::init(&cli.shared);
     socket_lessons::report(match cli.command.unwrap_or(Command::Demo) {
         Command::Demo => demo(),
         Command::Server { addr, backlog } => bind(&addr, backlog)
@@ -158,7 +160,11 @@ fn bind(addr: &Addr, backlog: i32) -> Result<TcpListener> {
     // Without it, restarting the server soon after it served a client can fail with "address
     // in use" while that connection waits out TIME_WAIT (see `reuseaddr`). std's
     // `TcpListener::bind` sets it on Unix by itself; we set it explicitly, as the material does.
+    #[cfg(unix)]
     socket.set_reuse_address(true)?;
+    // Windows: SO_REUSEADDR means something else there: a second server could bind this port
+    // while we still listen, and steal our clients. Windows rebinds over TIME_WAIT without it,
+    // and its guard against sharing is SO_EXCLUSIVEADDRUSE; std leaves SO_REUSEADDR off, so do we.
     // Python: server.bind(('127.0.0.1', 8080))
     socket
         .bind(&addr.into())
@@ -179,8 +185,8 @@ fn serve(listener: TcpListener, mut replies: Lines, clients: Option<usize>) -> R
     let mut served = 0;
     while clients.is_none_or(|clients| served < clients) {
         // Python: sock, addr = server.accept()
-        let (sock, addr) = listener.accept()?;
-        server!("accepted a client from {addr}");
+        // Lesson 01's `net::accept`: the call and its `accepted` line.
+        let (sock, addr) = net::accept(&listener)?;
         handle_client(sock, addr, &mut replies)?;
         served += 1;
     }
@@ -240,9 +246,7 @@ fn handle_client(mut sock: TcpStream, addr: SocketAddr, replies: &mut Lines) -> 
 /// The client side: lesson 02's loop, now skipping empty lines, then a close or an abort.
 fn run_client(addr: SocketAddr, mut messages: Lines, leave: Leave) -> Result<()> {
     // Python: client = socket.socket(); client.connect(('127.0.0.1', 8080))
-    client!("connecting to {addr}");
-    let mut sock = TcpStream::connect(addr)
-        .map_err(|e| net::connect_error(e, addr, env!("CARGO_BIN_NAME")))?;
+    let mut sock = net::connect(addr, env!("CARGO_BIN_NAME"))?;
 
     let mut buf = [0u8; BUF_SIZE];
     while let Some(message) = messages.next_line()? {

@@ -28,12 +28,12 @@
 //! on a busy machine it may read `b'12345'`, `b'67'`, `b'abcde'` instead.
 
 use std::io::{Read, Write};
-use std::net::{SocketAddr, TcpListener, TcpStream};
+use std::net::{SocketAddr, TcpListener};
 use std::process::ExitCode;
 use std::time::Duration;
 
 use clap::{Parser, Subcommand};
-use socket_lessons::cli::Addr;
+use socket_lessons::cli::{Addr, Shared};
 use socket_lessons::text::py_bytes;
 use socket_lessons::{Result, client, net, note, pair, say, server};
 
@@ -67,6 +67,8 @@ const PEEK_TIMEOUT: Duration = Duration::from_secs(3);
 struct Cli {
     #[command(subcommand)]
     command: Option<Command>,
+    #[command(flatten)]
+    shared: Shared,
 }
 
 #[derive(Subcommand)]
@@ -90,10 +92,12 @@ enum Command {
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
-    say::init();
+    say::init(&cli.shared);
     socket_lessons::report(match cli.command.unwrap_or(Command::Demo) {
         Command::Demo => demo(),
-        Command::Server { addr, chunk } => bind(&addr).and_then(|listener| serve(&listener, chunk)),
+        Command::Server { addr, chunk } => {
+            net::listen(&addr, net::BACKLOG).and_then(|listener| serve(&listener, chunk))
+        }
         Command::Client { addr } => addr.resolve().and_then(run_client),
     })
 }
@@ -101,42 +105,29 @@ fn main() -> ExitCode {
 /// Both sides in one process, twice: first the material's reads of 5 bytes, then reads of 1024.
 /// `pub`: the classroom runner (`cargo run`) plays it too.
 pub fn demo() -> Result<()> {
-    let listener = bind(&Addr::ephemeral())?;
+    // Python: server.bind(('127.0.0.1', 8080)); server.listen(5) — lesson 03's listener.
+    let listener = net::listen(&Addr::ephemeral(), net::BACKLOG)?;
     pair::run(
         listener,
         |listener| {
             serve(&listener, CHUNK)?;
+            note!(
+                "the same three writes again; this time the server reads {GLUED_CHUNK} bytes at a time:"
+            );
             serve(&listener, GLUED_CHUNK)
         },
         |addr| {
             run_client(addr)?;
-            note!(
-                "the same three writes again; this time the server reads {GLUED_CHUNK} bytes at a time:"
-            );
             run_client(addr)
         },
     )
 }
 
-/// Python: `server = socket.socket()`, `server.bind(('127.0.0.1', 8080))`, `server.listen(5)`.
-///
-/// Lesson 03's listener: SO_REUSEADDR set by hand, and the material's backlog of 5.
-fn bind(addr: &Addr) -> Result<TcpListener> {
-    let addr = addr.resolve()?;
-    let listener = net::listen(addr, net::BACKLOG)?;
-    net::announce(&listener)?;
-    Ok(listener)
-}
-
 /// The server side: one client, read `chunk` bytes at a time until it closes.
 fn serve(listener: &TcpListener, chunk: usize) -> Result<()> {
     // Python: conn, addr = server.accept()
-    let (mut sock, addr) = listener.accept()?;
-    server!("accepted a client from {addr}");
+    let (mut sock, _addr) = net::accept(listener)?;
 
-    server!(
-        "waiting until the client's {SENT} bytes have all arrived (a lesson trick, see the source)"
-    );
     // Why wait at all: whether the three writes merge depends on timing, on when the bytes reach
     // the server compared with when it reads. The material's server reads at once, and on a busy
     // machine its second `recv(5)` can run before `abcde` has arrived and return only `b'67'`.
@@ -144,22 +135,16 @@ fn serve(listener: &TcpListener, chunk: usize) -> Result<()> {
     // never waits for bytes to pile up, and does not know how many will come: that is lesson
     // 05's job.
     //
-    // How: a `recv` with `MSG_PEEK` (look, do not take) and `MSG_WAITALL` (wait until the buffer
-    // is full, the peer has closed, or the read timeout has passed), in `net::wait_for_bytes`.
-    // Linux does exactly that. Other systems may return as soon as the first bytes are there
-    // (some BSDs) or refuse the pair (Windows); there the server does not wait, and timing
-    // decides, as in the material. The time limit is for a client that sends fewer bytes and
-    // stays connected (someone typing in `nc`).
+    // How: `peek` (look, do not take) until 17 bytes are there, in `net::wait_for_bytes`, the
+    // same on every OS. The time limit is for a client that sends fewer bytes (someone typing in
+    // `nc`). Nothing is printed before the wait: the client is still talking.
     match net::wait_for_bytes(&sock, SENT, PEEK_TIMEOUT)? {
-        Some(SENT) => {
-            server!(
-                "{SENT} bytes are waiting in the socket; now read({chunk}) until the client closes"
-            )
-        }
-        Some(waiting) => server!(
-            "{waiting} of {SENT} bytes arrived before the client finished or {PEEK_TIMEOUT:?} passed; reading what comes"
+        waiting if waiting >= SENT => server!(
+            "waited until all {SENT} bytes were in the socket (a lesson trick, see the source); now read({chunk}) until the client closes"
         ),
-        None => server!("this system cannot wait for the bytes: reading at once, timing decides"),
+        waiting => server!(
+            "{waiting} of {SENT} bytes arrived within {PEEK_TIMEOUT:?} (a lesson trick waits for {SENT}, see the source); reading what comes"
+        ),
     }
 
     // Python: data1 = conn.recv(5); print(data1) — and data2, data3, then on until b''.
@@ -194,13 +179,16 @@ fn serve(listener: &TcpListener, chunk: usize) -> Result<()> {
 
 /// The client side: three writes, back to back, then close.
 fn run_client(addr: SocketAddr) -> Result<()> {
-    // Everything is printed before we connect: the writes must follow the connect at once, back
+    // Python: client = socket.socket(); client.connect(('127.0.0.1', 8080))
+    let mut sock = net::connect(addr, env!("CARGO_BIN_NAME"))?;
+
+    // Everything is printed before the first write: the writes follow each other at once, back
     // to back, so that all three are there before the server's first read. A line printed in
     // between would give a server that reads at once (the material's) time to take the first
     // message alone. Nagle's algorithm is left on, as in the material: it may hold a small write
     // back until the previous one is acknowledged, and send the two together.
     let writes = MESSAGES.len();
-    client!("connecting to {addr}, then {writes} writes back to back, then closing:");
+    client!("{writes} writes back to back, then closing:");
     for (i, message) in MESSAGES.iter().enumerate() {
         client!(
             "  write {}: {} bytes {}",
@@ -209,10 +197,6 @@ fn run_client(addr: SocketAddr) -> Result<()> {
             py_bytes(message)
         );
     }
-
-    // Python: client = socket.socket(); client.connect(('127.0.0.1', 8080))
-    let mut sock = TcpStream::connect(addr)
-        .map_err(|e| net::connect_error(e, addr, env!("CARGO_BIN_NAME")))?;
     // Python: client.send(b'1234567'); client.send(b'abcde'); client.send(b'hhhhh')
     for message in MESSAGES {
         sock.write_all(message)?;

@@ -36,12 +36,14 @@ use std::io::{self, ErrorKind, IsTerminal, Read, Write};
 use std::net::{SocketAddr, TcpListener, TcpStream};
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
-use std::time::{Duration, Instant};
+use std::time::Instant;
 
 use clap::{Parser, Subcommand};
-use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
+use indicatif::ProgressBar;
 use serde::{Deserialize, Deserializer, Serialize};
-use socket_lessons::cli::Addr;
+use socket_lessons::cli::{Addr, Shared};
+use socket_lessons::extras::{progress, scratch};
+use socket_lessons::names::check_file_name;
 use socket_lessons::{Result, client, frame, net, note, pair, say, server, text};
 
 /// This very file, built into the program: the demo sends it, as the material's server sends
@@ -69,9 +71,6 @@ const DEFAULT_DESC: &str = "sent by lesson 06";
 /// transfer: a process needs the same memory (about 3.4 MiB at its peak) for 1 KiB or 100 GiB.
 const BUF_SIZE: usize = 64 * 1024;
 
-/// The progress bar: position, size, speed, time left.
-const BAR_TEMPLATE: &str = "{bar:40} {bytes}/{total_bytes} {bytes_per_sec} {eta}";
-
 /// The header the server sends before the file: the material's `data_dict`.
 ///
 /// serde ignores keys it does not know, so a peer may send more (a date, a checksum); the three
@@ -96,6 +95,8 @@ struct Header {
 struct Cli {
     #[command(subcommand)]
     command: Option<Command>,
+    #[command(flatten)]
+    shared: Shared,
 }
 
 #[derive(Subcommand)]
@@ -131,7 +132,7 @@ enum Command {
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
-    say::init();
+    say::init(&cli.shared);
     // A bar only helps a person watching: not a pipe, a file or a test.
     let show_bar = io::stdout().is_terminal();
     socket_lessons::report(match cli.command.unwrap_or(Command::Demo) {
@@ -143,7 +144,8 @@ fn main() -> ExitCode {
             once,
         } => Offer::open(&file, &desc).and_then(|offer| {
             let clients = once.then_some(1);
-            bind(&addr).and_then(|listener| serve(listener, &offer, clients, show_bar))
+            net::listen(&addr, net::BACKLOG)
+                .and_then(|listener| serve(listener, &offer, clients, show_bar))
         }),
         Command::Client { addr, out, force } => addr
             .resolve()
@@ -155,16 +157,17 @@ fn main() -> ExitCode {
 /// folder; then the copy is compared with the original, byte for byte.
 /// `pub`: the classroom runner (`cargo run`) plays it too.
 pub fn demo() -> Result<()> {
-    let scratch = Scratch::create()?;
-    let served = scratch.path.join("served");
-    let received = scratch.path.join("received");
+    let scratch = scratch::folder("06")?;
+    let served = scratch.path().join("served");
+    let received = scratch.path().join("received");
     fs::create_dir(&served)?;
     fs::create_dir(&received)?;
     fs::write(served.join(SOURCE_NAME), SOURCE)?;
     note!("the server sends this lesson's source; the client saves it in a scratch folder");
 
     let offer = Offer::open(&served.join(SOURCE_NAME), DEMO_DESC)?;
-    let listener = bind(&Addr::ephemeral())?;
+    // Python: server.bind(('127.0.0.1', 8080)); server.listen(5) — lesson 03's listener.
+    let listener = net::listen(&Addr::ephemeral(), net::BACKLOG)?;
     // The transfer takes a millisecond: no progress bars.
     pair::run(
         listener,
@@ -181,14 +184,6 @@ pub fn demo() -> Result<()> {
         copy.len()
     );
     Ok(())
-}
-
-/// Listen the way lesson 03 taught (SO_REUSEADDR, `listen(5)`), now a library helper.
-fn bind(addr: &Addr) -> Result<TcpListener> {
-    // Python: server.bind(('127.0.0.1', 8080)); server.listen(5)
-    let listener = net::listen(addr.resolve()?, net::BACKLOG)?;
-    net::announce(&listener)?;
-    Ok(listener)
 }
 
 /// What the server offers each client: a file, and the header fields that do not change.
@@ -263,8 +258,7 @@ fn serve(
     let mut served = 0;
     while clients.is_none_or(|clients| served < clients) {
         // Python: sock, addr = server.accept()
-        let (sock, addr) = listener.accept()?;
-        server!("accepted a client from {addr}");
+        let (sock, addr) = net::accept(&listener)?;
         handle_client(sock, addr, offer, show_bar)?;
         served += 1;
     }
@@ -285,6 +279,7 @@ fn handle_client(
         .map_err(|e| format!("cannot send {}: {e}", offer.path.display()))?;
     let size = file.metadata()?.len();
     let start = Instant::now();
+    // The header's line says what follows it too: once the header is out, the client speaks.
     if let Err(e) = write_header(&mut sock, &offer.header(size)) {
         server!("{addr} left before the header was sent: {e}");
         return Ok(());
@@ -295,8 +290,7 @@ fn handle_client(
     // to the whole file, and `send` may send only part of one. Fixed-size chunks and
     // `write_all` have neither problem. `take(size)` sends what the header promised and no
     // more, even if the file grows meanwhile.
-    server!("sending the file: {size} bytes");
-    let bar = progress_bar(size, show_bar);
+    let bar = progress::bar(size, show_bar);
     let sent = match pump(&mut (&mut file).take(size), &mut sock, &bar) {
         Ok(sent) => sent,
         // Reading a local file does not fail with these: the client has gone. EPIPE: it
@@ -325,7 +319,7 @@ fn handle_client(
     match sock.read(&mut byte) {
         Ok(0) => server!(
             "{addr} has the file and closed the connection: sent {}",
-            rate(size, elapsed)
+            progress::rate(size, elapsed)
         ),
         Ok(_) => server!("{addr} sent bytes this protocol does not expect; closing"),
         Err(e) => server!("{addr} left: {e}"),
@@ -357,9 +351,10 @@ fn write_header(sock: &mut impl Write, header: &Header) -> io::Result<()> {
     // At most MAX_FRAME_LEN bytes (`Offer::open` checked), so the length fits an i32.
     let len = json.len() as i32;
     server!(
-        "sending the header: 4 bytes of length ({}), then {len} bytes of JSON: {}",
+        "sending the header: 4 bytes of length ({}), then {len} bytes of JSON: {}; then the file's {} bytes",
         text::hex(&len.to_le_bytes()),
-        String::from_utf8_lossy(&json)
+        String::from_utf8_lossy(&json),
+        header.file_size
     );
     // Python: sock.send(struct.pack('i', len(dict_bytes))); sock.send(dict_bytes)
     frame::send_frame(sock, &json)
@@ -411,31 +406,6 @@ fn whole_bytes<'de, D: Deserializer<'de>>(json: D) -> std::result::Result<u64, D
     })
 }
 
-/// The name a peer sends is never a path.
-///
-/// The material's client does `open(dict_data.get('file_name'), 'wb')`: a server that sends
-/// `../../.bashrc` or `/etc/cron.d/x` writes there. Only a plain name is accepted, saved in the
-/// folder the user chose.
-fn check_file_name(name: &str) -> Result<()> {
-    let problem = if name.is_empty() {
-        "it is empty"
-    } else if name == "." || name == ".." {
-        "it names a folder"
-    } else if Path::new(name).is_absolute() || name.starts_with(['/', '\\']) {
-        "it is an absolute path"
-    } else if name.contains(['/', '\\']) {
-        "it contains a path separator"
-    } else if name.contains('\0') {
-        "it contains a NUL byte"
-    } else {
-        return Ok(());
-    };
-    Err(format!(
-        "refusing the file name {name:?}: {problem}; the name a peer sends is never a path"
-    )
-    .into())
-}
-
 /// The client side: connect, read and check the header, receive exactly `file_size` bytes
 /// into `NAME.part`, then rename it.
 fn run_client(addr: SocketAddr, out: &Path, force: bool, show_bar: bool) -> Result<()> {
@@ -447,9 +417,7 @@ fn run_client(addr: SocketAddr, out: &Path, force: bool, show_bar: bool) -> Resu
         .into());
     }
     // Python: client = socket.socket(); client.connect(('127.0.0.1', 8080))
-    client!("connecting to {addr}");
-    let mut sock = TcpStream::connect(addr)
-        .map_err(|e| net::connect_error(e, addr, env!("CARGO_BIN_NAME")))?;
+    let mut sock = net::connect(addr, env!("CARGO_BIN_NAME"))?;
 
     let header = read_header(&mut sock)?;
     // Python: print(dict_data)
@@ -500,7 +468,7 @@ fn run_client(addr: SocketAddr, out: &Path, force: bool, show_bar: bool) -> Resu
         let _ = fs::remove_file(&part);
         return Err(e);
     }
-    client!("received {}", rate(*size, start.elapsed()));
+    client!("received {}", progress::rate(*size, start.elapsed()));
     client!("renamed {part_name:?} to {name:?}");
     // Python: client.close()
     // Dropping the stream closes it: the server, waiting for this close, then knows we are done.
@@ -515,7 +483,7 @@ fn run_client(addr: SocketAddr, out: &Path, force: bool, show_bar: bool) -> Resu
 /// anything after the file, the last `recv` would take some of it into the file. `take(size)`
 /// makes the stream end after exactly `size` bytes, whatever follows them.
 fn receive_file(sock: &mut TcpStream, mut file: File, size: u64, show_bar: bool) -> Result<()> {
-    let bar = progress_bar(size, show_bar);
+    let bar = progress::bar(size, show_bar);
     let result = pump(&mut sock.take(size), &mut file, &bar);
     bar.finish_and_clear();
     let got = match result {
@@ -558,50 +526,5 @@ fn pump(reader: &mut impl Read, writer: &mut impl Write, bar: &ProgressBar) -> i
         writer.write_all(&buf[..n])?;
         moved += n as u64;
         bar.inc(n as u64);
-    }
-}
-
-/// A progress bar for `len` bytes, on stdout when `show`, else hidden (it still counts).
-fn progress_bar(len: u64, show: bool) -> ProgressBar {
-    if !show {
-        return ProgressBar::hidden();
-    }
-    // The template is a constant: if it were wrong, the plain default bar is good enough.
-    let style =
-        ProgressStyle::with_template(BAR_TEMPLATE).unwrap_or_else(|_| ProgressStyle::default_bar());
-    ProgressBar::with_draw_target(Some(len), ProgressDrawTarget::stdout()).with_style(style)
-}
-
-/// `12345 bytes in 0.20 s (0.1 MiB/s)`: the last line of a transfer.
-fn rate(bytes: u64, elapsed: Duration) -> String {
-    let seconds = elapsed.as_secs_f64();
-    // A tiny file may take less time than the clock can tell apart from 0.
-    let mib_per_second = bytes as f64 / (1024.0 * 1024.0) / seconds.max(1e-9);
-    format!("{bytes} bytes in {seconds:.2} s ({mib_per_second:.1} MiB/s)")
-}
-
-/// The demo's scratch folder in the system's temp folder, removed when this is dropped: at
-/// the end of the demo, on an error as well. A process killed outright (Ctrl-C, or `| head`
-/// closing its output) runs no more code and cannot clean up: its folder, a few KiB, stays in
-/// the temp folder until the OS empties it.
-struct Scratch {
-    path: PathBuf,
-}
-
-impl Scratch {
-    fn create() -> Result<Scratch> {
-        // The process id keeps two demos running at once apart.
-        let path = std::env::temp_dir().join(format!("socket-lessons-06-{}", std::process::id()));
-        // A folder of this name can only be left by an earlier process with the same id.
-        let _ = fs::remove_dir_all(&path);
-        fs::create_dir_all(&path)
-            .map_err(|e| format!("cannot create a scratch folder {}: {e}", path.display()))?;
-        Ok(Scratch { path })
-    }
-}
-
-impl Drop for Scratch {
-    fn drop(&mut self) {
-        let _ = fs::remove_dir_all(&self.path);
     }
 }

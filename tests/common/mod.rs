@@ -1,8 +1,9 @@
 //! What the integration tests share: run a lesson binary, start a lesson server on a port the OS
 //! picks and learn that port from its `listening on` line, feed a client its stdin.
 //!
-//! Nothing here sleeps: a test waits for a line the other process prints, or for a process to
-//! end, each with a generous deadline so a broken lesson fails the test instead of hanging it.
+//! Nothing here sleeps or polls: a test waits for a line the other process prints, or for a
+//! process's output to end (which it does when the process ends), each on a channel with a
+//! generous deadline, so a broken lesson fails the test instead of hanging it.
 
 #![allow(dead_code)] // Each test file uses its own part of this module.
 
@@ -149,38 +150,41 @@ pub fn run(mut command: Command, stdin: &str) -> Finished {
 
 /// Wait for `child` to end (with [`DEADLINE`]) and collect its output.
 pub fn wait(mut child: Child) -> Finished {
-    let mut stdout = child.stdout.take().expect("stdout is piped");
-    let mut stderr = child.stderr.take().expect("stderr is piped");
-    let out = thread::spawn(move || {
-        let mut text = String::new();
-        let _ = stdout.read_to_string(&mut text);
-        text
-    });
-    let err = thread::spawn(move || {
-        let mut text = String::new();
-        let _ = stderr.read_to_string(&mut text);
-        text
-    });
-    let status = wait_status(&mut child);
+    let stdout = child.stdout.take().expect("stdout is piped");
+    let stderr = child.stderr.take().expect("stderr is piped");
+    let out = read_to_end_on_a_thread(stdout);
+    let err = read_to_end_on_a_thread(stderr);
+    // A process's pipes close when it ends: both texts arriving means it has ended (or closed
+    // its output, and then `wait` below returns as soon as it does).
+    let stdout = receive_before_deadline(&out, &mut child);
+    let stderr = receive_before_deadline(&err, &mut child);
+    let status = child.wait().expect("waiting for the child");
     Finished {
         status,
-        stdout: out.join().unwrap_or_default(),
-        stderr: err.join().unwrap_or_default(),
+        stdout,
+        stderr,
     }
 }
 
-fn wait_status(child: &mut Child) -> ExitStatus {
-    let start = Instant::now();
-    loop {
-        if let Some(status) = child.try_wait().expect("waiting for the child") {
-            return status;
-        }
-        if start.elapsed() > DEADLINE {
+/// Read `pipe` to its end on a thread; the text arrives on the returned channel.
+fn read_to_end_on_a_thread(mut pipe: impl Read + Send + 'static) -> Receiver<String> {
+    let (send, text) = mpsc::channel();
+    thread::spawn(move || {
+        let mut bytes = Vec::new();
+        let _ = pipe.read_to_end(&mut bytes);
+        let _ = send.send(String::from_utf8_lossy(&bytes).into_owned());
+    });
+    text
+}
+
+/// The text of a pipe read to its end, or a failed test (and a killed child) after [`DEADLINE`].
+fn receive_before_deadline(text: &Receiver<String>, child: &mut Child) -> String {
+    match text.recv_timeout(DEADLINE) {
+        Ok(text) => text,
+        Err(_) => {
             let _ = child.kill();
             panic!("the process did not end within {DEADLINE:?}");
         }
-        // Polling a child's exit is the one wait std offers with a deadline.
-        thread::sleep(Duration::from_millis(5));
     }
 }
 
@@ -287,19 +291,30 @@ impl Server {
     /// Wait for the server to end by itself; return its remaining output and status.
     pub fn finish(mut self) -> Finished {
         let mut child = self.child.take().expect("the server is running");
-        let mut stderr = child.stderr.take().expect("stderr is piped");
-        let status = wait_status(&mut child);
+        let stderr = read_to_end_on_a_thread(child.stderr.take().expect("stderr is piped"));
         let mut rest = self.seen.join("\n");
-        while let Ok(line) = self.lines.recv_timeout(DEADLINE) {
-            rest.push('\n');
-            rest.push_str(&line);
+        // The line channel closes when the server's stdout does: when the server has ended.
+        let start = Instant::now();
+        loop {
+            let left = DEADLINE.saturating_sub(start.elapsed());
+            match self.lines.recv_timeout(left) {
+                Ok(line) => {
+                    rest.push('\n');
+                    rest.push_str(&line);
+                }
+                Err(RecvTimeoutError::Disconnected) => break,
+                Err(RecvTimeoutError::Timeout) => {
+                    let _ = child.kill();
+                    panic!("the server did not end within {DEADLINE:?}; seen: {rest}");
+                }
+            }
         }
-        let mut err = String::new();
-        let _ = stderr.read_to_string(&mut err);
+        let stderr = receive_before_deadline(&stderr, &mut child);
+        let status = child.wait().expect("waiting for the server");
         Finished {
             status,
             stdout: rest.trim_start_matches('\n').to_string(),
-            stderr: err,
+            stderr,
         }
     }
 
