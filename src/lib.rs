@@ -10,6 +10,8 @@
 //!   listener that lesson 03 builds by hand, what a reset means, lesson 04's wait for bytes.
 //! - [`names`]: the file names lesson 06 accepts from a peer: one plain name every OS can save.
 //! - [`pair`]: a lesson's server and client in one process, for `demo`, in a fixed order.
+//! - [`save`]: lesson 06's partial file, put in place whole or not at all.
+//! - [`segments`]: lesson 04's TCP segment counters, where the OS has them.
 //! - [`input`]: lines typed at a prompt (lessons 02 and 03), or scripted for `demo`.
 //! - [`text`]: bytes shown as people read them, and never raw: Python byte literals, hex.
 //! - [`frame`]: length-prefixed frames, lesson 05's cure, used from lesson 06 on.
@@ -25,7 +27,9 @@ pub mod lang;
 pub mod names;
 pub mod net;
 pub mod pair;
+pub mod save;
 pub mod say;
+pub mod segments;
 pub mod text;
 
 use std::process::ExitCode;

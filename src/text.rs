@@ -49,6 +49,16 @@ pub fn quoted(bytes: &[u8]) -> String {
     format!("{:?}", String::from_utf8_lossy(bytes))
 }
 
+/// `1 byte`, `5 bytes`: a count with its noun in the singular or the plural (English only;
+/// a Chinese sentence needs no plural: `5 字节`).
+pub fn count(n: usize, one: &str, many: &str) -> String {
+    if n == 1 {
+        format!("{n} {one}")
+    } else {
+        format!("{n} {many}")
+    }
+}
+
 /// Bytes as lowercase hex pairs separated by spaces: `0f 00 00 00`.
 pub fn hex(bytes: &[u8]) -> String {
     bytes
@@ -82,6 +92,13 @@ mod tests {
         let shown = quoted(hostile);
         assert!(!shown.chars().any(char::is_control), "{shown}");
         assert_eq!(quoted(b"\xff"), "\"\u{fffd}\"");
+    }
+
+    #[test]
+    fn one_is_singular() {
+        assert_eq!(count(1, "byte", "bytes"), "1 byte");
+        assert_eq!(count(0, "byte", "bytes"), "0 bytes");
+        assert_eq!(count(17, "read", "reads"), "17 reads");
     }
 
     #[test]

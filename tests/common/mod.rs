@@ -133,6 +133,8 @@ pub fn nc(server: &Server) -> (Child, ChildStdin) {
 pub fn run(mut command: Command, stdin: &str) -> Finished {
     command
         .env_remove("NO_COLOR")
+        // English, whatever the machine's locale: a test that wants Chinese asks `--lang zh`.
+        .env("LC_ALL", "C")
         .stdin(Stdio::piped())
         .stdout(Stdio::piped())
         .stderr(Stdio::piped());
@@ -203,6 +205,8 @@ impl Server {
     pub fn start(mut command: Command) -> Server {
         command
             .env_remove("NO_COLOR")
+            // English, whatever the machine's locale: a test that wants Chinese asks `--lang zh`.
+            .env("LC_ALL", "C")
             .stdin(Stdio::piped())
             .stdout(Stdio::piped())
             .stderr(Stdio::piped());
