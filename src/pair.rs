@@ -44,19 +44,20 @@ struct Turnstile {
     server_done: bool,
 }
 
-static TURNSTILE: Mutex<Option<Turnstile>> = Mutex::new(None);
+/// The running demos' turnstiles: one in a lesson, several when tests run demos side by side.
+static TURNSTILES: Mutex<Vec<Turnstile>> = Mutex::new(Vec::new());
 static TURNED: Condvar = Condvar::new();
 
-fn lock() -> MutexGuard<'static, Option<Turnstile>> {
+fn lock() -> MutexGuard<'static, Vec<Turnstile>> {
     // A poisoned lock only means a thread panicked while holding it; the counts are still whole.
-    TURNSTILE
+    TURNSTILES
         .lock()
         .unwrap_or_else(|poisoned| poisoned.into_inner())
 }
 
 /// Change the turnstile of the demo on `port`, if one is running, and wake the waiting client.
 fn step(port: u16, change: impl FnOnce(&mut Turnstile)) {
-    if let Some(turnstile) = lock().as_mut().filter(|t| t.port == port) {
+    if let Some(turnstile) = lock().iter_mut().find(|t| t.port == port) {
         change(turnstile);
         TURNED.notify_all();
     }
@@ -74,7 +75,7 @@ where
 {
     let addr = listener.local_addr()?;
     let port = addr.port();
-    *lock() = Some(Turnstile {
+    lock().push(Turnstile {
         port,
         accepting: 0,
         accepted: 0,
@@ -89,7 +90,7 @@ where
             result
         })?;
     let client_result = client(addr);
-    let server_done = lock().is_some_and(|t| t.server_done);
+    let server_done = lock().iter().any(|t| t.port == port && t.server_done);
     let result = match client_result {
         // The server ends once its last client has gone: wait for its last lines.
         Ok(()) => join(server),
@@ -98,7 +99,7 @@ where
         Err(client_error) => Err(client_error),
     };
     // The classroom runner plays several demos in one process: the next one starts afresh.
-    *lock() = None;
+    lock().retain(|t| t.port != port);
     result
 }
 
@@ -141,7 +142,7 @@ fn wait(port: u16, what: &str, ready: impl Fn(&Turnstile) -> bool) -> Result<()>
     let deadline = Instant::now() + TURN_DEADLINE;
     let mut guard = lock();
     loop {
-        let Some(turnstile) = guard.as_ref().filter(|t| t.port == port) else {
+        let Some(turnstile) = guard.iter().find(|t| t.port == port) else {
             return Ok(());
         };
         if ready(turnstile) {
@@ -167,5 +168,74 @@ fn wait(port: u16, what: &str, ready: impl Fn(&Turnstile) -> bool) -> Result<()>
             .wait_timeout(guard, left)
             .unwrap_or_else(|poisoned| poisoned.into_inner())
             .0;
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use std::sync::{Arc, Mutex};
+    use std::thread;
+    use std::time::{Duration, Instant};
+
+    use super::*;
+    use crate::cli::Addr;
+    use crate::net;
+
+    /// A log both sides write to, in the order things happen.
+    type Log = Arc<Mutex<Vec<&'static str>>>;
+
+    fn push(log: &Log, event: &'static str) {
+        log.lock().unwrap().push(event);
+    }
+
+    #[test]
+    fn the_client_connects_only_once_a_slow_server_is_done_talking() {
+        let listener = net::listen(&Addr::ephemeral(), net::BACKLOG).unwrap();
+        let log = Log::default();
+        let (server_log, client_log) = (log.clone(), log.clone());
+        run(
+            listener,
+            move |listener| {
+                for _ in 0..2 {
+                    // A server still busy with its last words, slower than any client.
+                    thread::sleep(Duration::from_millis(30));
+                    push(&server_log, "server: done with the last client");
+                    let (sock, _) = net::accept(&listener)?;
+                    push(&server_log, "server: accepted");
+                    drop(sock);
+                }
+                Ok(())
+            },
+            move |addr| {
+                for _ in 0..2 {
+                    let sock = net::connect(addr, "test")?;
+                    push(&client_log, "client: connected");
+                    drop(sock);
+                }
+                Ok(())
+            },
+        )
+        .unwrap();
+        let round = [
+            "server: done with the last client",
+            "server: accepted",
+            "client: connected",
+        ];
+        assert_eq!(*log.lock().unwrap(), [round, round].concat());
+    }
+
+    #[test]
+    fn a_server_that_stops_before_accept_ends_the_demo_with_its_own_error() {
+        let listener = net::listen(&Addr::ephemeral(), net::BACKLOG).unwrap();
+        let start = Instant::now();
+        let error = run(
+            listener,
+            |_listener| Err("the server's own mistake".into()),
+            |addr| net::connect(addr, "test").map(drop),
+        )
+        .unwrap_err();
+        assert_eq!(error.to_string(), "the server's own mistake");
+        // The client did not wait out the deadline: the server's end woke it.
+        assert!(start.elapsed() < TURN_DEADLINE);
     }
 }

@@ -53,13 +53,19 @@ impl Finished {
 
     /// Assert a non-zero exit with exactly one `error: ...` line on stderr, and return that line.
     pub fn assert_one_line_error(&self) -> String {
+        self.assert_one_line_error_in("error: ")
+    }
+
+    /// [`assert_one_line_error`](Self::assert_one_line_error), for an error line that starts
+    /// with `tag` (`错误: ` in Chinese).
+    pub fn assert_one_line_error_in(&self, tag: &str) -> String {
         assert!(
             !self.status.success(),
             "process should have failed: {self:#?}"
         );
         let lines: Vec<&str> = self.stderr.lines().collect();
         assert_eq!(lines.len(), 1, "stderr should be one line: {self:#?}");
-        assert!(lines[0].starts_with("error: "), "{self:#?}");
+        assert!(lines[0].starts_with(tag), "{self:#?}");
         assert!(!self.stderr.contains("panicked"), "{self:#?}");
         lines[0].to_string()
     }
@@ -131,10 +137,23 @@ pub fn nc(server: &Server) -> (Child, ChildStdin) {
 
 /// Run `command` to the end with `stdin` as its input; fail the test if it outlives [`DEADLINE`].
 pub fn run(mut command: Command, stdin: &str) -> Finished {
+    // English, whatever the machine's locale: a test that wants Chinese asks `--lang zh`.
+    command.env("LC_ALL", "C");
+    run_as_is(command, stdin)
+}
+
+/// Run `command` with no stdin, in the locale `env` sets (`LANG`, ...) and no other.
+pub fn run_with_env(mut command: Command, env: &[(&str, &str)]) -> Finished {
+    for name in ["LC_ALL", "LC_MESSAGES", "LANG"] {
+        command.env_remove(name);
+    }
+    command.envs(env.iter().copied());
+    run_as_is(command, "")
+}
+
+fn run_as_is(mut command: Command, stdin: &str) -> Finished {
     command
         .env_remove("NO_COLOR")
-        // English, whatever the machine's locale: a test that wants Chinese asks `--lang zh`.
-        .env("LC_ALL", "C")
         .stdin(Stdio::piped())
         .stdout(Stdio::piped())
         .stderr(Stdio::piped());
