@@ -12,6 +12,9 @@
 //!   while the bytes were arriving, unless `--force`; then a rename replaces the entry in
 //!   `--out`, a link included, and never writes through a link to somewhere else.
 //! - Ctrl-C and SIGTERM remove the partial file, say so in one line, and exit with 130.
+//! - Time: a peer that moves no byte for `--timeout` seconds is given up on, in one line that
+//!   says at which stage and how far the transfer got ([`no_header`], [`sent_all`],
+//!   [`received_all`]): one stalled laptop cannot hang a client or stop the class's server.
 
 use std::fs::{self, File};
 use std::io::{self, ErrorKind, IsTerminal};

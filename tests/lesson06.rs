@@ -1137,7 +1137,7 @@ fn controlled_server(first: Vec<u8>) -> (u16, Sender<Vec<u8>>) {
             return;
         };
         let _ = sock.write_all(&first);
-        for more in rest {
+        if let Ok(more) = rest.recv() {
             let _ = sock.write_all(&more);
             return;
         }
