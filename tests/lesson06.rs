@@ -879,10 +879,10 @@ fn an_out_that_is_a_file_says_so() {
 
 #[test]
 fn a_refused_file_is_explained_on_the_server_in_words() {
-    // Our client refuses: the file is there. It closes with the file's bytes unread (a reset),
-    // or before they came (then the server's next write meets a closed connection).
-    let (_served, path) = big_file(1024 * 1024);
-    let (out, _) = folder_with("big.bin", b"mine\n");
+    // Our client refuses: the file is there. It aborts the connection (a reset, RST), so the
+    // server cannot take the refusal for the clean close that means "I have it all".
+    let (_served, path) = folder_with("notes.txt", b"new notes\n");
+    let (out, _) = folder_with("notes.txt", b"mine\n");
     let server = serve_once(&path);
     receive(&server.port(), out.path(), &[]).assert_one_line_error();
     let server = server.finish();
@@ -893,6 +893,7 @@ fn a_refused_file_is_explained_on_the_server_in_words() {
             || said.contains("the client had already closed the connection"),
         "{said}"
     );
+    assert!(!said.contains("has the file"), "{said}");
     assert!(!said.contains("os error"), "{said}");
 }
 
@@ -1324,4 +1325,81 @@ fn ctrl_c_mid_transfer_removes_the_partial_file() {
 #[test]
 fn sigterm_mid_transfer_removes_the_partial_file() {
     interrupt_mid_transfer(libc::SIGTERM);
+}
+
+// ---------------------------------------------------------------------------------------------
+// 中文: under --lang zh every line the lesson prints, narration and errors, is Chinese.
+
+fn has_chinese(line: &str) -> bool {
+    line.chars().any(|c| ('\u{4e00}'..='\u{9fff}').contains(&c))
+}
+
+#[test]
+fn every_line_is_chinese_under_lang_zh() {
+    let mut said = Vec::new();
+    let demo = run(bin!("06_final_file", "--lang", "zh"), "");
+    demo.assert_success();
+    said.extend(demo.stdout.lines().map(str::to_string));
+    let wire = header(r#"{"file_name":"notes.txt","file_desc":"notes","file_size":100}"#);
+    // Silent at each stage, a name Windows keeps, a bad length, JSON that is not a header.
+    for wire in [
+        Vec::new(),
+        [wire.clone(), vec![b'x'; 40]].concat(),
+        wire,
+        named("CON"),
+        b"\xff\xff\xff\xff".to_vec(),
+        header("[]"),
+    ] {
+        let (port, _rest) = controlled_server(wire);
+        let out = scratch();
+        let port = port.to_string();
+        let client = run(
+            bin!(
+                "06_final_file",
+                "--lang",
+                "zh",
+                "client",
+                "--timeout",
+                "1",
+                "--port",
+                port,
+                "--out",
+                out.path()
+            ),
+            "",
+        );
+        said.extend(
+            client
+                .stdout
+                .lines()
+                .chain(client.stderr.lines())
+                .map(str::to_string),
+        );
+    }
+    let (folder, file) = folder_with("notes.txt", b"notes\n");
+    for args in [["client", "--out"], ["server", "--file"]] {
+        let finished = run(
+            bin!(
+                "06_final_file",
+                "--lang",
+                "zh",
+                args[0],
+                args[1],
+                folder.path().join("none")
+            ),
+            "",
+        );
+        said.extend(finished.stderr.lines().map(str::to_string));
+    }
+    let finished = run(
+        bin!("06_final_file", "--lang", "zh", "client", "--out", &file),
+        "",
+    );
+    said.extend(finished.stderr.lines().map(str::to_string));
+    let english: Vec<&String> = said.iter().filter(|line| !has_chinese(line)).collect();
+    assert!(english.is_empty(), "{english:#?}");
+    assert!(
+        said.iter().any(|line| line.starts_with("错误: ")),
+        "{said:#?}"
+    );
 }

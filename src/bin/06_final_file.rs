@@ -300,14 +300,15 @@ fn read_header(sock: &mut impl Read, timeout: Duration) -> Result<Header> {
 fn run_client(addr: SocketAddr, out: &Path, force: bool, secs: u64) -> Result<()> {
     save::check_out(out)?;
     // Python: client = socket.socket(); client.connect(('127.0.0.1', 8080))
-    let mut sock = net::connect(addr, env!("CARGO_BIN_NAME"))?;
+    // Until the file is saved, leaving means refusing it: `Receiving` then closes with a reset,
+    // never with the clean close that tells the server "I have it all".
+    let mut sock = save::Receiving::new(net::connect(addr, env!("CARGO_BIN_NAME"))?);
     // A read that waits `timeout` for a byte fails: a stalled server cannot hang us.
     let timeout = Duration::from_secs(secs);
     sock.set_read_timeout(Some(timeout))?;
-    let header = read_header(&mut sock, timeout)?;
-    // Python: print(dict_data)
-    // Text from the peer is printed with {:?}: quoted and escaped, so a control character in
-    // it cannot move the cursor or recolor your terminal.
+    let header = read_header(&mut *sock, timeout)?;
+    // Python: print(dict_data) — with {:?}: quoted and escaped, so a control character from
+    // the peer cannot move the cursor or recolor your terminal.
     let (name, desc, size) = (&header.file_name, &header.file_desc, header.file_size);
     let n = progress::bytes(size);
     client!("file name: {name:?}", "文件名: {name:?}");
@@ -326,13 +327,12 @@ fn run_client(addr: SocketAddr, out: &Path, force: bool, secs: u64) -> Result<()
     // The material asks for 1024 bytes even when fewer are due: bytes sent after the file
     // would end up in it. `take(size)` ends the stream after exactly `size` bytes.
     let (start, bar) = (Instant::now(), progress::bar(size));
-    let result = pump(&mut (&mut sock).take(size), part.file(), &bar);
+    let result = pump(&mut (&mut *sock).take(size), part.file(), &bar);
     let got = progress::finish(&bar);
     // Fewer than `size` bytes (the server closed early), a stall, a reset: one line that says
     // how far it got, and `part`, dropped on the way out, removes the partial file.
     save::received_all(result, got, size, timeout)?;
-    // A program that must survive a power cut would `sync_all` the file here, before the
-    // rename makes it look complete; this lesson leaves the disk's timing to the OS.
+    // (A program that must survive a power cut would `sync_all` the file before the rename.)
     part.finish(out, name, force)?;
     let rate = progress::rate(size, start.elapsed());
     client!("received {rate}", "收到 {rate}");
@@ -340,7 +340,7 @@ fn run_client(addr: SocketAddr, out: &Path, force: bool, secs: u64) -> Result<()
         "renamed {pattern:?} to {name:?}",
         "把 {pattern:?} 改名为 {name:?}"
     );
-    // Python: client.close()
-    // Dropping the stream closes it: the server, waiting for this close, then knows we are done.
+    // Python: client.close() — a clean close: the server, waiting for it, knows we are done.
+    sock.done();
     Ok(())
 }
