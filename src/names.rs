@@ -1,10 +1,13 @@
-//! File names a peer may give: lesson 06 saves a file under the name the server's header sends,
-//! and a name from the network is never trusted to be one.
+//! What lesson 06 accepts from a peer's header: JSON of the expected shape, a size that is a
+//! whole number of bytes, and a file name that every OS can save as a plain file.
 //!
 //! The material's client does `open(dict_data.get('file_name'), 'wb')`: a server that sends
 //! `../../.bashrc` or `/etc/cron.d/x` writes there. And a name that one OS saves may be a path,
 //! a device or an error on another: the class's laptops run Linux, macOS and Windows, so a name
 //! is accepted only if every one of them can save it, as a plain file in the chosen folder.
+
+use serde::Deserialize;
+use serde::de::DeserializeOwned;
 
 use crate::{Result, tr};
 
@@ -16,6 +19,40 @@ const FORBIDDEN: [char; 9] = ['<', '>', ':', '"', '|', '?', '*', '/', '\\'];
 
 /// Names Windows keeps for devices, with or without an extension: `CON`, `nul.txt`, `COM1.log`.
 const DEVICES: [&str; 4] = ["CON", "PRN", "AUX", "NUL"];
+
+/// The header's JSON, `json.loads(dict_data_bytes)`, refused in one line if it is empty, not
+/// UTF-8 text, or not JSON of the shape `T` (serde names the missing field or the wrong type).
+pub fn from_json<T: DeserializeOwned>(json: &[u8]) -> Result<T> {
+    let parsed = match std::str::from_utf8(json) {
+        Ok("") => Err(tr!(
+            "its length is 0, and an empty header is not JSON",
+            "它的长度是 0, 空的报头不是 JSON"
+        )),
+        Ok(json) => serde_json::from_str(json).map_err(|e| {
+            tr!(
+                "it is not the JSON this lesson expects: {e}",
+                "它不是本课期望的 JSON: {e}"
+            )
+        }),
+        Err(e) => Err(tr!("it is not UTF-8 text ({e})", "它不是 UTF-8 文本 ({e})")),
+    };
+    parsed.map_err(|why| tr!("refusing the header: {why}", "拒绝报头: {why}").into())
+}
+
+/// `file_size` as JSON may write it: any number. A size is a whole number of bytes, 0 or more;
+/// say so, rather than serde's "invalid value: integer `-5`, expected u64".
+/// For `#[serde(deserialize_with = "socket_lessons::names::whole_bytes")]`.
+pub fn whole_bytes<'de, D: serde::Deserializer<'de>>(
+    json: D,
+) -> std::result::Result<u64, D::Error> {
+    let n = serde_json::Number::deserialize(json)?;
+    n.as_u64().ok_or_else(|| {
+        serde::de::Error::custom(tr!(
+            "file_size must be a whole number of bytes, 0 or more, not {n}",
+            "file_size 必须是 0 或正整数个字节, 不能是 {n}"
+        ))
+    })
+}
 
 /// Accept `name` only if it is exactly one plain file name that Linux, macOS and Windows can
 /// all save; else say why, in one line.

@@ -4,12 +4,13 @@
 mod common;
 
 use std::fs;
-use std::io::{Read, Write};
+use std::io::{BufRead, BufReader, Read, Write};
 use std::net::{TcpListener, TcpStream};
 use std::path::Path;
 use std::process::{Command, Stdio};
+use std::sync::mpsc::{self, Receiver, Sender};
 use std::thread;
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
 use common::{Finished, Server, run};
 use tempfile::TempDir;
@@ -99,9 +100,9 @@ fn the_demo_sends_the_lessons_source_and_checks_the_copy() {
             "[client] file name: \"06_final_file.rs\"".to_string(),
             "[client] description: \"本课的源代码 (this lesson's own source)\"".to_string(),
             format!("[client] size: {size} bytes"),
-            format!("[client] writing \"06_final_file.rs.part\": it gets its real name only once all {size} bytes are in"),
+            format!("[client] writing \".06_final_file.rs-??????.part\" (?????? is random): it gets its real name only once all {size} bytes are in"),
             format!("[client] received {size} bytes in [..] s ([..] MiB/s)"),
-            "[client] renamed \"06_final_file.rs.part\" to \"06_final_file.rs\"".to_string(),
+            "[client] renamed \".06_final_file.rs-??????.part\" to \"06_final_file.rs\"".to_string(),
             format!("[server] 127.0.0.1:PORT has the file and closed the connection: sent {size} bytes in [..] s ([..] MiB/s)"),
             format!("[note]   the saved copy is identical to the source, byte for byte ({size} bytes); removing the scratch folder"),
         ]
@@ -155,10 +156,10 @@ fn a_file_with_a_chinese_name_goes_through_two_processes() {
             format!("[client] description: \"{desc}\""),
             format!("[client] size: {size} bytes"),
             format!(
-                "[client] writing \"{CHINESE_NAME}.part\": it gets its real name only once all {size} bytes are in"
+                "[client] writing \".{CHINESE_NAME}-??????.part\" (?????? is random): it gets its real name only once all {size} bytes are in"
             ),
             format!("[client] received {size} bytes in [..] s ([..] MiB/s)"),
-            format!("[client] renamed \"{CHINESE_NAME}.part\" to \"{CHINESE_NAME}\""),
+            format!("[client] renamed \".{CHINESE_NAME}-??????.part\" to \"{CHINESE_NAME}\""),
         ]
     );
     assert_eq!(fs::read(out.path().join(CHINESE_NAME)).unwrap(), text);
@@ -238,8 +239,19 @@ fn a_client_that_leaves_mid_transfer_is_one_line_and_the_server_goes_on() {
     sock.read_exact(&mut len)
         .expect("the header's length arrives");
     drop(sock);
-    let left = server.expect_line("left during the transfer");
-    assert!(left.contains(&format!(" of {size} bytes: ")), "{left}");
+    let left = server.expect_line("stopped sending after ");
+    // The count is the bytes that went out, read before the bar was cleared: never the whole.
+    let sent: u64 = between(&left, "stopped sending after ", " of ")
+        .parse()
+        .unwrap();
+    assert!(sent < size, "{left}");
+    assert!(
+        left.contains(&format!(
+            " of {size} bytes: the client reset the connection"
+        )) || left.contains(&format!(" of {size} bytes: the client had already closed")),
+        "{left}"
+    );
+    assert!(!left.contains("os error"), "{left}");
 
     // The next client gets the whole file.
     let out = scratch();
@@ -280,30 +292,6 @@ fn an_existing_file_is_kept_unless_force() {
         fs::read(out.path().join("notes.txt")).unwrap(),
         b"new notes\n"
     );
-    assert_eq!(names_in(out.path()), ["notes.txt"]);
-    server.finish().assert_success();
-}
-
-#[test]
-fn a_part_file_left_behind_is_kept_unless_force() {
-    let (_served, path) = folder_with("notes.txt", b"new notes\n");
-    let (out, _) = folder_with("notes.txt.part", b"half of something");
-
-    let server = serve_once(&path);
-    let client = receive(&server.port(), out.path(), &[]);
-    assert_eq!(
-        client.assert_one_line_error(),
-        format!(
-            "error: \"notes.txt.part\" already exists in {}: a transfer that failed, or one still running? Remove it or use --force",
-            out.path().display()
-        )
-    );
-    assert_eq!(names_in(out.path()), ["notes.txt.part"]);
-    drop(server);
-
-    let server = serve_once(&path);
-    let client = receive(&server.port(), out.path(), &["--force"]);
-    client.assert_success();
     assert_eq!(names_in(out.path()), ["notes.txt"]);
     server.finish().assert_success();
 }
@@ -361,7 +349,7 @@ fn a_folder_is_not_a_file_to_send() {
     assert_eq!(
         server.assert_one_line_error(),
         format!(
-            "error: cannot send {}: it is not a file (a folder?)",
+            "error: cannot send {}: it is a folder, not a file",
             folder.path().display()
         )
     );
@@ -794,4 +782,624 @@ fn our_server_sends_to_the_material_client() {
         server.expect_line("has the file and closed the connection");
         server.finish().assert_success();
     }
+}
+
+/// The text of `line` between `before` and the next `after`.
+fn between<'a>(line: &'a str, before: &str, after: &str) -> &'a str {
+    let start = line
+        .find(before)
+        .map(|at| at + before.len())
+        .unwrap_or_else(|| panic!("no {before:?} in {line:?}"));
+    let len = line[start..]
+        .find(after)
+        .unwrap_or_else(|| panic!("no {after:?} in {line:?}"));
+    &line[start..start + len]
+}
+
+// ---------------------------------------------------------------------------------------------
+// Names every OS can save (issue 8), and the longest names a file system takes (issue 9).
+
+#[test]
+fn names_that_windows_keeps_or_cannot_save_are_refused_on_every_os() {
+    for (name, why) in [
+        ("CON", "Windows keeps that name for a device"),
+        ("aux.txt", "Windows keeps that name for a device"),
+        ("a:b", "it starts with a drive (C:)"),
+        ("C:x", "it starts with a drive (C:)"),
+        ("x.", "it ends with a dot or a space, which Windows drops"),
+    ] {
+        assert_refused(
+            named(name),
+            &format!(
+                "refusing the file name \"{name}\": {why}; the name a peer sends must be a plain file name"
+            ),
+        );
+    }
+}
+
+#[test]
+fn names_of_251_to_255_bytes_are_saved() {
+    // 255 bytes is what ext4, APFS and NTFS take; the partial file's name must fit too.
+    let chinese = "课".repeat(85);
+    let names: Vec<String> = (251..=255)
+        .map(|len| "x".repeat(len))
+        .chain([chinese])
+        .collect();
+    for name in names {
+        let out = scratch();
+        let port = lying_server(named(&name));
+        let client = receive(&port.to_string(), out.path(), &[]);
+        client.assert_success();
+        assert_eq!(
+            fs::read(out.path().join(&name)).unwrap(),
+            b"abc",
+            "{} bytes",
+            name.len()
+        );
+        assert_eq!(names_in(out.path()), [name]);
+    }
+}
+
+#[test]
+fn control_characters_from_the_peer_are_shown_escaped() {
+    let mut wire = header(
+        r#"{"file_name":"notes.txt","file_desc":"\u001b[2J\u001b[31mred\u0007\r","file_size":3}"#,
+    );
+    wire.extend_from_slice(b"abc");
+    let out = scratch();
+    let client = receive(&lying_server(wire).to_string(), out.path(), &[]);
+    client.assert_success();
+    assert!(
+        client
+            .stdout
+            .contains(r#"[client] description: "\u{1b}[2J\u{1b}[31mred\u{7}\r""#),
+        "{}",
+        client.stdout
+    );
+    let raw = |c: char| c.is_control() && c != '\n';
+    assert!(!client.stdout.chars().any(raw), "{:?}", client.stdout);
+}
+
+// ---------------------------------------------------------------------------------------------
+// Files: --out, the partial file, no file replaced unless --force, never through a link.
+
+#[test]
+fn an_out_that_is_a_file_says_so() {
+    let (folder, file) = folder_with("notes.txt", b"notes\n");
+    let client = run(bin!("06_final_file", "client", "--out", &file), "");
+    assert_eq!(
+        client.assert_one_line_error(),
+        format!(
+            "error: cannot save into {}: it is a file, not a folder (choose a folder with --out)",
+            file.display()
+        )
+    );
+    assert_eq!(names_in(folder.path()), ["notes.txt"]);
+}
+
+#[test]
+fn a_refused_file_is_explained_on_the_server_in_words() {
+    // Our client refuses: the file is there. It aborts the connection (a reset, RST), so the
+    // server cannot take the refusal for the clean close that means "I have it all".
+    let (_served, path) = folder_with("notes.txt", b"new notes\n");
+    let (out, _) = folder_with("notes.txt", b"mine\n");
+    let server = serve_once(&path);
+    receive(&server.port(), out.path(), &[]).assert_one_line_error();
+    let server = server.finish();
+    server.assert_success();
+    let said = &server.stdout;
+    assert!(
+        said.contains("the client reset the connection (an RST, not a clean close)")
+            || said.contains("the client had already closed the connection"),
+        "{said}"
+    );
+    assert!(!said.contains("has the file"), "{said}");
+    assert!(!said.contains("os error"), "{said}");
+}
+
+/// A file outside `--out`, and `--out` beside it, in one scratch folder.
+#[cfg(unix)]
+fn outside_and_out() -> (TempDir, std::path::PathBuf, std::path::PathBuf) {
+    let root = scratch();
+    let outside = root.path().join("outside.txt");
+    fs::write(&outside, b"not yours\n").unwrap();
+    let out = root.path().join("out");
+    fs::create_dir(&out).unwrap();
+    (root, outside, out)
+}
+
+#[cfg(unix)]
+#[test]
+fn a_link_named_like_the_old_partial_file_is_never_followed() {
+    let (_served, path) = folder_with("notes.txt", b"new notes\n");
+    for force in [&[][..], &["--force"][..]] {
+        let (_root, outside, out) = outside_and_out();
+        std::os::unix::fs::symlink(&outside, out.join("notes.txt.part")).unwrap();
+        let server = serve_once(&path);
+        receive(&server.port(), &out, force).assert_success();
+        assert_eq!(fs::read(&outside).unwrap(), b"not yours\n", "{force:?}");
+        assert_eq!(fs::read(out.join("notes.txt")).unwrap(), b"new notes\n");
+        assert_eq!(names_in(&out), ["notes.txt", "notes.txt.part"]);
+    }
+}
+
+#[cfg(unix)]
+#[test]
+fn a_link_named_like_the_file_is_kept_or_replaced_never_followed() {
+    let (_served, path) = folder_with("notes.txt", b"new notes\n");
+    let (root, outside, out) = outside_and_out();
+    let missing = root.path().join("missing.txt");
+    for target in [&outside, &missing] {
+        let _ = fs::remove_file(out.join("notes.txt"));
+        std::os::unix::fs::symlink(target, out.join("notes.txt")).unwrap();
+        let server = serve_once(&path);
+        let error = receive(&server.port(), &out, &[]).assert_one_line_error();
+        let shown = out.display();
+        let tail = format!("already exists in {shown}: use --force to replace it");
+        assert!(error.ends_with(&tail), "{error}");
+        drop(server);
+        let server = serve_once(&path);
+        receive(&server.port(), &out, &["--force"]).assert_success();
+        // The link itself was replaced by the file: what it pointed to is as it was.
+        assert!(
+            fs::symlink_metadata(out.join("notes.txt"))
+                .unwrap()
+                .is_file()
+        );
+        assert_eq!(fs::read(out.join("notes.txt")).unwrap(), b"new notes\n");
+        assert_eq!(fs::read(&outside).unwrap(), b"not yours\n");
+        assert!(!missing.exists());
+        assert_eq!(names_in(&out), ["notes.txt"]);
+    }
+    assert_eq!(names_in(root.path()), ["out", "outside.txt"]);
+}
+
+#[test]
+fn a_file_that_appears_during_the_transfer_is_not_replaced_without_force() {
+    for force in [false, true] {
+        let out = scratch();
+        let wire = header(r#"{"file_name":"notes.txt","file_desc":"notes","file_size":100}"#);
+        let (port, rest) = controlled_server([wire, vec![b'x'; 40]].concat());
+        let mut client = Client::start(port, out.path(), if force { &["--force"] } else { &[] });
+        client.expect_line("[client] writing ");
+        // Someone else's file takes the name while the bytes are still coming.
+        fs::write(out.path().join("notes.txt"), b"mine\n").unwrap();
+        rest.send(vec![b'y'; 60]).unwrap();
+        let client = client.finish();
+        if force {
+            client.assert_success();
+            assert_eq!(
+                fs::read(out.path().join("notes.txt")).unwrap(),
+                [vec![b'x'; 40], vec![b'y'; 60]].concat()
+            );
+        } else {
+            assert_eq!(
+                client.assert_one_line_error(),
+                format!(
+                    "error: \"notes.txt\" appeared in {} while the file was arriving: kept it and removed what arrived; use --force to replace it",
+                    out.path().display()
+                )
+            );
+            assert_eq!(fs::read(out.path().join("notes.txt")).unwrap(), b"mine\n");
+        }
+        assert_eq!(names_in(out.path()), ["notes.txt"]);
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
+// What the server sends: a regular file only, checked before it is opened.
+
+/// Make a FIFO (a named pipe) at `path`: opening it for reading waits for a writer.
+#[cfg(unix)]
+fn mkfifo(path: &Path) {
+    use std::os::unix::ffi::OsStrExt;
+    let c_path = std::ffi::CString::new(path.as_os_str().as_bytes()).unwrap();
+    // SAFETY: a valid NUL-terminated path and a mode; mkfifo only creates a file system entry.
+    assert_eq!(
+        unsafe { libc::mkfifo(c_path.as_ptr(), 0o600) },
+        0,
+        "mkfifo {}",
+        path.display()
+    );
+}
+
+#[cfg(unix)]
+#[test]
+fn a_fifo_is_refused_at_once_not_waited_on() {
+    let folder = scratch();
+    let fifo = folder.path().join("pipe");
+    mkfifo(&fifo);
+    let start = Instant::now();
+    let server = run(
+        bin!("06_final_file", "server", "--port", "0", "--file", &fifo),
+        "",
+    );
+    assert_eq!(
+        server.assert_one_line_error(),
+        format!(
+            "error: cannot send {}: it is not a regular file (a FIFO, a device?), and reading it could wait forever",
+            fifo.display()
+        )
+    );
+    assert!(
+        start.elapsed() < Duration::from_secs(5),
+        "{:?}",
+        start.elapsed()
+    );
+}
+
+#[cfg(unix)]
+#[test]
+fn a_file_that_became_a_fifo_is_refused_at_the_next_client() {
+    let (_served, path) = folder_with("notes.txt", b"notes\n");
+    let server = serve_once(&path);
+    fs::remove_file(&path).unwrap();
+    mkfifo(&path);
+    let out = scratch();
+    let client = receive(&server.port(), out.path(), &[]);
+    assert_eq!(
+        client.assert_one_line_error(),
+        "error: the server closed the connection before sending a header"
+    );
+    let error = server.finish().assert_one_line_error();
+    assert!(
+        error.ends_with(
+            "it is not a regular file (a FIFO, a device?), and reading it could wait forever"
+        ),
+        "{error}"
+    );
+}
+
+// ---------------------------------------------------------------------------------------------
+// Time: a slow peer at every stage costs --timeout, then one line.
+
+/// A client of ours running as its own process, its stdout read line by line.
+struct Client {
+    child: std::process::Child,
+    lines: Receiver<String>,
+    seen: Vec<String>,
+}
+
+impl Client {
+    fn start(port: u16, out: &Path, extra: &[&str]) -> Client {
+        let mut command = bin!(
+            "06_final_file",
+            "client",
+            "--port",
+            port.to_string(),
+            "--out",
+            out
+        );
+        command
+            .args(extra)
+            .env("LC_ALL", "C")
+            .env_remove("NO_COLOR");
+        command
+            .stdin(Stdio::null())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped());
+        let mut child = command.spawn().expect("the client starts");
+        let stdout = child.stdout.take().expect("stdout is piped");
+        let (send, lines) = mpsc::channel();
+        thread::spawn(move || {
+            for line in BufReader::new(stdout).lines().map_while(|line| line.ok()) {
+                let _ = send.send(line);
+            }
+        });
+        Client {
+            child,
+            lines,
+            seen: Vec::new(),
+        }
+    }
+
+    /// Wait for the line that contains `text`.
+    fn expect_line(&mut self, text: &str) {
+        loop {
+            match self.lines.recv_timeout(common::DEADLINE) {
+                Ok(line) if line.contains(text) => return self.seen.push(line),
+                Ok(line) => self.seen.push(line),
+                Err(_) => {
+                    let _ = self.child.kill();
+                    panic!("no line with {text:?}; seen: {:#?}", self.seen);
+                }
+            }
+        }
+    }
+
+    /// Wait for the end; the lines already seen are not in `stdout`.
+    fn finish(mut self) -> Finished {
+        let stdout = self.lines.iter().collect::<Vec<_>>().join("\n");
+        let mut stderr = String::new();
+        self.child
+            .stderr
+            .take()
+            .expect("stderr is piped")
+            .read_to_string(&mut stderr)
+            .unwrap();
+        let status = self.child.wait().unwrap();
+        Finished {
+            status,
+            stdout,
+            stderr,
+        }
+    }
+}
+
+/// A server that sends `first`, then whatever comes on the returned channel, and closes when
+/// the channel is dropped and the client has closed. It holds the connection open meanwhile:
+/// a server that stalls.
+fn controlled_server(first: Vec<u8>) -> (u16, Sender<Vec<u8>>) {
+    let listener = TcpListener::bind("127.0.0.1:0").expect("a free port");
+    let port = listener.local_addr().expect("a bound address").port();
+    let (send, rest) = mpsc::channel::<Vec<u8>>();
+    thread::spawn(move || {
+        let Ok((mut sock, _)) = listener.accept() else {
+            return;
+        };
+        let _ = sock.write_all(&first);
+        if let Ok(more) = rest.recv() {
+            let _ = sock.write_all(&more);
+            return;
+        }
+        // Stalled: hold the connection until the client closes it.
+        let _ = sock.read_to_end(&mut Vec::new());
+    });
+    (port, send)
+}
+
+/// Run our client with `--timeout 1` against a server that sends `wire` and stalls: it must end
+/// within 3 s with `error` (which may end in `[..]`), leaving nothing in `--out`.
+fn assert_gives_up(port: u16, error: &str) {
+    let out = scratch();
+    let start = Instant::now();
+    let client = receive(&port.to_string(), out.path(), &["--timeout", "1"]);
+    let elapsed = start.elapsed();
+    let line = client.assert_one_line_error();
+    match error.strip_suffix("[..]") {
+        Some(start) => assert!(line.starts_with(&format!("error: {start}")), "{line}"),
+        None => assert_eq!(line, format!("error: {error}")),
+    }
+    assert!(elapsed < Duration::from_secs(3), "took {elapsed:?}");
+    assert_eq!(names_in(out.path()), Vec::<String>::new());
+}
+
+const BUSY: &str = "no header from the server within 1 s: it may be busy with another client, or its queue of waiting connections full (lesson 03's backlog); try again later";
+
+#[test]
+fn a_server_silent_before_the_header_costs_the_timeout() {
+    let (port, _rest) = controlled_server(Vec::new());
+    assert_gives_up(port, BUSY);
+}
+
+#[test]
+fn a_server_that_never_accepts_is_called_busy() {
+    // Lesson 03: the OS completes the connection and queues it; nobody calls accept().
+    let listener = TcpListener::bind("127.0.0.1:0").unwrap();
+    assert_gives_up(listener.local_addr().unwrap().port(), BUSY);
+}
+
+#[test]
+fn a_server_silent_inside_the_header_costs_the_timeout() {
+    let (port, _rest) = controlled_server(b"\x10\x00".to_vec());
+    assert_gives_up(port, BUSY);
+}
+
+#[test]
+fn a_server_silent_after_the_header_costs_the_timeout() {
+    let wire = header(r#"{"file_name":"notes.txt","file_desc":"notes","file_size":100}"#);
+    let (port, _rest) = controlled_server(wire);
+    assert_gives_up(
+        port,
+        "the transfer failed after 0 of 100 bytes: nothing came from the server for 1 s (--timeout); giving up",
+    );
+}
+
+#[test]
+fn a_server_silent_mid_file_costs_the_timeout_and_says_how_far() {
+    let wire = header(r#"{"file_name":"notes.txt","file_desc":"notes","file_size":100}"#);
+    let (port, _rest) = controlled_server([wire, vec![b'x'; 40]].concat());
+    assert_gives_up(
+        port,
+        "the transfer failed after 40 of 100 bytes: nothing came from the server for 1 s (--timeout); giving up",
+    );
+}
+
+/// A sparse file of `size` bytes, made at once: far more than the sockets' buffers hold.
+fn big_file(size: u64) -> (TempDir, std::path::PathBuf) {
+    let served = scratch();
+    let path = served.path().join("big.bin");
+    fs::File::create(&path)
+        .and_then(|file| file.set_len(size))
+        .expect("the big file is made");
+    (served, path)
+}
+
+#[test]
+fn a_client_that_never_reads_is_dropped_and_the_next_is_served() {
+    let size: u64 = 32 * 1024 * 1024;
+    let (_served, path) = big_file(size);
+    let mut server = Server::start(bin!(
+        "06_final_file",
+        "server",
+        "--port",
+        "0",
+        "--timeout",
+        "1",
+        "--file",
+        &path
+    ));
+    // Connects, then reads nothing: the server's writes stop once the buffers are full.
+    let start = Instant::now();
+    let stalled = TcpStream::connect(server.addr).unwrap();
+    let out = scratch();
+    let next = thread::spawn({
+        let (port, out) = (server.port(), out.path().to_path_buf());
+        move || receive(&port, &out, &[])
+    });
+    let dropped = server.expect_line("stopped sending after ");
+    assert!(
+        start.elapsed() < Duration::from_secs(3),
+        "{:?}",
+        start.elapsed()
+    );
+    assert!(
+        dropped.ends_with(
+            "bytes: nothing moved for 1 s (--timeout); dropping this client, to serve the next"
+        ),
+        "{dropped}"
+    );
+    next.join().unwrap().assert_success();
+    assert_eq!(
+        fs::metadata(out.path().join("big.bin")).unwrap().len(),
+        size
+    );
+    drop(stalled);
+}
+
+#[test]
+fn a_client_that_never_closes_is_dropped() {
+    let (_served, path) = folder_with("notes.txt", b"notes\n");
+    let mut server = Server::start(bin!(
+        "06_final_file",
+        "server",
+        "--port",
+        "0",
+        "--timeout",
+        "1",
+        "--file",
+        &path
+    ));
+    let mut sock = TcpStream::connect(server.addr).unwrap();
+    // Read the whole header and file, then neither close nor write.
+    let mut len = [0u8; 4];
+    sock.read_exact(&mut len).unwrap();
+    let mut rest = vec![0u8; i32::from_le_bytes(len) as usize + 6];
+    sock.read_exact(&mut rest).unwrap();
+    let start = Instant::now();
+    let line = server.expect_line("did not close");
+    assert!(
+        start.elapsed() < Duration::from_secs(3),
+        "{:?}",
+        start.elapsed()
+    );
+    assert!(line.ends_with("did not close: nothing moved for 1 s (--timeout); dropping this client, to serve the next"), "{line}");
+}
+
+// ---------------------------------------------------------------------------------------------
+// Ctrl-C and SIGTERM mid-transfer: the partial file goes, one line, a non-zero exit.
+
+#[cfg(unix)]
+fn interrupt_mid_transfer(signal: i32) {
+    let out = scratch();
+    let wire = header(r#"{"file_name":"notes.txt","file_desc":"notes","file_size":1000}"#);
+    let (port, _rest) = controlled_server([wire, vec![b'x'; 10]].concat());
+    let mut client = Client::start(port, out.path(), &[]);
+    client.expect_line("[client] writing \".notes.txt-??????.part\"");
+    let parts = names_in(out.path());
+    assert!(
+        parts.len() == 1 && parts[0].starts_with(".notes.txt-") && parts[0].ends_with(".part"),
+        "{parts:?}"
+    );
+    // SAFETY: kill(2) with the pid of a child this test started and has not yet waited for.
+    assert_eq!(unsafe { libc::kill(client.child.id() as i32, signal) }, 0);
+    let client = client.finish();
+    assert_eq!(client.status.code(), Some(130), "{client:#?}");
+    assert_eq!(
+        client.stderr.trim_end(),
+        format!(
+            "error: interrupted: removed the partial file \"{}\", nothing was saved",
+            parts[0]
+        )
+    );
+    assert_eq!(names_in(out.path()), Vec::<String>::new());
+}
+
+#[cfg(unix)]
+#[test]
+fn ctrl_c_mid_transfer_removes_the_partial_file() {
+    interrupt_mid_transfer(libc::SIGINT);
+}
+
+#[cfg(unix)]
+#[test]
+fn sigterm_mid_transfer_removes_the_partial_file() {
+    interrupt_mid_transfer(libc::SIGTERM);
+}
+
+// ---------------------------------------------------------------------------------------------
+// 中文: under --lang zh every line the lesson prints, narration and errors, is Chinese.
+
+fn has_chinese(line: &str) -> bool {
+    line.chars().any(|c| ('\u{4e00}'..='\u{9fff}').contains(&c))
+}
+
+#[test]
+fn every_line_is_chinese_under_lang_zh() {
+    let mut said = Vec::new();
+    let demo = run(bin!("06_final_file", "--lang", "zh"), "");
+    demo.assert_success();
+    said.extend(demo.stdout.lines().map(str::to_string));
+    let wire = header(r#"{"file_name":"notes.txt","file_desc":"notes","file_size":100}"#);
+    // Silent at each stage, a name Windows keeps, a bad length, JSON that is not a header.
+    for wire in [
+        Vec::new(),
+        [wire.clone(), vec![b'x'; 40]].concat(),
+        wire,
+        named("CON"),
+        b"\xff\xff\xff\xff".to_vec(),
+        header("[]"),
+    ] {
+        let (port, _rest) = controlled_server(wire);
+        let out = scratch();
+        let port = port.to_string();
+        let client = run(
+            bin!(
+                "06_final_file",
+                "--lang",
+                "zh",
+                "client",
+                "--timeout",
+                "1",
+                "--port",
+                port,
+                "--out",
+                out.path()
+            ),
+            "",
+        );
+        said.extend(
+            client
+                .stdout
+                .lines()
+                .chain(client.stderr.lines())
+                .map(str::to_string),
+        );
+    }
+    let (folder, file) = folder_with("notes.txt", b"notes\n");
+    for args in [["client", "--out"], ["server", "--file"]] {
+        let finished = run(
+            bin!(
+                "06_final_file",
+                "--lang",
+                "zh",
+                args[0],
+                args[1],
+                folder.path().join("none")
+            ),
+            "",
+        );
+        said.extend(finished.stderr.lines().map(str::to_string));
+    }
+    let finished = run(
+        bin!("06_final_file", "--lang", "zh", "client", "--out", &file),
+        "",
+    );
+    said.extend(finished.stderr.lines().map(str::to_string));
+    let english: Vec<&String> = said.iter().filter(|line| !has_chinese(line)).collect();
+    assert!(english.is_empty(), "{english:#?}");
+    assert!(
+        said.iter().any(|line| line.starts_with("错误: ")),
+        "{said:#?}"
+    );
 }

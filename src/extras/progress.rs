@@ -1,17 +1,27 @@
-//! Lesson 06's progress bar and the speed line at the end of a transfer: what a person watching
-//! a big file wants to see, and nothing the protocol needs.
+//! Lesson 06's progress bar, the copy loop that moves the bar, and the speed line at the end of
+//! a transfer: what a person watching a big file wants to see, and nothing the protocol needs.
 
+use std::io::{self, ErrorKind, IsTerminal, Read, Write};
 use std::time::Duration;
 
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 
+use crate::tr;
+
 /// The progress bar: position, size, speed, time left.
 const BAR_TEMPLATE: &str = "{bar:40} {bytes}/{total_bytes} {bytes_per_sec} {eta}";
 
-/// A progress bar for `len` bytes, on stdout when `show`, else hidden (it still counts).
-pub fn bar(len: u64, show: bool) -> ProgressBar {
-    if !show {
-        return ProgressBar::hidden();
+/// Files smaller than this go by too fast for a bar to help: 16 MiB take a few hundredths of
+/// a second over loopback, a second or so on a classroom Wi-Fi.
+const BAR_FROM: u64 = 16 * 1024 * 1024;
+
+/// A progress bar for `len` bytes: drawn on stdout when a person may be watching (stdout is a
+/// terminal) and the file is big enough to take a while, else hidden. Hidden or drawn, it is
+/// the same bar with the same length, and counts the same way: a test without a terminal sees
+/// the count a person at a terminal would.
+pub fn bar(len: u64) -> ProgressBar {
+    if len < BAR_FROM || !io::stdout().is_terminal() {
+        return ProgressBar::with_draw_target(Some(len), ProgressDrawTarget::hidden());
     }
     // The template is a constant: if it were wrong, the plain default bar is good enough.
     let style =
@@ -19,10 +29,84 @@ pub fn bar(len: u64, show: bool) -> ProgressBar {
     ProgressBar::with_draw_target(Some(len), ProgressDrawTarget::stdout()).with_style(style)
 }
 
+/// How many bytes one `read` asks for and one `write_all` sends while a file's bytes move.
+///
+/// Chosen by measurement: `cargo bench --bench transfer`, 1 GiB over loopback into a file on
+/// disk, on the 2-core machine this lesson was written on (medians of several runs). With
+/// 8 KiB, what `std::io::copy` uses, the transfer ran at about 830 MiB/s; with 64 KiB at about
+/// 1550 MiB/s; 128 KiB and 256 KiB were no faster beyond the noise. Every `read` and `write`
+/// costs a trip into the kernel however few bytes it moves, so fewer, larger calls go faster,
+/// until the copying of the bytes themselves is the cost. The buffer is allocated once per
+/// transfer: a process needs the same memory (about 3.4 MiB at its peak) for 1 KiB or 100 GiB.
+pub const BUF_SIZE: usize = 64 * 1024;
+
+/// Move bytes from `reader` to `writer` until `reader` ends, [`BUF_SIZE`] at a time, counting
+/// them on `bar` (drawn or hidden), so that an error can say how far it got ([`finish`]).
+///
+/// `std::io::copy` would do the same with an 8 KiB buffer (from a `File` into a `TcpStream` it
+/// does not hand the work to the kernel's `sendfile`): see [`BUF_SIZE`] for why not. A server
+/// built for speed would call `sendfile(2)`, which moves file bytes to a socket without them
+/// ever entering the program; the lesson keeps them in sight, in this loop.
+pub fn pump(reader: &mut impl Read, writer: &mut impl Write, bar: &ProgressBar) -> io::Result<()> {
+    // On the heap and allocated once: the memory a transfer needs does not grow with the file.
+    let mut buf = vec![0u8; BUF_SIZE];
+    loop {
+        // One read may return anything from 1 byte to BUF_SIZE; 0 means the end.
+        let n = match reader.read(&mut buf) {
+            Ok(0) => return Ok(()),
+            Ok(n) => n,
+            // A signal interrupted the read before any byte arrived: just read again.
+            Err(e) if e.kind() == ErrorKind::Interrupted => continue,
+            Err(e) => return Err(e),
+        };
+        writer.write_all(&buf[..n])?;
+        bar.inc(n as u64);
+    }
+}
+
+/// Clear the bar from the screen and return how many bytes it counted. The count is read
+/// first: clearing a bar moves it to its end, and a transfer that failed halfway would then
+/// be reported as whole.
+pub fn finish(bar: &ProgressBar) -> u64 {
+    let counted = bar.position();
+    bar.finish_and_clear();
+    counted
+}
+
+/// `1 byte`, `5 bytes`; `5 字节`.
+pub fn bytes(n: u64) -> String {
+    match n {
+        1 => tr!("1 byte", "1 字节"),
+        _ => tr!("{n} bytes", "{n} 字节"),
+    }
+}
+
 /// `12345 bytes in 0.20 s (0.1 MiB/s)`: the last line of a transfer.
-pub fn rate(bytes: u64, elapsed: Duration) -> String {
+pub fn rate(n: u64, elapsed: Duration) -> String {
     let seconds = elapsed.as_secs_f64();
     // A tiny file may take less time than the clock can tell apart from 0.
-    let mib_per_second = bytes as f64 / (1024.0 * 1024.0) / seconds.max(1e-9);
-    format!("{bytes} bytes in {seconds:.2} s ({mib_per_second:.1} MiB/s)")
+    let mib_per_second = n as f64 / (1024.0 * 1024.0) / seconds.max(1e-9);
+    let n = bytes(n);
+    tr!(
+        "{n} in {seconds:.2} s ({mib_per_second:.1} MiB/s)",
+        "{n}, 用时 {seconds:.2} 秒 ({mib_per_second:.1} MiB/s)"
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_transfer_that_stops_halfway_is_counted_halfway() {
+        let bar = bar(100);
+        bar.inc(40);
+        assert_eq!(finish(&bar), 40);
+    }
+
+    #[test]
+    fn one_byte_is_singular() {
+        assert_eq!(bytes(1), "1 byte");
+        assert_eq!(bytes(0), "0 bytes");
+    }
 }
