@@ -8,9 +8,11 @@
 //!   [`note!`]); [`lanes`] lays them out in two columns for the projector.
 //! - [`net`]: bind, accept and connect with their lines and friendly errors, the socket2
 //!   listener that lesson 03 builds by hand, what a reset means, lesson 04's wait for bytes.
-//! - [`names`]: the file names lesson 06 accepts from a peer: one plain name every OS can save.
+//! - [`names`]: what lesson 06 accepts in a peer's header: its JSON, a whole-number size, a
+//!   file name every OS can save.
 //! - [`pair`]: a lesson's server and client in one process, for `demo`, in a fixed order.
-//! - [`save`]: lesson 06's partial file, put in place whole or not at all.
+//! - [`save`]: lesson 06's disk and time: the file sent, the partial file put in place whole or
+//!   not at all, Ctrl-C, the words for a peer that stalled or left.
 //! - [`segments`]: lesson 04's TCP segment counters, where the OS has them.
 //! - [`input`]: lines typed at a prompt (lessons 02 and 03), or scripted for `demo`.
 //! - [`text`]: bytes shown as people read them, and never raw: Python byte literals, hex.

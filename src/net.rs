@@ -88,10 +88,15 @@ pub fn accept(listener: &TcpListener) -> Result<(TcpStream, SocketAddr)> {
 /// the exact command that starts the right server. In a demo, this is where the client waits
 /// for its turn.
 pub fn connect(addr: SocketAddr, lesson: &str) -> Result<TcpStream> {
+    connect_within(addr, lesson, CONNECT_TIMEOUT)
+}
+
+/// [`connect`], waiting `timeout` at most for the server's answer (lesson 06's `--timeout`).
+pub fn connect_within(addr: SocketAddr, lesson: &str, timeout: Duration) -> Result<TcpStream> {
     pair::before_connect(addr)?;
     client!("connecting to {addr}", "正在连接 {addr}");
-    let sock = TcpStream::connect_timeout(&addr, CONNECT_TIMEOUT)
-        .map_err(|e| connect_error(e, addr, lesson))?;
+    let sock =
+        TcpStream::connect_timeout(&addr, timeout).map_err(|e| connect_error(e, addr, lesson))?;
     pair::after_connect(addr)?;
     Ok(sock)
 }

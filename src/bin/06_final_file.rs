@@ -302,9 +302,11 @@ fn run_client(addr: SocketAddr, out: &Path, force: bool, secs: u64) -> Result<()
     // Python: client = socket.socket(); client.connect(('127.0.0.1', 8080))
     // Until the file is saved, leaving means refusing it: `Receiving` then closes with a reset,
     // never with the clean close that tells the server "I have it all".
-    let mut sock = save::Receiving::new(net::connect(addr, env!("CARGO_BIN_NAME"))?);
-    // A read that waits `timeout` for a byte fails: a stalled server cannot hang us.
+    // The connect, and every read after it, waits `timeout` at most: a stalled server cannot
+    // hang us.
     let timeout = Duration::from_secs(secs);
+    let sock = net::connect_within(addr, env!("CARGO_BIN_NAME"), timeout)?;
+    let mut sock = save::Receiving::new(sock);
     sock.set_read_timeout(Some(timeout))?;
     let header = read_header(&mut *sock, timeout)?;
     // Python: print(dict_data) — with {:?}: quoted and escaped, so a control character from

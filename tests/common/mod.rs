@@ -246,7 +246,8 @@ impl Server {
             seen: Vec::new(),
             addr: "0.0.0.0:0".parse().expect("a valid address"),
         };
-        let listening = server.expect_line("listening on ");
+        // `listening on IP:PORT`, or in Chinese `正在监听 IP:PORT`: the address is the last word.
+        let listening = server.expect_any_line(&["listening on ", "正在监听 "]);
         let addr = listening
             .rsplit(' ')
             .next()
@@ -264,26 +265,31 @@ impl Server {
     /// Wait for the next stdout line that contains `text`, and return it. Fails the test,
     /// showing every line seen, if it does not come within [`DEADLINE`].
     pub fn expect_line(&mut self, text: &str) -> String {
+        self.expect_any_line(&[text])
+    }
+
+    /// Wait for the next stdout line that contains one of `texts`, and return it.
+    pub fn expect_any_line(&mut self, texts: &[&str]) -> String {
         let start = Instant::now();
         loop {
             let left = DEADLINE.saturating_sub(start.elapsed());
             match self.lines.recv_timeout(left) {
                 Ok(line) => {
                     self.seen.push(line.clone());
-                    if line.contains(text) {
+                    if texts.iter().any(|text| line.contains(text)) {
                         return line;
                     }
                 }
                 Err(RecvTimeoutError::Timeout) => {
                     panic!(
-                        "no line with {text:?} within {DEADLINE:?}; seen: {:#?}",
+                        "no line with {texts:?} within {DEADLINE:?}; seen: {:#?}",
                         self.seen
                     )
                 }
                 Err(RecvTimeoutError::Disconnected) => {
                     let stderr = self.stderr_so_far();
                     panic!(
-                        "the server ended before printing {text:?}; seen: {:#?}\nstderr: {stderr}",
+                        "the server ended before printing {texts:?}; seen: {:#?}\nstderr: {stderr}",
                         self.seen
                     )
                 }
