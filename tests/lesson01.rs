@@ -151,7 +151,7 @@ fn a_second_client_while_the_first_is_served_is_reset_and_told_why() {
     server.expect_line("accepted a client");
     // The second client connects (the kernel queues it), sends, and waits for an answer that the
     // server, busy with the first, will never give.
-    let mut second = Live::start(bin!("01_basic", "client", "--port", server.port()));
+    let mut second = Live::start(bin!("01_basic", "client", "--port", server.port()), "");
     second.expect_line("sending 39 bytes");
     first.write_all(b"first").expect("the server reads");
     let mut answer = String::new();
@@ -237,14 +237,17 @@ struct Live {
 }
 
 impl Live {
-    fn start(mut command: Command) -> Live {
+    /// Start `command` with `input` as its whole stdin.
+    fn start(mut command: Command, input: &'static str) -> Live {
         command
             .env_remove("NO_COLOR")
             .env("LC_ALL", "C")
-            .stdin(Stdio::null())
+            .stdin(Stdio::piped())
             .stdout(Stdio::piped())
             .stderr(Stdio::piped());
         let mut child = command.spawn().expect("the lesson starts");
+        let mut stdin = child.stdin.take().expect("stdin is piped");
+        thread::spawn(move || stdin.write_all(input.as_bytes()));
         let stdout = child.stdout.take().expect("stdout is piped");
         let (send, lines) = mpsc::channel();
         thread::spawn(move || {
