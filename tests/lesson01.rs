@@ -218,7 +218,8 @@ fn a_peer_s_control_bytes_never_reach_the_terminal_raw() {
     let port = listener.local_addr().expect("a bound address").port();
     let answering = thread::spawn(move || {
         let (mut sock, _) = listener.accept().expect("the client connects");
-        sock.read(&mut [0u8; 1024]).expect("the client sends");
+        sock.read_exact(&mut [0u8; 39])
+            .expect("the client sends its 39 bytes");
         sock.write_all(HOSTILE).expect("the client reads");
     });
     let client = run(bin!("01_basic", "client", "--port", port.to_string()), "");
@@ -300,4 +301,54 @@ impl Live {
             stderr,
         }
     }
+}
+
+/// Issue 11's rule: under `--lang zh`, every tagged line holds Chinese, unless it only shows
+/// bytes, numbers or addresses.
+fn assert_chinese(output: &str) {
+    let cjk = |c: char| ('\u{4e00}'..='\u{9fff}').contains(&c);
+    for line in output.lines() {
+        assert!(
+            line.chars().any(cjk),
+            "a line without Chinese: {line:?}\n{output}"
+        );
+    }
+}
+
+#[test]
+fn every_line_speaks_chinese_under_lang_zh() {
+    for args in [&["--lang", "zh"][..]] {
+        let mut command = bin!("01_basic");
+        command.args(args);
+        let output = run(command, "");
+        output.assert_success();
+        assert_chinese(&output.stdout);
+    }
+}
+
+#[test]
+fn a_reset_is_told_in_chinese_too() {
+    let listener = TcpListener::bind("127.0.0.1:0").expect("a free port");
+    let port = listener.local_addr().expect("a bound address").port();
+    let vanishing = thread::spawn(move || {
+        let (sock, _) = listener.accept().expect("the client connects");
+        sock.peek(&mut [0u8; 1]).expect("the message arrives");
+    });
+    let client = run(
+        bin!(
+            "01_basic",
+            "client",
+            "--port",
+            port.to_string(),
+            "--lang",
+            "zh"
+        ),
+        "",
+    );
+    vanishing.join().expect("the server thread ends");
+    assert!(!client.status.success());
+    assert_eq!(
+        client.stderr.trim_end(),
+        "错误: 服务端重置了连接 (RST, 不是正常关闭): 它没有读我们发的数据就关闭了, 可能它正忙于另一个客户端, 然后结束了"
+    );
 }

@@ -276,7 +276,8 @@ fn a_peer_s_control_bytes_never_reach_the_terminal_raw() {
     let port = listener.local_addr().expect("a bound address").port();
     let answering = thread::spawn(move || {
         let (mut sock, _) = listener.accept().expect("the client connects");
-        sock.read(&mut [0u8; 1024]).expect("the client sends");
+        sock.read_exact(&mut [0u8; 2])
+            .expect("the client sends \"hi\"");
         sock.write_all(HOSTILE).expect("the client reads");
         // Wait for the client to close, so nothing it sent is left unread (no reset).
         sock.read_to_end(&mut Vec::new())
@@ -363,5 +364,28 @@ impl Live {
             stdout: self.seen.join("\n"),
             stderr,
         }
+    }
+}
+
+/// Issue 11's rule: under `--lang zh`, every tagged line holds Chinese, unless it only shows
+/// bytes, numbers or addresses.
+fn assert_chinese(output: &str) {
+    let cjk = |c: char| ('\u{4e00}'..='\u{9fff}').contains(&c);
+    for line in output.lines() {
+        assert!(
+            line.chars().any(cjk),
+            "a line without Chinese: {line:?}\n{output}"
+        );
+    }
+}
+
+#[test]
+fn every_line_speaks_chinese_under_lang_zh() {
+    for args in [&["--lang", "zh"][..], &["longline", "--lang", "zh"]] {
+        let mut command = bin!("02_comm_loop");
+        command.args(args);
+        let output = run(command, "");
+        output.assert_success();
+        assert_chinese(&output.stdout);
     }
 }
