@@ -105,7 +105,10 @@ mod tests {
         // What `'...'.strip()` gives in Python 3, byte for byte.
         assert_eq!(strip(b"  hello \t\r\n"), b"hello");
         assert_eq!(strip("\u{3000}".as_bytes()), b"");
-        assert_eq!(strip("\u{3000}你好\u{3000}\n".as_bytes()), "你好".as_bytes());
+        assert_eq!(
+            strip("\u{3000}你好\u{3000}\n".as_bytes()),
+            "你好".as_bytes()
+        );
         assert_eq!(strip("\u{a0}a b\u{2028}".as_bytes()), b"a b");
         assert_eq!(strip(b"\x1c\x1fx\x0b\x0c"), b"x");
         assert_eq!(strip(b""), b"");
