@@ -36,7 +36,8 @@ use socket_lessons::net::{self, Peer};
 use socket_lessons::{Result, client, pair, say, server, text, tr};
 use socket2::{Domain, Protocol, SockRef, Socket, Type};
 
-// The tables of `backlog` and `reuseaddr`: tools around this lesson, not its idea.
+// The tables of `backlog` and `reuseaddr`: tools around this lesson, not its idea; skip them
+// on a first reading.
 #[path = "../extras/conn_tables.rs"]
 mod conn_tables;
 
@@ -220,7 +221,8 @@ fn handle_client(mut sock: TcpStream, addr: SocketAddr, replies: &mut Lines) -> 
             Ok(n) => n,
             // Python: except Exception: break
             // RST: the client aborted. Windows reports this as ConnectionResetError
-            // [WinError 10054]; Linux and macOS report it too when it is an RST.
+            // [WinError 10054]; Linux and macOS report it too when it is an RST. Any error of
+            // the read means this client is gone: say how, and serve the next one.
             Err(e) => return left(addr, &e),
         };
         // Bytes are not characters: a read may end inside a character, or the client may send

@@ -18,9 +18,12 @@ const HANDSHAKE_WAIT: Duration = Duration::from_millis(200);
 /// `backlog`: `clients` clients connect one after another to `listener`, made with
 /// `listen(backlog)` and never accepting; each says whether it got through the handshake.
 pub fn backlog(listener: &TcpListener, backlog: i32, clients: u16) -> Result<()> {
-    let addr = listener.local_addr()?;
+    let (addr, of) = (
+        listener.local_addr()?,
+        text::count(clients.into(), "client", "clients"),
+    );
     note!(
-        "listen({backlog}), and the server never calls accept(): {clients} clients try to connect",
+        "listen({backlog}), and the server never calls accept(): {of} will try to connect",
         "listen({backlog}), 而服务端从不调用 accept(): {clients} 个客户端依次尝试连接"
     );
     // The streams are kept open: a connection that finished its handshake waits in the queue.
