@@ -102,10 +102,8 @@ pub fn demo() -> Result<()> {
     )
 }
 
-/// The server side: one client, then a loop of read, print, answer.
-///
-/// Python: `server = socket.socket()`, `server.bind(('127.0.0.1', 8080))`, `server.listen(5)`:
-/// lesson 01's `net::bind`, before this.
+/// The server side: one client, then a loop of read, print, answer. Python's `socket()`,
+/// `bind()` and `listen(5)` happen before, in lesson 01's `net::bind`.
 fn serve(listener: TcpListener, mut replies: Lines) -> Result<()> {
     // Python: sock, addr = server.accept()
     let (mut sock, _addr) = net::accept(&listener)?;
@@ -150,10 +148,8 @@ fn serve(listener: TcpListener, mut replies: Lines) -> Result<()> {
     Ok(())
 }
 
-/// The server's next typed reply, or `None` when its input has ended.
-///
-/// An empty reply would send nothing and leave the client waiting for an answer that never
-/// comes (the trap of the header, the other way round): the server asks again instead.
+/// The server's next typed reply, or `None` when its input has ended. An empty reply would send
+/// nothing and leave the client waiting (the trap, the other way round): ask again instead.
 fn next_reply(replies: &mut Lines) -> Result<Option<Vec<u8>>> {
     loop {
         match replies.next_line()? {
@@ -224,11 +220,8 @@ fn run_client(addr: SocketAddr, mut messages: Lines) -> Result<()> {
     Ok(())
 }
 
-/// Wait up to `wait` for the peer to send something, without taking it out of the socket.
-///
-/// A read timeout makes a blocked `read` give up with `WouldBlock` (Unix) or `TimedOut`
-/// (Windows). `peek` looks at the bytes without consuming them, so the real read that
-/// follows still gets the whole reply.
+/// Wait up to `wait` for the peer to send something: `peek` with a read timeout (which gives up
+/// with `WouldBlock` or `TimedOut`) looks without taking, so the read after it gets it all.
 fn reply_comes_within(sock: &mut TcpStream, buf: &mut [u8], wait: Duration) -> io::Result<bool> {
     sock.set_read_timeout(Some(wait))?;
     let peeked = sock.peek(buf);
@@ -254,9 +247,6 @@ const HELLO: &str = "你好, server!";
 const BYE: &str = "再见 (bye)";
 const REPLIES: [&str; 3] = ["收到 (got it)", "还是数字? (more digits?)", "你好! (hello)"];
 
-/// How long `longline` waits for bytes that are on their way (microseconds on loopback).
-const ARRIVAL_WAIT: Duration = Duration::from_secs(3);
-
 /// `longline`: a line longer than the server's 1024-byte read, and what it does to the rest of
 /// the conversation. `pub`: the classroom runner may play it too.
 ///
@@ -269,8 +259,12 @@ pub fn longline_demo() -> Result<()> {
     let long = LONG_LINE.repeat(110);
     let (size, rest) = (long.len(), long.len() - BUF_SIZE);
     note!(
-        "the long-line trap: the client types a line of {size} bytes, the server reads {BUF_SIZE} at most; each person types after reading the screen, as in two terminals.",
-        "超长消息的陷阱: 客户端输入一行 {size} 字节的消息, 服务端每次最多读取 {BUF_SIZE} 字节; 和两个终端里一样, 每个人都是看完屏幕才打字。"
+        "the long-line trap: the client types a line of {size} bytes; the server reads at most {BUF_SIZE} at a time.",
+        "超长消息的陷阱: 客户端输入一行 {size} 字节的消息, 而服务端每次最多读取 {BUF_SIZE} 字节。"
+    );
+    note!(
+        "both sides take turns as in two terminals, where each person types after reading the screen.",
+        "两边轮流说话, 就像在两个终端里: 每个人都是看完屏幕才打字。"
     );
     let listener = net::bind(&Addr::ephemeral())?;
     let mut client = net::connect(listener.local_addr()?, env!("CARGO_BIN_NAME"))?;
@@ -294,8 +288,12 @@ pub fn longline_demo() -> Result<()> {
         "而这条答的是 {HELLO:?}, 不是 {BYE:?}: 对话从此永远慢了一拍。"
     );
     note!(
-        "recv({BUF_SIZE}) took the line in two pieces, {BUF_SIZE} + {rest} bytes: TCP carries bytes, not messages, and the reader cannot tell where one ends (lesson 04).",
-        "recv({BUF_SIZE}) 把这一行分两次读走: {BUF_SIZE} + {rest} 字节。TCP 传的是字节, 不是消息, 读的一方不知道一条消息在哪里结束 (第 04 课, 黏包)。"
+        "recv({BUF_SIZE}) took the line in two pieces, {BUF_SIZE} + {rest} bytes, and the server answered each piece:",
+        "recv({BUF_SIZE}) 把这一行分两次读走 ({BUF_SIZE} + {rest} 字节), 服务端对每一块都回复了一次:"
+    );
+    note!(
+        "TCP carries bytes, not messages, and the reader cannot tell where one ends (lesson 04).",
+        "TCP 传的是字节, 不是消息, 读的一方不知道一条消息在哪里结束 (第 04 课, 黏包)。"
     );
     note!(
         "the cure is lesson 05: a length in front of each message, so the reader takes exactly one.",
@@ -331,9 +329,9 @@ fn client_reads(sock: &mut TcpStream, pending: usize) -> Result<()> {
 }
 
 /// Lesson 04's trick, then the material's `recv(1024)`: wait until the `pending` bytes the
-/// other side has sent are all here (`net::wait_for_bytes`), then read once.
+/// other side has sent are all here (microseconds on loopback; 3 s at most), then read once.
 fn read_once(sock: &mut TcpStream, pending: usize) -> Result<Vec<u8>> {
-    net::wait_for_bytes(sock, pending, ARRIVAL_WAIT)?;
+    net::wait_for_bytes(sock, pending, Duration::from_secs(3))?;
     let mut buf = [0u8; BUF_SIZE];
     let n = sock.read(&mut buf)?;
     Ok(buf[..n].to_vec())
