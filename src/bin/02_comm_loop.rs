@@ -240,9 +240,10 @@ fn shown(bytes: &[u8]) -> (String, String) {
     (size, text::quoted(bytes))
 }
 
-/// What the two people of `longline` type: the client's line of 1100 digits (more than one
-/// `recv(1024)` takes; digits, so the cut shows), two short messages, and the server's replies.
-const LONG_LINE: &[u8; 10] = b"0123456789";
+/// What the two people of `longline` type: the client's long line (these ten digits 110 times,
+/// 1100 bytes: more than one `recv(1024)` takes, and digits show where the read cuts it), two
+/// short messages, and the server's replies.
+const DIGITS: &[u8; 10] = b"0123456789";
 const HELLO: &str = "你好, server!";
 const BYE: &str = "再见 (bye)";
 const REPLIES: [&str; 3] = ["收到 (got it)", "还是数字? (more digits?)", "你好! (hello)"];
@@ -256,7 +257,7 @@ const REPLIES: [&str; 3] = ["收到 (got it)", "还是数字? (more digits?)", "
 /// (`net::wait_for_bytes`), so every run cuts the line at the same place, 1024 + 76. Two real
 /// programs do not wait: the cut falls wherever the bytes happen to be, which only makes it worse.
 pub fn longline_demo() -> Result<()> {
-    let long = LONG_LINE.repeat(110);
+    let long = DIGITS.repeat(110);
     let (size, rest) = (long.len(), long.len() - BUF_SIZE);
     note!(
         "the long-line trap: the client types a line of {size} bytes; the server reads at most {BUF_SIZE} at a time.",
