@@ -1,10 +1,16 @@
-//! Lesson 02: the demo with its empty-line trap, the loop as two processes, the ends of input.
+//! Lesson 02: the demo with its empty-line trap, the loop as two processes, the ends of input,
+//! the long-line trap, and the classroom moments: a second client while the first is served, a
+//! server that vanishes, a peer that sends terminal control bytes, a full-width space.
 
 mod common;
 
-use std::io::Write;
+use std::io::{BufRead, BufReader, Read, Write};
+use std::net::{TcpListener, TcpStream};
+use std::process::{Child, Command, Stdio};
+use std::sync::mpsc::{self, Receiver, RecvTimeoutError};
+use std::thread;
 
-use common::{Server, run};
+use common::{DEADLINE, Finished, Server, run};
 
 #[test]
 fn the_demo_loops_and_shows_the_empty_line_trap_without_hanging() {
@@ -133,4 +139,253 @@ fn bytes_that_are_not_utf8_are_shown_not_fatal() {
     common::wait(child).assert_success();
     server.expect_line("received 3 bytes: \"\u{fffd} \u{fffd}\"");
     server.finish().assert_success();
+}
+
+#[test]
+fn a_line_longer_than_the_read_leaves_every_reply_one_behind() {
+    let longline = run(bin!("02_comm_loop", "longline"), "");
+    longline.assert_success();
+    let lines = longline.lines();
+    let conversation: Vec<&str> = lines
+        .iter()
+        .map(String::as_str)
+        .filter(|line| !line.starts_with("[note]") && line.contains(" bytes: "))
+        .collect();
+    assert_eq!(
+        conversation,
+        [
+            r#"[client] sending 1100 bytes: "0123456789"…"0123456789""#,
+            r#"[server] received 1024 bytes: "0123456789"…"4567890123""#,
+            r#"[server] sending 15 bytes: "收到 (got it)""#,
+            r#"[client] received 15 bytes: "收到 (got it)""#,
+            // The rest of the long line, read as a message of its own, and answered.
+            r#"[server] received 76 bytes: "4567890123"…"0123456789""#,
+            r#"[server] sending 28 bytes: "还是数字? (more digits?)""#,
+            r#"[client] sending 15 bytes: "你好, server!""#,
+            r#"[client] received 28 bytes: "还是数字? (more digits?)""#,
+            r#"[server] received 15 bytes: "你好, server!""#,
+            r#"[server] sending 15 bytes: "你好! (hello)""#,
+            r#"[client] sending 12 bytes: "再见 (bye)""#,
+            r#"[client] received 15 bytes: "你好! (hello)""#,
+        ]
+    );
+    assert!(
+        lines.iter().any(|line| line.contains("lesson 05")),
+        "{lines:#?}"
+    );
+}
+
+#[test]
+fn a_full_width_space_is_an_empty_line() {
+    let mut server = Server::start(bin!("02_comm_loop", "server", "--port", "0"));
+    server
+        .stdin()
+        .write_all(b"pong\n")
+        .expect("the server reads its stdin");
+    // U+3000, what a Chinese input method types for a space: Python's strip() removes it.
+    let client = run(
+        bin!("02_comm_loop", "client", "--port", &server.port()),
+        "\u{3000}\u{3000}\nping\n",
+    );
+    client.assert_success();
+    let lines = client.lines();
+    assert_eq!(lines[1], "[client] sending 0 bytes: \"\"", "{lines:#?}");
+    assert!(lines[2].starts_with("[note]   no reply"), "{lines:#?}");
+    assert_eq!(
+        lines[6], "[client] received 4 bytes: \"pong\"",
+        "{lines:#?}"
+    );
+    server.finish().assert_success();
+}
+
+/// The words `net::gone` gives a client whose connection the server reset.
+const SERVER_RESET: &str = "error: the server reset the connection (an RST, not a clean close): it closed without reading what we sent, maybe because it was busy with another client and then ended";
+
+#[test]
+fn a_second_client_while_the_first_is_served_is_reset_and_told_why() {
+    let mut server = Server::start(bin!("02_comm_loop", "server", "--port", "0"));
+    server.close_stdin();
+    let first = TcpStream::connect(server.addr).expect("the server listens");
+    server.expect_line("accepted a client");
+    // The second client connects (the kernel queues it), sends, and waits for a reply that the
+    // server, busy with the first, will never give.
+    let mut second = Live::start(
+        bin!("02_comm_loop", "client", "--port", server.port()),
+        "hello\n",
+    );
+    second.expect_line("sending 5 bytes");
+    // The first client leaves without a word: the server reads 0 bytes and ends.
+    drop(first);
+    server.finish().assert_success();
+    let error = second.finish().assert_one_line_error();
+    if cfg!(target_os = "linux") {
+        assert_eq!(error, SERVER_RESET);
+    } else {
+        assert!(error.starts_with("error: the server "), "{error}");
+    }
+}
+
+#[test]
+fn a_server_that_vanishes_mid_conversation_is_named() {
+    let listener = TcpListener::bind("127.0.0.1:0").expect("a free port");
+    let port = listener.local_addr().expect("a bound address").port();
+    // A server that takes the message in but never reads it, and closes: unread bytes make the
+    // close a reset (RST).
+    let vanishing = thread::spawn(move || {
+        let (sock, _) = listener.accept().expect("the client connects");
+        sock.peek(&mut [0u8; 1]).expect("the message arrives");
+    });
+    let client = run(
+        bin!("02_comm_loop", "client", "--port", port.to_string()),
+        "anyone?\n",
+    );
+    vanishing.join().expect("the server thread ends");
+    assert_eq!(client.assert_one_line_error(), SERVER_RESET);
+}
+
+/// ESC (clear the screen, recolor), BEL, carriage return, backspace.
+const HOSTILE: &[u8] = b"\x1b[2J\x1b[31mred\x07\rover\x08";
+
+/// The same bytes as `text::quoted` shows them.
+const HOSTILE_SHOWN: &str = r#""\u{1b}[2J\u{1b}[31mred\u{7}\rover\u{8}""#;
+
+fn assert_no_control_characters(output: &str) {
+    assert!(
+        !output.chars().any(|c| c.is_control() && c != '\n'),
+        "a control character reached the terminal: {output:?}"
+    );
+}
+
+#[test]
+fn a_peer_s_control_bytes_never_reach_the_terminal_raw() {
+    let mut server = Server::start(bin!("02_comm_loop", "server", "--port", "0"));
+    server.close_stdin();
+    let mut hostile = TcpStream::connect(server.addr).expect("the server listens");
+    hostile.write_all(HOSTILE).expect("the server reads");
+    let shown = server.expect_line("received");
+    assert_eq!(
+        shown,
+        format!("[server] received 19 bytes: {HOSTILE_SHOWN}")
+    );
+    drop(hostile);
+    let server = server.finish();
+    server.assert_success();
+    assert_no_control_characters(&server.stdout);
+
+    let listener = TcpListener::bind("127.0.0.1:0").expect("a free port");
+    let port = listener.local_addr().expect("a bound address").port();
+    let answering = thread::spawn(move || {
+        let (mut sock, _) = listener.accept().expect("the client connects");
+        sock.read_exact(&mut [0u8; 2])
+            .expect("the client sends \"hi\"");
+        sock.write_all(HOSTILE).expect("the client reads");
+        // Wait for the client to close, so nothing it sent is left unread (no reset).
+        sock.read_to_end(&mut Vec::new())
+            .expect("the client closes");
+    });
+    let client = run(
+        bin!("02_comm_loop", "client", "--port", port.to_string()),
+        "hi\n",
+    );
+    answering.join().expect("the server thread ends");
+    client.assert_success();
+    assert!(client.stdout.contains(HOSTILE_SHOWN), "{}", client.stdout);
+    assert_no_control_characters(&client.stdout);
+}
+
+/// A lesson process whose stdout lines the test sees as they are printed, to act at the right
+/// moment (`Server` does the same for servers, from their `listening on` line).
+struct Live {
+    child: Child,
+    lines: Receiver<String>,
+    seen: Vec<String>,
+}
+
+impl Live {
+    /// Start `command` with `input` as its whole stdin.
+    fn start(mut command: Command, input: &'static str) -> Live {
+        command
+            .env_remove("NO_COLOR")
+            .env("LC_ALL", "C")
+            .stdin(Stdio::piped())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped());
+        let mut child = command.spawn().expect("the lesson starts");
+        let mut stdin = child.stdin.take().expect("stdin is piped");
+        thread::spawn(move || stdin.write_all(input.as_bytes()));
+        let stdout = child.stdout.take().expect("stdout is piped");
+        let (send, lines) = mpsc::channel();
+        thread::spawn(move || {
+            for line in BufReader::new(stdout).lines().map_while(|line| line.ok()) {
+                if send.send(line).is_err() {
+                    break;
+                }
+            }
+        });
+        Live {
+            child,
+            lines,
+            seen: Vec::new(),
+        }
+    }
+
+    /// Wait for the next line containing `text`; fail after [`DEADLINE`].
+    fn expect_line(&mut self, text: &str) {
+        while let Ok(line) = self.lines.recv_timeout(DEADLINE) {
+            self.seen.push(line);
+            if self.seen.last().is_some_and(|line| line.contains(text)) {
+                return;
+            }
+        }
+        let _ = self.child.kill();
+        panic!("no line with {text:?}; seen: {:#?}", self.seen);
+    }
+
+    /// Wait for the process to end; everything it printed, and how it ended.
+    fn finish(mut self) -> Finished {
+        let mut stderr = String::new();
+        let mut pipe = self.child.stderr.take().expect("stderr is piped");
+        let err = thread::spawn(move || pipe.read_to_string(&mut stderr).map(|_| stderr));
+        // The line channel closes when the process's stdout does, at its end.
+        loop {
+            match self.lines.recv_timeout(DEADLINE) {
+                Ok(line) => self.seen.push(line),
+                Err(RecvTimeoutError::Disconnected) => break,
+                Err(RecvTimeoutError::Timeout) => {
+                    let _ = self.child.kill();
+                    panic!("the process did not end; seen: {:#?}", self.seen);
+                }
+            }
+        }
+        let stderr = err.join().expect("stderr is read").unwrap_or_default();
+        let status = self.child.wait().expect("the process ends");
+        Finished {
+            status,
+            stdout: self.seen.join("\n"),
+            stderr,
+        }
+    }
+}
+
+/// Issue 11's rule: under `--lang zh`, every tagged line holds Chinese, unless it only shows
+/// bytes, numbers or addresses.
+fn assert_chinese(output: &str) {
+    let cjk = |c: char| ('\u{4e00}'..='\u{9fff}').contains(&c);
+    for line in output.lines() {
+        assert!(
+            line.chars().any(cjk),
+            "a line without Chinese: {line:?}\n{output}"
+        );
+    }
+}
+
+#[test]
+fn every_line_speaks_chinese_under_lang_zh() {
+    for args in [&["--lang", "zh"][..], &["longline", "--lang", "zh"]] {
+        let mut command = bin!("02_comm_loop");
+        command.args(args);
+        let output = run(command, "");
+        output.assert_success();
+        assert_chinese(&output.stdout);
+    }
 }

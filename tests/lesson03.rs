@@ -1,10 +1,13 @@
 //! Lesson 03: the demo, a server that survives a clean leave, a reset and a killed client,
-//! `nc`, the listen queue and SO_REUSEADDR.
+//! `nc`, the listen queue and SO_REUSEADDR, a server that vanishes, a peer's control bytes,
+//! and every line in Chinese under `--lang zh`.
 
 mod common;
 
-use std::io::Write;
+use std::io::{Read, Write};
+use std::net::{TcpListener, TcpStream};
 use std::process::Stdio;
+use std::thread;
 
 use common::{Server, run};
 
@@ -36,7 +39,7 @@ fn the_demo_serves_three_clients_one_of_which_resets() {
             "[server] sending 22 bytes: \"太忙了 暂无消息\"",
             "[client] received 22 bytes: \"太忙了 暂无消息\"",
             "[client] no more messages: aborting with SO_LINGER 0 (the server's read will fail)",
-            "[server] 127.0.0.1:PORT left: connection reset (an RST: the client aborted)",
+            "[server] 127.0.0.1:PORT left: the client reset the connection (an RST, not a clean close): it aborted, or closed without reading what we sent",
             "[client] connecting to 127.0.0.1:PORT",
             "[server] accepted a client from 127.0.0.1:PORT",
             "[client] sending 17 bytes: \"is anybody there?\"",
@@ -79,7 +82,7 @@ fn the_server_survives_a_clean_leave_and_a_reset_and_serves_the_next_client() {
         "bye\n",
     )
     .assert_success();
-    server.expect_line("left: connection reset (an RST: the client aborted)");
+    server.expect_line("left: the client reset the connection (an RST, not a clean close)");
 
     let third = run(
         bin!("03_conn_loop", "client", "--port", &port),
@@ -265,4 +268,127 @@ fn a_second_server_on_the_same_port_is_told_to_pick_another() {
             "error: port {port} is in use — is another lesson server running? try --port {next}"
         )
     );
+}
+
+#[test]
+fn one_client_through_is_one_client() {
+    let backlog = run(
+        bin!(
+            "03_conn_loop",
+            "backlog",
+            "--backlog",
+            "0",
+            "--clients",
+            "1"
+        ),
+        "",
+    );
+    backlog.assert_success();
+    let stdout = &backlog.stdout;
+    assert!(
+        stdout.contains("accept(): 1 client will try to connect"),
+        "{stdout}"
+    );
+    if cfg!(target_os = "linux") {
+        assert!(
+            stdout.contains("1 of 1 client completed the handshake"),
+            "{stdout}"
+        );
+    }
+}
+
+#[test]
+fn a_server_that_vanishes_mid_conversation_is_named() {
+    let listener = TcpListener::bind("127.0.0.1:0").expect("a free port");
+    let port = listener.local_addr().expect("a bound address").port();
+    // A server that takes the message in but never reads it, and closes: unread bytes make the
+    // close a reset (RST).
+    let vanishing = thread::spawn(move || {
+        let (sock, _) = listener.accept().expect("the client connects");
+        sock.peek(&mut [0u8; 1]).expect("the message arrives");
+    });
+    let client = run(
+        bin!("03_conn_loop", "client", "--port", port.to_string()),
+        "anyone?\n",
+    );
+    vanishing.join().expect("the server thread ends");
+    assert_eq!(
+        client.assert_one_line_error(),
+        "error: the server reset the connection (an RST, not a clean close): it closed without reading what we sent, maybe because it was busy with another client and then ended"
+    );
+}
+
+/// ESC (clear the screen, recolor), BEL, carriage return, backspace.
+const HOSTILE: &[u8] = b"\x1b[2J\x1b[31mred\x07\rover\x08";
+
+/// The same bytes as `text::quoted` shows them.
+const HOSTILE_SHOWN: &str = r#""\u{1b}[2J\u{1b}[31mred\u{7}\rover\u{8}""#;
+
+fn assert_no_control_characters(output: &str) {
+    assert!(
+        !output.chars().any(|c| c.is_control() && c != '\n'),
+        "a control character reached the terminal: {output:?}"
+    );
+}
+
+#[test]
+fn a_peer_s_control_bytes_never_reach_the_terminal_raw() {
+    let mut server = unattended_server();
+    let mut hostile = TcpStream::connect(server.addr).expect("the server listens");
+    hostile.write_all(HOSTILE).expect("the server reads");
+    let shown = server.expect_line("received");
+    assert_eq!(
+        shown,
+        format!("[server] received 19 bytes: {HOSTILE_SHOWN}")
+    );
+    drop(hostile);
+    server.expect_line("left:");
+    assert_no_control_characters(&server.seen().join("\n"));
+
+    let listener = TcpListener::bind("127.0.0.1:0").expect("a free port");
+    let port = listener.local_addr().expect("a bound address").port();
+    let answering = thread::spawn(move || {
+        let (mut sock, _) = listener.accept().expect("the client connects");
+        sock.read_exact(&mut [0u8; 2])
+            .expect("the client sends \"hi\"");
+        sock.write_all(HOSTILE).expect("the client reads");
+        // Wait for the client to close, so nothing it sent is left unread (no reset).
+        sock.read_to_end(&mut Vec::new())
+            .expect("the client closes");
+    });
+    let client = run(
+        bin!("03_conn_loop", "client", "--port", port.to_string()),
+        "hi\n",
+    );
+    answering.join().expect("the server thread ends");
+    client.assert_success();
+    assert!(client.stdout.contains(HOSTILE_SHOWN), "{}", client.stdout);
+    assert_no_control_characters(&client.stdout);
+}
+
+/// Issue 11's rule: under `--lang zh`, every tagged line holds Chinese, unless it only shows
+/// bytes, numbers or addresses.
+fn assert_chinese(output: &str) {
+    let cjk = |c: char| ('\u{4e00}'..='\u{9fff}').contains(&c);
+    for line in output.lines() {
+        assert!(
+            line.chars().any(cjk),
+            "a line without Chinese: {line:?}\n{output}"
+        );
+    }
+}
+
+#[test]
+fn every_line_speaks_chinese_under_lang_zh() {
+    for args in [
+        &["--lang", "zh"][..],
+        &["backlog", "--lang", "zh"],
+        &["reuseaddr", "--lang", "zh"],
+    ] {
+        let mut command = bin!("03_conn_loop");
+        command.args(args);
+        let output = run(command, "");
+        output.assert_success();
+        assert_chinese(&output.stdout);
+    }
 }

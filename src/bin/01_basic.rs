@@ -14,6 +14,9 @@
 //!
 //! Watch for: the order of the lines. The client speaks first and the server listens first;
 //! if both sides read at the same time, both wait forever, because neither will ever send.
+//! A client that connects and closes without a word makes the server read 0 bytes: it has
+//! nothing to answer. A second client while the first is served waits in the queue, and is
+//! reset when the server ends (`net::gone` puts each of these in words).
 
 use std::io::{Read, Write};
 use std::net::{SocketAddr, TcpListener};
@@ -21,10 +24,11 @@ use std::process::ExitCode;
 
 use clap::{Parser, Subcommand};
 use socket_lessons::cli::{Addr, Shared};
-use socket_lessons::{Result, client, net, pair, say, server};
+use socket_lessons::net::{self, Peer};
+use socket_lessons::{Result, client, pair, say, server, text};
 
 /// What the client sends when no `--message` is given. The Chinese characters are on purpose:
-/// 你好 is 2 characters but 6 bytes, so the message's 33 characters are 39 bytes on the wire.
+/// 你好 is 2 characters but 6 bytes, so the message's 35 characters are 39 bytes on the wire.
 const MESSAGE: &str = "你好, server! (hello from the client)";
 
 /// The server's one answer. The material's server greets with 萨瓦迪卡 ("hello" in Thai).
@@ -97,12 +101,25 @@ fn serve(listener: TcpListener) -> Result<()> {
 
     // Python: data = sock.recv(1024)
     // The server reads first, so the client must send first: one recv here needs one send there.
+    // A failed read or write is put in words by `net::talk_error`: who closed, and how.
     let mut buf = [0u8; BUF_SIZE];
-    let n = sock.read(&mut buf)?;
-    // Bytes are not characters: the peer may send anything. `from_utf8_lossy` shows bytes that
-    // are not UTF-8 as �, where Python's `decode('utf8')` would raise.
-    let text = String::from_utf8_lossy(&buf[..n]);
-    server!("received {n} bytes: {text:?}");
+    let n = sock
+        .read(&mut buf)
+        .map_err(|e| net::talk_error(e, Peer::Client))?;
+    if n == 0 {
+        // 0 bytes is no message: it is the client's FIN, "closed, nothing more will come".
+        // There is nobody left to answer (lesson 02 makes this the end of its loop).
+        server!(
+            "read 0 bytes: the client closed without sending anything; nothing to answer",
+            "读到 0 字节: 客户端什么也没发送就关闭了连接, 无需回复"
+        );
+        return Ok(());
+    }
+    // Bytes are not characters: the peer may send anything. `text::quoted` shows bytes that are
+    // not UTF-8 as � (where Python's `decode('utf8')` would raise), and control characters as
+    // escapes: a peer's ESC or BEL never reaches the terminal as itself.
+    let (text, bytes) = (text::quoted(&buf[..n]), text::count(n, "byte", "bytes"));
+    server!("received {bytes}: {text}", "收到 {n} 字节: {text}");
 
     // Python: sock.send('萨瓦迪卡客户端'.encode('utf8'))
     // `send` may send only part of what it is given; `write_all` loops until all of it is out,
@@ -110,11 +127,13 @@ fn serve(listener: TcpListener) -> Result<()> {
     // Python: sock.close(); server.close()
     // Dropping a socket closes it: here, at the end of the function, `sock` then `listener`.
     // Said before the write, as every line is: once the client has the answer, it speaks.
+    let len = GREETING.len();
     server!(
-        "sending {} bytes, then closing: {GREETING:?}",
-        GREETING.len()
+        "sending {len} bytes, then closing: {GREETING:?}",
+        "发送 {len} 字节, 然后关闭连接: {GREETING:?}"
     );
-    sock.write_all(GREETING.as_bytes())?;
+    sock.write_all(GREETING.as_bytes())
+        .map_err(|e| net::talk_error(e, Peer::Client))?;
     Ok(())
 }
 
@@ -128,16 +147,32 @@ fn run_client(addr: SocketAddr, message: &str) -> Result<()> {
     // Python: client.send(b'...')
     // We print before we send and after we receive: in the demo, that keeps the two sides'
     // lines in the order the conversation happens.
-    client!("sending {} bytes: {message:?}", message.len());
-    sock.write_all(message.as_bytes())?;
+    let (len, bytes) = (message.len(), text::count(message.len(), "byte", "bytes"));
+    client!(
+        "sending {bytes}: {message:?}",
+        "发送 {len} 字节: {message:?}"
+    );
+    sock.write_all(message.as_bytes())
+        .map_err(|e| net::talk_error(e, Peer::Server))?;
 
     // Python: data = client.recv(1024)
+    // A server that was busy with another client and then ended never accepted us: our read
+    // fails with a reset, and `net::talk_error` says so in words.
     let mut buf = [0u8; BUF_SIZE];
-    let n = sock.read(&mut buf)?;
-    let text = String::from_utf8_lossy(&buf[..n]);
-    client!("received {n} bytes: {text:?}");
+    let n = sock
+        .read(&mut buf)
+        .map_err(|e| net::talk_error(e, Peer::Server))?;
+    if n == 0 {
+        client!(
+            "read 0 bytes: the server closed the connection without answering",
+            "读到 0 字节: 服务端没有回复就关闭了连接"
+        );
+        return Ok(());
+    }
+    let (text, bytes) = (text::quoted(&buf[..n]), text::count(n, "byte", "bytes"));
+    client!("received {bytes}: {text}", "收到 {n} 字节: {text}");
 
     // Python: client.close()
-    client!("closing");
+    client!("closing", "关闭连接");
     Ok(())
 }

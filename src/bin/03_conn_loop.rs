@@ -21,9 +21,10 @@
 //! and Linux/macOS read an empty message. At heart that is RST against FIN: a client that
 //! closes (even one that is killed) sends FIN, and the server reads 0 bytes; a client that
 //! aborts (`--abort`, SO_LINGER 0) or closes with unread data sends RST, and the server's read
-//! fails with "connection reset", on every OS. Either way the server moves on.
+//! fails with a reset, on every OS (`net::gone` puts it in words). Either way the server moves
+//! on. The tables of `backlog` and `reuseaddr` say where Windows and macOS differ.
 
-use std::io::{ErrorKind, Read, Write};
+use std::io::{self, Read, Write};
 use std::net::{SocketAddr, TcpListener, TcpStream};
 use std::process::ExitCode;
 use std::time::Duration;
@@ -31,8 +32,14 @@ use std::time::Duration;
 use clap::{Parser, Subcommand};
 use socket_lessons::cli::{Addr, Shared};
 use socket_lessons::input::Lines;
-use socket_lessons::{Result, client, net, note, pair, say, server};
+use socket_lessons::net::{self, Peer};
+use socket_lessons::{Result, client, pair, say, server, text, tr};
 use socket2::{Domain, Protocol, SockRef, Socket, Type};
+
+// The tables of `backlog` and `reuseaddr`: tools around this lesson, not its idea; skip them
+// on a first reading.
+#[path = "../extras/conn_tables.rs"]
+mod conn_tables;
 
 /// The demo's three clients: what each types, and whether it leaves with a reset.
 const CLIENT_SCRIPTS: [(&[&str], Leave); 3] = [
@@ -51,11 +58,6 @@ const DEFAULT_REPLY: &str = "太忙了 暂无消息";
 
 /// The material's `recv(1024)`: an upper bound, not a promise (lesson 04 shows why that matters).
 const BUF_SIZE: usize = 1024;
-
-/// How long a client of `backlog` waits for the handshake before it counts as left waiting.
-/// On loopback a completed handshake takes microseconds; a dropped SYN is not retried before
-/// a second has passed, so any wait in between tells the two apart.
-const HANDSHAKE_WAIT: Duration = Duration::from_millis(200);
 
 /// How a client leaves.
 #[derive(Clone, Copy, PartialEq, Eq)]
@@ -117,12 +119,19 @@ fn main() -> ExitCode {
     say::init(&cli.shared);
     socket_lessons::report(match cli.command.unwrap_or(Command::Demo) {
         Command::Demo => demo(),
-        Command::Server { addr, backlog } => bind(&addr, backlog)
-            .and_then(|listener| serve(listener, Lines::stdin("reply>>> "), None)),
+        // The prompts: in Chinese, the material's own `input()` prompts.
+        Command::Server { addr, backlog } => bind(&addr, backlog).and_then(|listener| {
+            serve(
+                listener,
+                Lines::stdin(&tr!("reply>>> ", "请回复消息>>>:")),
+                None,
+            )
+        }),
         Command::Client { addr, abort } => {
             let leave = if abort { Leave::Abort } else { Leave::Close };
+            let prompt = tr!("message>>> ", "请输入你需要发送的消息>>>:");
             addr.resolve()
-                .and_then(|addr| run_client(addr, Lines::stdin("message>>> "), leave))
+                .and_then(|addr| run_client(addr, Lines::stdin(&prompt), leave))
         }
         Command::Backlog { backlog, clients } => backlog_demo(backlog, clients),
         Command::Reuseaddr => reuseaddr_demo(),
@@ -203,26 +212,23 @@ fn handle_client(mut sock: TcpStream, addr: SocketAddr, replies: &mut Lines) -> 
             // Python: if len(data) == 0: break
             // FIN: the client closed (or its process ended): "nothing more will come".
             Ok(0) => {
-                server!("{addr} left: read 0 bytes (the client closed the connection)");
+                server!(
+                    "{addr} left: read 0 bytes (the client closed the connection)",
+                    "{addr} 离开了: 读到 0 字节 (客户端关闭了连接)"
+                );
                 return Ok(());
             }
             Ok(n) => n,
             // Python: except Exception: break
             // RST: the client aborted. Windows reports this as ConnectionResetError
-            // [WinError 10054]; Linux and macOS report it too when it is an RST.
-            Err(e) if e.kind() == ErrorKind::ConnectionReset => {
-                server!("{addr} left: connection reset (an RST: the client aborted)");
-                return Ok(());
-            }
-            Err(e) => {
-                server!("{addr} left: {e}");
-                return Ok(());
-            }
+            // [WinError 10054]; Linux and macOS report it too when it is an RST. Any error of
+            // the read means this client is gone: say how, and serve the next one.
+            Err(e) => return left(addr, &e),
         };
         // Bytes are not characters: a read may end inside a character, or the client may send
-        // bytes that are not UTF-8. Shown lossily (as �), never a crash.
-        let text = String::from_utf8_lossy(&buf[..n]);
-        server!("received {n} bytes: {text:?}");
+        // bytes that are not UTF-8. Shown lossily (as �) and escaped, never a crash.
+        let (size, text) = shown(&buf[..n]);
+        server!("received {size}: {text}", "收到 {n} 字节: {text}");
 
         // Python: msg = input('请回复消息>>>:').strip()
         //         if len(msg) == 0: msg = '太忙了 暂无消息'
@@ -231,54 +237,70 @@ fn handle_client(mut sock: TcpStream, addr: SocketAddr, replies: &mut Lines) -> 
             _ => DEFAULT_REPLY.as_bytes().to_vec(),
         };
         // Python: sock.send(msg.encode('utf8'))
-        server!(
-            "sending {} bytes: {:?}",
-            reply.len(),
-            String::from_utf8_lossy(&reply)
-        );
+        let ((size, text), len) = (shown(&reply), reply.len());
+        server!("sending {size}: {text}", "发送 {len} 字节: {text}");
         if let Err(e) = sock.write_all(&reply) {
-            server!("{addr} left: {e}");
-            return Ok(());
+            return left(addr, &e);
         }
     }
+}
+
+/// The line for a client that left with an error: `net::gone`'s words for a reset or a broken
+/// pipe (who closed, and why a reset rather than a clean close), the system's for the rest.
+/// A client that leaves is no error of the server's: `Ok`, and the server goes on.
+fn left(addr: SocketAddr, e: &io::Error) -> Result<()> {
+    let words = net::gone(e, Peer::Client).unwrap_or_else(|| e.to_string());
+    server!("{addr} left: {words}", "{addr} 离开了: {words}");
+    Ok(())
 }
 
 /// The client side: lesson 02's loop, now skipping empty lines, then a close or an abort.
 fn run_client(addr: SocketAddr, mut messages: Lines, leave: Leave) -> Result<()> {
     // Python: client = socket.socket(); client.connect(('127.0.0.1', 8080))
     let mut sock = net::connect(addr, env!("CARGO_BIN_NAME"))?;
+    // A reset or a broken pipe ends the client with words, not an OS error.
+    let talk_error = |e| net::talk_error(e, Peer::Server);
 
     let mut buf = [0u8; BUF_SIZE];
     while let Some(message) = messages.next_line()? {
         // Python: if len(msg) == 0: continue
         // An empty message would send nothing and freeze both sides (lesson 02): skip it.
         if message.is_empty() {
-            client!("skipping an empty line: 0 bytes would send nothing");
+            client!(
+                "skipping an empty line: 0 bytes would send nothing",
+                "跳过空行: 0 字节什么也发送不了"
+            );
             continue;
         }
         // Python: client.send(msg.encode('utf8'))
-        client!(
-            "sending {} bytes: {:?}",
-            message.len(),
-            String::from_utf8_lossy(&message)
-        );
-        sock.write_all(&message)?;
+        let ((size, text), len) = (shown(&message), message.len());
+        client!("sending {size}: {text}", "发送 {len} 字节: {text}");
+        sock.write_all(&message).map_err(talk_error)?;
 
         // Python: data = client.recv(1024)
-        let n = sock.read(&mut buf)?;
+        let n = sock.read(&mut buf).map_err(talk_error)?;
         if n == 0 {
-            client!("read 0 bytes: the server has closed the connection");
+            client!(
+                "read 0 bytes: the server has closed the connection",
+                "读到 0 字节: 服务端已关闭连接"
+            );
             return Ok(());
         }
-        let text = String::from_utf8_lossy(&buf[..n]);
-        client!("received {n} bytes: {text:?}");
+        let (size, text) = shown(&buf[..n]);
+        client!("received {size}: {text}", "收到 {n} 字节: {text}");
     }
 
     match leave {
         // Python: client.close()
-        Leave::Close => client!("no more messages: closing (the server will read 0 bytes)"),
+        Leave::Close => client!(
+            "no more messages: closing (the server will read 0 bytes)",
+            "没有更多消息了: 关闭连接 (服务端会读到 0 字节)"
+        ),
         Leave::Abort => {
-            client!("no more messages: aborting with SO_LINGER 0 (the server's read will fail)");
+            client!(
+                "no more messages: aborting with SO_LINGER 0 (the server's read will fail)",
+                "没有更多消息了: 用 SO_LINGER 0 中止连接 (服务端的读取会失败)"
+            );
             // A linger time of 0 tells close() to drop the connection at once with an RST
             // instead of the FIN handshake. std's `set_linger` is not stable; socket2 has it.
             SockRef::from(&sock).set_linger(Some(Duration::ZERO))?;
@@ -288,94 +310,22 @@ fn run_client(addr: SocketAddr, mut messages: Lines, leave: Leave) -> Result<()>
     Ok(())
 }
 
-/// `backlog`: what `listen(n)` really limits, shown with a listener that never calls `accept`.
-/// `pub`: the classroom runner plays it too.
+/// A message as the lines show it: its size (`1 byte`, `5 bytes`) and its text, quoted and
+/// escaped by `text::quoted`, so a peer's control bytes never act on the terminal.
+fn shown(bytes: &[u8]) -> (String, String) {
+    let size = text::count(bytes.len(), "byte", "bytes");
+    (size, text::quoted(bytes))
+}
+
+/// `backlog`: what `listen(n)` really limits, shown with lesson 03's own listener, built with
+/// `listen(backlog)`, that never calls `accept`. `pub`: the classroom runner plays it too.
 pub fn backlog_demo(backlog: i32, clients: u16) -> Result<()> {
     let listener = bind(&Addr::ephemeral(), backlog)?;
-    let addr = listener.local_addr()?;
-    note!(
-        "listen({backlog}), and the server never calls accept(): {clients} clients try to connect"
-    );
-    // The streams are kept open: a connection that finished its handshake waits in the queue.
-    let mut waiting = Vec::new();
-    for number in 1..=clients {
-        match TcpStream::connect_timeout(&addr, HANDSHAKE_WAIT) {
-            Ok(stream) => {
-                client!("client {number}: connected; it waits in the accept queue");
-                waiting.push(stream);
-            }
-            Err(e) if matches!(e.kind(), ErrorKind::TimedOut | ErrorKind::WouldBlock) => {
-                client!(
-                    "client {number}: no answer within {} ms; the queue is full, its SYN was dropped",
-                    HANDSHAKE_WAIT.as_millis()
-                );
-            }
-            Err(e) => client!("client {number}: {e}"),
-        }
-    }
-    note!(
-        "{} of {clients} clients completed the handshake with listen({backlog})",
-        waiting.len()
-    );
-    note!("the material calls this queue the half-connection pool (半连接池). On Linux it holds");
-    note!("connections that are *complete* and wait for accept(): listen(n) lets n+1 in, and");
-    note!("caps n at net.core.somaxconn. The others are not refused: the kernel drops their");
-    note!(
-        "SYN, and they would retry for a minute or more, getting in as soon as accept() makes room."
-    );
-    Ok(())
+    conn_tables::backlog(&listener, backlog, clients)
 }
 
-/// `reuseaddr`: "address in use" after a restart, reproduced for each of the four combinations.
-/// `pub`: the classroom runner plays it too.
+/// `reuseaddr`: "address in use" after a restart, with and without SO_REUSEADDR on the old and
+/// the new listener. `pub`: the classroom runner plays it too.
 pub fn reuseaddr_demo() -> Result<()> {
-    note!("a server accepts one client and closes first, so its side of the connection enters");
-    note!("TIME_WAIT; then the listener is closed and a new one binds the same port.");
-    for old in [false, true] {
-        for new in [false, true] {
-            let rebind = match rebind_over_time_wait(old, new)? {
-                Ok(()) => "the new bind succeeds".to_string(),
-                Err(e) if e.kind() == ErrorKind::AddrInUse => "address in use".to_string(),
-                Err(e) => e.to_string(),
-            };
-            note!(
-                "old listener SO_REUSEADDR {:<3} | new listener SO_REUSEADDR {:<3} | {rebind}",
-                on_off(old),
-                on_off(new)
-            );
-        }
-    }
-    note!("Linux lets the port be reused over TIME_WAIT only when the old and the new socket both");
-    note!("set SO_REUSEADDR: the old connection keeps the setting of the listener it came from.");
-    note!("Rust's std `TcpListener::bind` sets it on Unix, so a std server restarts cleanly.");
-    Ok(())
-}
-
-/// Leave a connection in TIME_WAIT on a fresh port, then try to bind that port again.
-/// The outer `Result` is this function failing; the inner one is the rebind being tested.
-fn rebind_over_time_wait(old_reuse: bool, new_reuse: bool) -> Result<std::io::Result<()>> {
-    let old = Socket::new(Domain::IPV4, Type::STREAM, Some(Protocol::TCP))?;
-    old.set_reuse_address(old_reuse)?;
-    old.bind(&SocketAddr::from(([127, 0, 0, 1], 0)).into())?;
-    old.listen(1)?;
-    let old = TcpListener::from(old);
-    let addr = old.local_addr()?;
-
-    let mut client = TcpStream::connect(addr)?;
-    let (served, _) = old.accept()?;
-    // The server closes first: its side of the connection is the one that will wait in
-    // TIME_WAIT. The client sees the FIN (a read of 0) and closes too.
-    drop(served);
-    let mut rest = Vec::new();
-    client.read_to_end(&mut rest)?;
-    drop(client);
-    drop(old);
-
-    let new = Socket::new(Domain::IPV4, Type::STREAM, Some(Protocol::TCP))?;
-    new.set_reuse_address(new_reuse)?;
-    Ok(new.bind(&addr.into()))
-}
-
-fn on_off(on: bool) -> &'static str {
-    if on { "on" } else { "off" }
+    conn_tables::reuseaddr()
 }
