@@ -38,8 +38,7 @@ use socket2::{Domain, Protocol, SockRef, Socket, Type};
 
 // The tables of `backlog` and `reuseaddr`: tools around this lesson, not its idea; skip them
 // on a first reading.
-#[path = "../extras/conn_tables.rs"]
-mod conn_tables;
+use socket_lessons::extras::conn_tables;
 
 /// The demo's three clients: what each types, and whether it leaves with a reset.
 const CLIENT_SCRIPTS: [(&[&str], Leave); 3] = [

@@ -7,7 +7,7 @@ use std::io::{ErrorKind, Read};
 use std::net::{SocketAddr, TcpListener, TcpStream};
 use std::time::Duration;
 
-use socket_lessons::{Result, client, note, text, tr};
+use crate::{Result, client, note, text, tr};
 use socket2::{Domain, Protocol, Socket, Type};
 
 /// How long a client of `backlog` waits for the handshake before it counts as left waiting.
