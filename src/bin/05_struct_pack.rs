@@ -29,7 +29,7 @@
 //!
 //! Watch for: `07 00 00 00` arriving before `1234567`: the length comes first, so the server
 //! knows how much to read. And the text `黏包问题`: 4 characters, but 12 bytes; the length to
-//! send is the byte length.
+//! send is the byte length. `--lang zh` prints every line in Chinese (中文).
 
 use std::io::{self, ErrorKind, Read, Write};
 use std::net::{SocketAddr, TcpListener};
@@ -38,8 +38,9 @@ use std::process::ExitCode;
 use clap::{Parser, Subcommand};
 use socket_lessons::cli::{Addr, Shared};
 use socket_lessons::extras::{compare, pack};
-use socket_lessons::text::{hex, py_bytes, quoted};
-use socket_lessons::{Result, client, net, note, pair, say, server};
+use socket_lessons::net::Peer;
+use socket_lessons::text::{count, hex, py_bytes, quoted};
+use socket_lessons::{Error, Result, client, net, note, pair, say, server, tr};
 
 /// Lesson 04's three messages, unchanged: the same sends that stuck together there.
 const MESSAGES: [&[u8]; 3] = [b"1234567", b"abcde", b"hhhhh"];
@@ -61,6 +62,9 @@ const LEN_SIZE: usize = 4;
 /// `GET ` read as an i32 is 542,393,671) must not make us allocate gigabytes. Lesson 05's
 /// messages and lesson 06's JSON header are a few hundred bytes; 64 KiB is plenty for both.
 const MAX_FRAME_LEN: usize = 64 * 1024;
+
+/// How many body bytes of a broken frame an error shows: enough to recognise `GET / HTTP`.
+const SHOWN: usize = 32;
 
 /// Lesson 05: struct.pack puts a 4-byte length in front of each message, and the reader gets the
 /// messages back whole. Run without arguments for the demo, or in two terminals:
@@ -135,7 +139,10 @@ pub fn demo() -> Result<()> {
     // Python: server.bind(('127.0.0.1', 8080)); server.listen(5) — lesson 03's listener.
     let listener = net::listen(&Addr::ephemeral(), net::BACKLOG)?;
     pair::run(listener, serve, run_client)?;
-    note!("to see lesson 04 and this one side by side: cargo run --bin 05_struct_pack -- compare");
+    note!(
+        "to see lesson 04 and this one side by side: cargo run --bin 05_struct_pack -- compare",
+        "把第 04 课和本课并排对比: cargo run --bin 05_struct_pack -- compare"
+    );
     Ok(())
 }
 
@@ -146,24 +153,33 @@ fn serve(listener: TcpListener) -> Result<()> {
 
     // No waiting for the bytes to pile up, as lesson 04 had to: however the reads cut the
     // stream, recv_frame reads exactly 4 bytes of length, then exactly that many bytes.
-    let mut wire = Tap::new(sock);
+    let mut wire = Tap {
+        inner: sock,
+        seen: Vec::new(),
+    };
     let mut received = 0;
     // Python: header = conn.recv(4); length = struct.unpack('i', header)[0]; data = conn.recv(length)
-    while let Some(message) = recv_frame(&mut wire)? {
+    while let Some(message) = recv_frame(&mut wire).map_err(|e| broken(e, &wire.arrived()))? {
         // recv_frame has just read the 4 length bytes and the body: `arrived` holds them all.
         let length = hex(&wire.arrived()[..LEN_SIZE]);
-        let n = message.len();
+        let (n, bytes) = (message.len(), count(message.len(), "byte", "bytes"));
         // The body is the peer's bytes: shown quoted and escaped, never raw on the terminal.
+        let body = quoted(&message);
         server!(
-            "length {length} = {n}, then {n} bytes: {}",
-            quoted(&message)
+            "length {length} = {n}, then {bytes}: {body}",
+            "长度 {length} = {n}, 接着读取 {n} 字节: {body}"
         );
         received += 1;
     }
     // recv_frame's `None`: a read of 0 bytes where a length would start, a clean close.
-    server!("the client has closed, between two frames");
+    server!(
+        "the client has closed, between two frames",
+        "客户端已关闭, 正好在两帧之间"
+    );
+    let messages = count(received, "message", "messages");
     note!(
-        "{received} messages received, each whole: the length in front of each put the boundaries back"
+        "{messages} received, each whole: the length in front of each put the boundaries back",
+        "收到 {received} 条消息, 每条都完整: 每条前面的长度把消息的边界找了回来"
     );
     Ok(())
 }
@@ -174,22 +190,24 @@ fn run_client(addr: SocketAddr) -> Result<()> {
     let mut sock = net::connect(addr, env!("CARGO_BIN_NAME"))?;
     // As in lesson 04, everything is printed first and the sends go out back to back: the same
     // conditions that made the messages stick together there.
-    let writes = MESSAGES.len();
-    client!("{writes} frames back to back, then closing:");
-    for (i, message) in MESSAGES.iter().enumerate() {
+    let (writes, frames) = (MESSAGES.len(), count(MESSAGES.len(), "frame", "frames"));
+    client!(
+        "{frames} back to back, then closing:",
+        "连续发送 {writes} 个帧, 然后关闭:"
+    );
+    for (i, message) in (1..).zip(MESSAGES) {
         // What send_frame puts in front: struct.pack('i', len(data)). A message of a few bytes
         // fits in an i32, so the `as` cannot cut anything off.
-        let length = (message.len() as i32).to_le_bytes();
+        let length = hex(&(message.len() as i32).to_le_bytes());
+        let body = py_bytes(message);
         client!(
-            "  frame {}: {} + {}",
-            i + 1,
-            hex(&length),
-            py_bytes(message)
+            "  frame {i}: {length} + {body}",
+            "  第 {i} 帧: {length} + {body}"
         );
     }
     // Python: client.send(struct.pack('i', len(data))); client.send(data) — for each message.
     for message in MESSAGES {
-        send_frame(&mut sock, message)?;
+        send_frame(&mut sock, message).map_err(|e| net::talk_error(e, Peer::Server))?;
     }
     // `sock` is dropped, and so closed, at the end of the function.
     Ok(())
@@ -289,6 +307,26 @@ fn bad_data(message: String) -> io::Error {
     io::Error::new(ErrorKind::InvalidData, message)
 }
 
+/// The server's one line for a frame that went wrong: who closed, for a reset; else
+/// recv_frame's reason and the bytes the peer sent for that frame (`arrived`), escaped: a lying
+/// length or a cut body shows what really came, and no byte of it reaches the screen raw.
+fn broken(e: io::Error, arrived: &[u8]) -> Error {
+    if let Some(words) = net::gone(&e, Peer::Client) {
+        return words.into();
+    }
+    let (length, body) = arrived.split_at(arrived.len().min(LEN_SIZE));
+    let mut bytes = hex(length);
+    if !body.is_empty() {
+        let more = if body.len() > SHOWN { "..." } else { "" };
+        bytes += &format!(" + {}{more}", py_bytes(&body[..body.len().min(SHOWN)]));
+    }
+    tr!(
+        "{e}; what arrived: {bytes}",
+        "客户端发来的帧不完整或有误 ({e}); 这一帧收到的字节: {bytes}"
+    )
+    .into()
+}
+
 /// A reader that keeps a copy of the bytes it passes on, so the server can show the 4 length
 /// bytes that `recv_frame` read off the wire before each message.
 struct Tap<R> {
@@ -297,11 +335,6 @@ struct Tap<R> {
 }
 
 impl<R> Tap<R> {
-    fn new(inner: R) -> Tap<R> {
-        let seen = Vec::new();
-        Tap { inner, seen }
-    }
-
     /// The bytes read since the last call.
     fn arrived(&mut self) -> Vec<u8> {
         std::mem::take(&mut self.seen)
