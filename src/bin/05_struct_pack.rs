@@ -43,15 +43,15 @@ use socket_lessons::text::{count, hex, py_bytes, quoted};
 use socket_lessons::{Error, Result, client, net, note, pair, say, server, tr};
 
 /// Lesson 04's three messages, unchanged: the same sends that stuck together there.
-const MESSAGES: [&[u8]; 3] = [b"1234567", b"abcde", b"hhhhh"];
+pub const MESSAGES: [&[u8]; 3] = [b"1234567", b"abcde", b"hhhhh"];
 
 /// The struct demo's texts. The first has 15 characters and 15 bytes, so `struct.pack('i', 15)`
 /// shows the material's `0f 00 00 00`; the second, the material's section title, has 4
 /// characters but 12 bytes.
 const STRUCT_TEXTS: [&str; 2] = ["hello, sockets!", "黏包问题"];
 
-/// Lesson 04's `recv(5)`, for the `compare` column of raw reads.
-const CHUNK: usize = 5;
+/// Lesson 04's `recv(5)`, for the `compare` column of raw reads (the runner's too, hence `pub`).
+pub const CHUNK: usize = 5;
 
 /// Size of the length prefix: `struct.calcsize('i')` is 4.
 const LEN_SIZE: usize = 4;
@@ -63,7 +63,7 @@ const LEN_SIZE: usize = 4;
 /// messages and lesson 06's JSON header are a few hundred bytes; 64 KiB is plenty for both.
 const MAX_FRAME_LEN: usize = 64 * 1024;
 
-/// How many body bytes of a broken frame an error shows: enough to recognise `GET / HTTP`.
+/// How many body bytes of a broken frame its error shows, after the 4 of its length.
 const SHOWN: usize = 32;
 
 /// Lesson 05: struct.pack puts a 4-byte length in front of each message, and the reader gets the
@@ -314,12 +314,9 @@ fn broken(e: io::Error, arrived: &[u8]) -> Error {
     if let Some(words) = net::gone(&e, Peer::Client) {
         return words.into();
     }
-    let (length, body) = arrived.split_at(arrived.len().min(LEN_SIZE));
-    let mut bytes = hex(length);
-    if !body.is_empty() {
-        let more = if body.len() > SHOWN { "..." } else { "" };
-        bytes += &format!(" + {}{more}", py_bytes(&body[..body.len().min(SHOWN)]));
-    }
+    let shown = arrived.len().min(LEN_SIZE + SHOWN);
+    let more = if arrived.len() > shown { "..." } else { "" };
+    let bytes = format!("{}{more}", py_bytes(&arrived[..shown]));
     tr!(
         "{e}; what arrived: {bytes}",
         "客户端发来的帧不完整或有误 ({e}); 这一帧收到的字节: {bytes}"
