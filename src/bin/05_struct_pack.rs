@@ -325,7 +325,7 @@ fn broken(e: io::Error, arrived: &[u8]) -> Error {
 }
 
 /// A reader that keeps a copy of the bytes it passes on, so the server can show the 4 length
-/// bytes that `recv_frame` read off the wire before each message.
+/// bytes that `recv_frame` read off the wire before each message, or what a broken frame brought.
 struct Tap<R> {
     inner: R,
     seen: Vec<u8>,
