@@ -37,10 +37,6 @@ mod sticky_demo;
 #[path = "bin/05_struct_pack.rs"]
 mod struct_pack;
 
-/// How many clients knock on lesson 03's `listen(5)` that never accepts: a few more than
-/// the queue can hold, so the table shows where this OS's queue ends.
-const BACKLOG_CLIENTS: u16 = 8;
-
 /// One stage of the classroom run: a lesson's demo, or one of its tables.
 struct Stage {
     /// The lesson's program, as `cargo run --bin` names it.
@@ -218,9 +214,10 @@ const STAGES: [Stage; 9] = [
     },
 ];
 
-/// Lesson 03's half-connection pool with the material's `listen(5)`.
+/// Lesson 03's half-connection pool with the material's `listen(5)`, and 8 clients: a few more
+/// than the queue holds, so the table shows where this OS's queue ends (the stage's `args`).
 fn backlog() -> Result<()> {
-    conn_loop::backlog_demo(net::BACKLOG, BACKLOG_CLIENTS)
+    conn_loop::backlog_demo(net::BACKLOG, 8)
 }
 
 /// Lesson 05's compare view, as `05_struct_pack compare` plays it.
