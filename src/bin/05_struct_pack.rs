@@ -18,8 +18,7 @@
 //! Run it:
 //! - one terminal (the demo: the struct demo, then the framed messages):
 //!   `cargo run --bin 05_struct_pack`
-//! - two terminals, server first:
-//!   `cargo run --bin 05_struct_pack -- server`
+//! - two terminals, server first: `cargo run --bin 05_struct_pack -- server`, then
 //!   `cargo run --bin 05_struct_pack -- client`
 //! - the projector view, lesson 04 and lesson 05 side by side: `cargo run --bin 05_struct_pack -- compare`
 //! - a calculator: `cargo run --bin 05_struct_pack -- pack 15`, `... -- unpack 0f 00 00 00`,
@@ -45,9 +44,8 @@ use socket_lessons::{Error, Result, client, net, note, pair, say, server, tr};
 /// Lesson 04's three messages, unchanged: the same sends that stuck together there.
 pub const MESSAGES: [&[u8]; 3] = [b"1234567", b"abcde", b"hhhhh"];
 
-/// The struct demo's texts. The first has 15 characters and 15 bytes, so `struct.pack('i', 15)`
-/// shows the material's `0f 00 00 00`; the second, the material's section title, has 4
-/// characters but 12 bytes.
+/// The struct demo's texts: 15 characters and 15 bytes (the material's `0f 00 00 00`), then
+/// the material's section title: 4 characters, but 12 bytes.
 const STRUCT_TEXTS: [&str; 2] = ["hello, sockets!", "黏包问题"];
 
 /// Lesson 04's `recv(5)`, for the `compare` column of raw reads (the runner's too, hence `pub`).
@@ -66,9 +64,8 @@ const MAX_FRAME_LEN: usize = 64 * 1024;
 /// How many body bytes of a broken frame its error shows, after the 4 of its length.
 const SHOWN: usize = 32;
 
-/// Lesson 05: struct.pack puts a 4-byte length in front of each message, and the reader gets the
-/// messages back whole. Run without arguments for the demo, or in two terminals:
-/// `cargo run --bin 05_struct_pack -- server`, then `cargo run --bin 05_struct_pack -- client`.
+/// Lesson 05: a 4-byte length in front of each message gives the messages back whole. Without
+/// arguments, the demo; two terminals: `cargo run --bin 05_struct_pack -- server`, then `client`.
 #[derive(Parser)]
 #[command(version)]
 struct Cli {
@@ -122,10 +119,7 @@ fn main() -> ExitCode {
         Command::Server { addr } => net::listen(&addr, net::BACKLOG).and_then(serve),
         Command::Client { addr } => addr.resolve().and_then(run_client),
         // The calculator and the projector view: tools around the lesson, in `extras`.
-        Command::Struct { texts } => {
-            pack::show_struct(&texts);
-            Ok(())
-        }
+        Command::Struct { texts } => pack::show_struct(&texts),
         Command::Compare => compare::show(&MESSAGES, CHUNK),
         Command::Pack { number } => pack::parse_i32(&number).map(pack::show_pack),
         Command::Unpack { hex } => pack::parse_four_bytes(&hex.join(" ")).map(pack::show_unpack),
@@ -135,7 +129,7 @@ fn main() -> ExitCode {
 /// The struct demo, then both sides in one process: the server on a thread, the client here.
 /// `pub`: the classroom runner (`cargo run`) plays it too.
 pub fn demo() -> Result<()> {
-    pack::show_struct(&STRUCT_TEXTS);
+    pack::show_struct(&STRUCT_TEXTS)?;
     // Python: server.bind(('127.0.0.1', 8080)); server.listen(5) — lesson 03's listener.
     let listener = net::listen(&Addr::ephemeral(), net::BACKLOG)?;
     pair::run(listener, serve, run_client)?;
@@ -214,7 +208,6 @@ fn run_client(addr: SocketAddr) -> Result<()> {
 }
 
 // The cure itself. From lesson 06 on, the library's `frame` module has these same lines.
-//
 // On the wire, one frame is `[i32 little-endian: body length N][N bytes of body]`.
 
 /// Send `body` as one frame: the 4-byte length, then the body, in one `write_all`.

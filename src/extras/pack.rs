@@ -6,7 +6,8 @@ use crate::text::{count, hex, py_bytes};
 use crate::{Result, note, tr};
 
 /// The material's struct demo: `len(data)`, `struct.pack('i', len(data))`, `struct.unpack`.
-pub fn show_struct(texts: &[impl AsRef<str>]) {
+/// A `Result`, like the lesson's other subcommands, though printing is all it does.
+pub fn show_struct(texts: &[impl AsRef<str>]) -> Result<()> {
     for text in texts {
         let text = text.as_ref();
         let chars = text.chars().count();
@@ -49,6 +50,7 @@ pub fn show_struct(texts: &[impl AsRef<str>]) {
         "both sides must agree on the order: read in the other order, the same 4 bytes are another number",
         "双方必须约定同一种字节序: 换一种顺序读, 同样的 4 个字节就是另一个数"
     );
+    Ok(())
 }
 
 /// `struct.pack('i', n)` beside `struct.pack('!i', n)`.
