@@ -138,7 +138,7 @@ const STAGES: [Stage; 9] = [
         ],
         watch: [
             "which of the four combinations may bind the port again at once, on this OS",
-            "四种组合中, 哪些能在这台机器的系统上立刻重新绑定端口",
+            "四种组合中哪些能立刻重新绑定端口 (以本机的系统为准)",
         ],
         play: conn_loop::reuseaddr_demo,
     },
@@ -148,7 +148,7 @@ const STAGES: [Stage; 9] = [
         section: "半连接池",
         idea: [
             "listen(5): a queue of connections waiting for accept()",
-            "listen(5): 等待 accept() 的连接排成的队",
+            "listen(5): 等待 accept() 的连接在这里排队",
         ],
         watch: [
             "how many of 8 clients get in while the server never calls accept()",
@@ -166,7 +166,7 @@ const STAGES: [Stage; 9] = [
         ],
         watch: [
             "the reader's cause: read(5) gives b'12345' b'67abc' b'dehhh'; the sender's: small writes merged",
-            "接收方的原因: read(5) 读出 b'12345' b'67abc' b'dehhh'; 发送方的原因: 小的写被合并",
+            "接收方的原因: read(5) 读出 b'12345' b'67abc' b'dehhh'; 发送方的原因: 多次小的发送被合并",
         ],
         play: sticky_demo::demo,
     },
