@@ -3,9 +3,11 @@
 
 mod common;
 
-use std::io::Write;
+use std::io::{BufRead, BufReader, Read, Write};
 use std::net::{TcpListener, TcpStream};
-use std::process::Command;
+use std::process::{Command, Stdio};
+use std::sync::mpsc;
+use std::thread;
 
 use common::{Server, run};
 
@@ -148,7 +150,12 @@ fn a_frame_cut_short_is_one_clear_line() {
     let server = server_after_sending(b"\x05\x00\x00\x00abc");
     assert_eq!(
         server.assert_one_line_error(),
-        "error: connection closed inside a frame: 3 of 5 bytes of its body arrived"
+        "error: connection closed inside a frame: 3 of 5 bytes of its body arrived; what arrived: b'\\x05\\x00\\x00\\x00abc'"
+    );
+    let server = server_after_sending(b"\x05\x00");
+    assert_eq!(
+        server.assert_one_line_error(),
+        "error: connection closed inside a frame's length: 2 of 4 bytes arrived; what arrived: b'\\x05\\x00'"
     );
 }
 
@@ -157,8 +164,161 @@ fn a_peer_not_speaking_frames_is_refused_before_any_allocation() {
     let server = server_after_sending(b"GET / HTTP/1.1\r\n\r\n");
     assert_eq!(
         server.assert_one_line_error(),
-        "error: a frame announced 542393671 bytes, over the 65536-byte limit"
+        "error: a frame announced 542393671 bytes, over the 65536-byte limit; what arrived: b'GET '"
     );
+}
+
+/// Characters that act on a terminal: ESC (colors, cursor moves, window titles), BEL, CR (back
+/// to the start of the line), backspace. None may leave a lesson as itself.
+fn assert_no_control_characters(text: &str) {
+    let bad: Vec<char> = text
+        .chars()
+        .filter(|c| c.is_control() && *c != '\n')
+        .collect();
+    assert!(bad.is_empty(), "raw control characters {bad:?} in {text:?}");
+}
+
+#[test]
+fn a_peers_control_characters_reach_the_screen_escaped() {
+    // A whole frame whose body would turn the terminal red, beep, and overwrite the line.
+    let body = b"\x1b[31mred\x07\rX\x08";
+    let mut bytes = (body.len() as i32).to_le_bytes().to_vec();
+    bytes.extend_from_slice(body);
+    let server = server_after_sending(&bytes);
+    server.assert_success();
+    assert_no_control_characters(&server.stdout);
+    assert!(
+        server
+            .stdout
+            .contains(r#"then 12 bytes: "\u{1b}[31mred\u{7}\rX\u{8}""#),
+        "{}",
+        server.stdout
+    );
+}
+
+#[test]
+fn a_lying_length_shows_the_peers_bytes_escaped() {
+    // 16 bytes announced, a window-title escape sent, then the peer closes: the error shows
+    // what arrived, escaped, never the escape itself.
+    let server = server_after_sending(b"\x10\x00\x00\x00\x1b]0;pwned\x07");
+    let error = server.assert_one_line_error();
+    assert_no_control_characters(&server.stderr);
+    assert!(
+        error.ends_with(r"what arrived: b'\x10\x00\x00\x00\x1b]0;pwned\x07'"),
+        "{error}"
+    );
+    // A long body is cut in the error: the 4 length bytes, 32 of the body, then "...".
+    let mut long = 100i32.to_le_bytes().to_vec();
+    long.extend_from_slice(&[b'\x1b'; 50]);
+    let server = server_after_sending(&long);
+    let error = server.assert_one_line_error();
+    let shown = format!(r"b'd\x00\x00\x00{}'...", r"\x1b".repeat(32));
+    assert!(error.ends_with(&shown), "{error}");
+}
+
+#[test]
+fn one_message_of_one_byte_is_singular() {
+    let server = server_after_sending(b"\x01\x00\x00\x00x");
+    server.assert_success();
+    let lines = server.lines();
+    assert!(lines.contains(&"[server] length 01 00 00 00 = 1, then 1 byte: \"x\"".to_string()));
+    assert!(
+        lines
+            .iter()
+            .any(|line| line.starts_with("[note]   1 message received,"))
+    );
+}
+
+/// Is there a Chinese character in `line`? (The CJK Unified Ideographs block is enough for
+/// the course's Chinese.)
+fn has_cjk(line: &str) -> bool {
+    line.chars().any(|c| ('\u{4e00}'..='\u{9fff}').contains(&c))
+}
+
+#[test]
+fn every_line_and_error_has_its_chinese_form() {
+    let mut lines = Vec::new();
+    for args in [
+        &[][..],
+        &["compare"],
+        &["struct", "你好", "a"],
+        &["pack", "15"],
+        &["unpack", "0f 00 00 00"],
+    ] {
+        let zh = in_chinese(args);
+        zh.assert_success();
+        lines.extend(zh.lines());
+    }
+    // Every line speaks Chinese, but the rows of compare's table, which only show bytes.
+    for line in &lines {
+        let only_bytes = line
+            .trim_start_matches("[note]")
+            .split_whitespace()
+            .all(|cell| cell.starts_with("b'"));
+        assert!(has_cjk(line) || only_bytes, "no Chinese in {line:?}");
+    }
+    for args in [
+        &["pack", "3000000000"][..],
+        &["pack", "fifteen"],
+        &["unpack", "0f 00"],
+        &["unpack", "0g 00 00 00"],
+        &["unpack", "f 00 00 00"],
+    ] {
+        let zh = in_chinese(args);
+        assert!(!zh.status.success());
+        assert_chinese_error(&zh.stderr);
+    }
+    assert_chinese_error(&chinese_server_after_sending(b"GET / HTTP/1.1\r\n\r\n"));
+    assert_chinese_error(&chinese_server_after_sending(b"\x05\x00\x00\x00abc"));
+}
+
+/// `server_after_sending` for a server speaking Chinese; returns its stderr. (`Server::start`
+/// waits for the English `listening on`: this one reads the first line, `正在监听 ADDR`, itself.)
+fn chinese_server_after_sending(bytes: &[u8]) -> String {
+    let mut command = bin!("05_struct_pack", "--lang", "zh", "server", "--port", "0");
+    command.stdout(Stdio::piped()).stderr(Stdio::piped());
+    let mut child = command.spawn().expect("the lesson server starts");
+    let (stdout, stderr) = (child.stdout.take(), child.stderr.take());
+    let (send_line, first) = mpsc::channel();
+    thread::spawn(move || {
+        // The first line, then every other one, so the server never writes into a closed pipe.
+        for line in BufReader::new(stdout.expect("stdout is piped")).lines() {
+            let _ = send_line.send(line.unwrap_or_default());
+        }
+    });
+    let (send_errors, errors) = mpsc::channel();
+    thread::spawn(move || {
+        let mut text = String::new();
+        let _ = stderr.expect("stderr is piped").read_to_string(&mut text);
+        let _ = send_errors.send(text);
+    });
+    let first = first.recv_timeout(common::DEADLINE).expect("a first line");
+    let addr: std::net::SocketAddr = first
+        .strip_prefix("[server] 正在监听 ")
+        .and_then(|addr| addr.parse().ok())
+        .unwrap_or_else(|| panic!("no address in {first:?}"));
+    let mut sock = TcpStream::connect(addr).expect("the server accepts");
+    sock.write_all(bytes).expect("the server reads");
+    drop(sock);
+    // stderr reaches its end when the server has ended.
+    let errors = errors.recv_timeout(common::DEADLINE);
+    let _ = child.kill();
+    let status = child.wait().expect("waiting for the server");
+    assert!(!status.success(), "{errors:?}");
+    errors.expect("the server ends")
+}
+
+fn in_chinese(args: &[&str]) -> common::Finished {
+    let mut command = bin!("05_struct_pack", "--lang", "zh");
+    command.args(args);
+    run(command, "")
+}
+
+/// One error line, tagged `错误:`, with Chinese words after the tag.
+fn assert_chinese_error(stderr: &str) {
+    assert_eq!(stderr.lines().count(), 1, "{stderr}");
+    let words = stderr.strip_prefix("错误: ").unwrap_or_default();
+    assert!(has_cjk(words), "{stderr}");
 }
 
 #[test]

@@ -1,78 +1,219 @@
-//! The classroom runner (`cargo run`): every lesson's demo in order, one lesson, the table.
+//! The classroom runner (`cargo run`): every stage of the material in order, one lesson's
+//! stages, the table, both languages.
+//!
+//! Lessons 03 and 04 belong to their own tests: here, a stage is checked against its lesson's
+//! own program (the same lines), never against the lesson's words.
 
 mod common;
 
-use common::run;
+use common::{Finished, hide_ports, run};
 
-const LESSONS: [&str; 6] = [
-    "01_basic",
-    "02_comm_loop",
-    "03_conn_loop",
-    "04_sticky_demo",
-    "05_struct_pack",
-    "06_final_file",
+/// Every stage, in the material's order: its name (program and subcommand) and the material's
+/// section title it plays.
+const STAGES: [(&str, &str); 9] = [
+    ("01_basic", "socket套接字简介"),
+    ("02_comm_loop", "通信循环"),
+    ("03_conn_loop", "代码优化及链接循环"),
+    ("03_conn_loop reuseaddr", "代码优化及链接循环"),
+    ("03_conn_loop backlog", "半连接池"),
+    ("04_sticky_demo", "黏包问题"),
+    ("05_struct_pack", "解决黏包问题"),
+    ("05_struct_pack compare", "解决黏包问题"),
+    ("06_final_file", "最终方案"),
 ];
 
-fn headings(stdout: &str) -> Vec<String> {
-    stdout
-        .lines()
-        .filter(|line| line.starts_with("== "))
-        .map(|line| line.split(':').next().unwrap_or_default().to_string())
-        .collect()
+/// The material's section titles, in its order (`/work/shared/material`): each is some
+/// stage's title.
+const SECTIONS: [&str; 7] = [
+    "socket套接字简介",
+    "通信循环",
+    "代码优化及链接循环",
+    "半连接池",
+    "黏包问题",
+    "解决黏包问题",
+    "最终方案",
+];
+
+/// The runner's output cut at its headings: each heading with the lines under it, the heading's
+/// idea and watch lines included, the blank line between two stages left out.
+fn stages(finished: &Finished) -> Vec<(String, Vec<String>)> {
+    let mut out: Vec<(String, Vec<String>)> = Vec::new();
+    for line in finished.stdout.lines() {
+        if line.starts_with("== ") {
+            out.push((line.to_string(), Vec::new()));
+        } else if let Some((_, body)) = out.last_mut() {
+            body.push(hide_ports(line));
+        }
+    }
+    for (_, body) in &mut out {
+        if body.last().is_some_and(String::is_empty) {
+            body.pop();
+        }
+    }
+    out
+}
+
+/// What a stage's demo printed: its lines without the idea and watch lines under the heading.
+fn demo_lines(body: &[String]) -> Vec<String> {
+    body[2..].to_vec()
+}
+
+fn heading(name: &str, section: &str) -> String {
+    format!("== {name} · {section} ==")
+}
+
+/// Is there a Chinese character in `text`?
+fn has_cjk(text: &str) -> bool {
+    text.chars().any(|c| ('\u{4e00}'..='\u{9fff}').contains(&c))
 }
 
 #[test]
-fn cargo_run_plays_the_six_demos_in_order() {
+fn cargo_run_plays_every_stage_in_order_with_its_tables() {
     // How long the walk takes is measured by `benches/demo-order.sh`, not asserted here.
     // `--pause` with stdin not a terminal: nobody is there to press Enter, so it must not wait.
     let all = run(bin!("socket-lessons", "--pause"), "");
     all.assert_success();
-    let expected: Vec<String> = LESSONS.iter().map(|name| format!("== {name}")).collect();
-    assert_eq!(headings(&all.stdout), expected);
-    assert!(
-        all.stdout
-            .contains("[server] read(5) returned 5 bytes: b'67abc'")
-    );
-    assert!(
-        all.stdout
-            .contains("the saved copy is identical to the source")
-    );
+    let played = stages(&all);
+    let headings: Vec<&str> = played.iter().map(|(h, _)| h.as_str()).collect();
+    let expected: Vec<String> = STAGES.iter().map(|(n, s)| heading(n, s)).collect();
+    assert_eq!(headings, expected);
+    for (heading, body) in &played {
+        assert!(body.len() > 2, "{heading} played nothing: {body:#?}");
+        assert!(body[1].starts_with("   watch for: "), "{body:#?}");
+    }
+
+    // The tables are the lessons' own: the same lines as the lesson's program prints for them.
+    for (stage, command) in [
+        (3, bin!("03_conn_loop", "reuseaddr")),
+        (
+            4,
+            bin!(
+                "03_conn_loop",
+                "backlog",
+                "--backlog",
+                "5",
+                "--clients",
+                "8"
+            ),
+        ),
+        (6, bin!("05_struct_pack")),
+        (7, bin!("05_struct_pack", "compare")),
+    ] {
+        let alone = run(command, "");
+        alone.assert_success();
+        let (heading, body) = &played[stage];
+        assert!(!alone.lines().is_empty());
+        assert_eq!(demo_lines(body), alone.lines(), "{heading}");
+    }
 }
 
 #[test]
-fn one_lesson_by_its_number() {
-    let four = run(bin!("socket-lessons", "4"), "");
-    four.assert_success();
-    assert_eq!(headings(&four.stdout), ["== 04_sticky_demo"]);
-    // The same lines as the lesson's own program: the runner calls the lesson's `demo`.
-    let alone = run(bin!("04_sticky_demo"), "");
-    let body: Vec<String> = four.lines().into_iter().skip(2).collect();
-    assert_eq!(body, alone.lines());
+fn one_lesson_by_its_number_plays_all_its_stages() {
+    let three = run(bin!("socket-lessons", "3"), "");
+    three.assert_success();
+    let headings: Vec<String> = stages(&three).into_iter().map(|(h, _)| h).collect();
+    assert_eq!(
+        headings,
+        [
+            heading("03_conn_loop", "代码优化及链接循环"),
+            heading("03_conn_loop reuseaddr", "代码优化及链接循环"),
+            heading("03_conn_loop backlog", "半连接池"),
+        ]
+    );
+
+    // `05` as well as `5`; the demo, then the compare view, as the lesson prints them.
+    let five = run(bin!("socket-lessons", "05"), "");
+    five.assert_success();
+    let played = stages(&five);
+    assert_eq!(played.len(), 2);
+    assert_eq!(
+        demo_lines(&played[0].1),
+        run(bin!("05_struct_pack"), "").lines()
+    );
+    let compare = run(bin!("05_struct_pack", "compare"), "");
+    assert_eq!(demo_lines(&played[1].1), compare.lines());
 }
 
 #[test]
-fn list_prints_the_table() {
+fn lanes_pass_through_and_a_pipe_gets_plain_lines() {
+    // --lanes only lays out lines on a terminal; into a pipe, the output is the same.
+    let plain = run(bin!("socket-lessons", "5"), "");
+    let lanes = run(bin!("socket-lessons", "--lanes", "5"), "");
+    lanes.assert_success();
+    assert_eq!(hide_ports(&lanes.stdout), hide_ports(&plain.stdout));
+}
+
+/// The entries of `list`: each starts with a line `NN  NAME  SECTION`, unindented.
+fn entries(list: &Finished) -> Vec<(String, Vec<String>)> {
+    let mut out: Vec<(String, Vec<String>)> = Vec::new();
+    for line in list.stdout.lines() {
+        if line.starts_with(|c: char| c.is_ascii_digit()) {
+            out.push((line.to_string(), Vec::new()));
+        } else if let Some((_, rest)) = out.last_mut().filter(|_| line.starts_with("    ")) {
+            rest.push(line.to_string());
+        }
+    }
+    out
+}
+
+#[test]
+fn list_names_each_stage_its_lesson_and_its_material_section() {
     let list = run(bin!("socket-lessons", "list"), "");
     list.assert_success();
-    for name in LESSONS {
+    let entries = entries(&list);
+    assert_eq!(entries.len(), STAGES.len(), "{}", list.stdout);
+    for ((first, rest), (name, section)) in entries.iter().zip(STAGES) {
+        let words: Vec<&str> = first.split_whitespace().collect();
+        // The lesson's number, then its program (and subcommand), then the material's title.
+        assert_eq!(words[0], &name[..2], "{first}");
+        assert_eq!(words[1..words.len() - 1].join(" "), name, "{first}");
+        assert_eq!(words[words.len() - 1], section, "{first}");
+        assert!(rest[1].starts_with("    watch for: "), "{rest:#?}");
+        assert!(rest[2].contains("cargo run --bin "), "{rest:#?}");
+    }
+    // Every section of the material has its stage.
+    for section in SECTIONS {
         assert!(
-            list.stdout.contains(name),
-            "{name} missing from {}",
-            list.stdout
+            entries.iter().any(|(first, _)| first.ends_with(section)),
+            "{section}"
         );
     }
-    assert_eq!(list.stdout.matches("watch for:").count(), LESSONS.len());
 }
 
 #[test]
-fn a_lesson_that_does_not_exist_is_refused() {
-    let seven = run(bin!("socket-lessons", "7"), "");
-    assert!(!seven.status.success());
-    assert!(
-        seven
-            .stderr
-            .contains("expected a lesson number from 1 to 6 or `list`"),
-        "{}",
-        seven.stderr
-    );
+fn in_chinese_the_list_and_the_headings_speak_chinese() {
+    let list = run(bin!("socket-lessons", "--lang", "zh", "list"), "");
+    list.assert_success();
+    let entries = entries(&list);
+    assert_eq!(entries.len(), STAGES.len());
+    for (first, rest) in &entries {
+        // The idea, what to watch for, and how to run it alone: each in Chinese.
+        assert!(rest.iter().all(|line| has_cjk(line)), "{first}: {rest:#?}");
+    }
+    assert!(!list.stdout.contains("watch for"));
+    assert!(list.stdout.lines().last().is_some_and(has_cjk));
+
+    let five = run(bin!("socket-lessons", "--lang", "zh", "5"), "");
+    five.assert_success();
+    for (heading, body) in stages(&five) {
+        assert!(
+            has_cjk(&body[0]) && has_cjk(&body[1]),
+            "{heading}: {body:#?}"
+        );
+    }
+}
+
+#[test]
+fn a_lesson_that_does_not_exist_is_refused_in_one_line() {
+    for choice in ["7", "0", "seven"] {
+        let refused = run(bin!("socket-lessons", choice), "");
+        let error = refused.assert_one_line_error();
+        assert!(
+            error.contains("give a lesson number from 1 to 6, or `list`"),
+            "{error}"
+        );
+    }
+    let zh = run(bin!("socket-lessons", "--lang", "zh", "7"), "");
+    assert!(!zh.status.success());
+    assert!(zh.stderr.starts_with("错误: 没有这一课"), "{}", zh.stderr);
 }

@@ -18,8 +18,7 @@
 //! Run it:
 //! - one terminal (the demo: the struct demo, then the framed messages):
 //!   `cargo run --bin 05_struct_pack`
-//! - two terminals, server first:
-//!   `cargo run --bin 05_struct_pack -- server`
+//! - two terminals, server first: `cargo run --bin 05_struct_pack -- server`, then
 //!   `cargo run --bin 05_struct_pack -- client`
 //! - the projector view, lesson 04 and lesson 05 side by side: `cargo run --bin 05_struct_pack -- compare`
 //! - a calculator: `cargo run --bin 05_struct_pack -- pack 15`, `... -- unpack 0f 00 00 00`,
@@ -29,7 +28,7 @@
 //!
 //! Watch for: `07 00 00 00` arriving before `1234567`: the length comes first, so the server
 //! knows how much to read. And the text `黏包问题`: 4 characters, but 12 bytes; the length to
-//! send is the byte length.
+//! send is the byte length. `--lang zh` prints every line in Chinese (中文).
 
 use std::io::{self, ErrorKind, Read, Write};
 use std::net::{SocketAddr, TcpListener};
@@ -38,19 +37,19 @@ use std::process::ExitCode;
 use clap::{Parser, Subcommand};
 use socket_lessons::cli::{Addr, Shared};
 use socket_lessons::extras::{compare, pack};
-use socket_lessons::text::{hex, py_bytes, quoted};
-use socket_lessons::{Result, client, net, note, pair, say, server};
+use socket_lessons::net::Peer;
+use socket_lessons::text::{count, hex, py_bytes, quoted};
+use socket_lessons::{Error, Result, client, net, note, pair, say, server, tr};
 
 /// Lesson 04's three messages, unchanged: the same sends that stuck together there.
-const MESSAGES: [&[u8]; 3] = [b"1234567", b"abcde", b"hhhhh"];
+pub const MESSAGES: [&[u8]; 3] = [b"1234567", b"abcde", b"hhhhh"];
 
-/// The struct demo's texts. The first has 15 characters and 15 bytes, so `struct.pack('i', 15)`
-/// shows the material's `0f 00 00 00`; the second, the material's section title, has 4
-/// characters but 12 bytes.
+/// The struct demo's texts: 15 characters and 15 bytes (the material's `0f 00 00 00`), then
+/// the material's section title: 4 characters, but 12 bytes.
 const STRUCT_TEXTS: [&str; 2] = ["hello, sockets!", "黏包问题"];
 
-/// Lesson 04's `recv(5)`, for the `compare` column of raw reads.
-const CHUNK: usize = 5;
+/// Lesson 04's `recv(5)`, for the `compare` column of raw reads (the runner's too, hence `pub`).
+pub const CHUNK: usize = 5;
 
 /// Size of the length prefix: `struct.calcsize('i')` is 4.
 const LEN_SIZE: usize = 4;
@@ -62,9 +61,11 @@ const LEN_SIZE: usize = 4;
 /// messages and lesson 06's JSON header are a few hundred bytes; 64 KiB is plenty for both.
 const MAX_FRAME_LEN: usize = 64 * 1024;
 
-/// Lesson 05: struct.pack puts a 4-byte length in front of each message, and the reader gets the
-/// messages back whole. Run without arguments for the demo, or in two terminals:
-/// `cargo run --bin 05_struct_pack -- server`, then `cargo run --bin 05_struct_pack -- client`.
+/// How many body bytes of a broken frame its error shows, after the 4 of its length.
+const SHOWN: usize = 32;
+
+/// Lesson 05: a 4-byte length in front of each message gives the messages back whole. Without
+/// arguments, the demo; two terminals: `cargo run --bin 05_struct_pack -- server`, then `client`.
 #[derive(Parser)]
 #[command(version)]
 struct Cli {
@@ -118,10 +119,7 @@ fn main() -> ExitCode {
         Command::Server { addr } => net::listen(&addr, net::BACKLOG).and_then(serve),
         Command::Client { addr } => addr.resolve().and_then(run_client),
         // The calculator and the projector view: tools around the lesson, in `extras`.
-        Command::Struct { texts } => {
-            pack::show_struct(&texts);
-            Ok(())
-        }
+        Command::Struct { texts } => pack::show_struct(&texts),
         Command::Compare => compare::show(&MESSAGES, CHUNK),
         Command::Pack { number } => pack::parse_i32(&number).map(pack::show_pack),
         Command::Unpack { hex } => pack::parse_four_bytes(&hex.join(" ")).map(pack::show_unpack),
@@ -131,11 +129,14 @@ fn main() -> ExitCode {
 /// The struct demo, then both sides in one process: the server on a thread, the client here.
 /// `pub`: the classroom runner (`cargo run`) plays it too.
 pub fn demo() -> Result<()> {
-    pack::show_struct(&STRUCT_TEXTS);
+    pack::show_struct(&STRUCT_TEXTS)?;
     // Python: server.bind(('127.0.0.1', 8080)); server.listen(5) — lesson 03's listener.
     let listener = net::listen(&Addr::ephemeral(), net::BACKLOG)?;
     pair::run(listener, serve, run_client)?;
-    note!("to see lesson 04 and this one side by side: cargo run --bin 05_struct_pack -- compare");
+    note!(
+        "to see lesson 04 and this one side by side: cargo run --bin 05_struct_pack -- compare",
+        "把第 04 课和本课并排对比: cargo run --bin 05_struct_pack -- compare"
+    );
     Ok(())
 }
 
@@ -146,24 +147,33 @@ fn serve(listener: TcpListener) -> Result<()> {
 
     // No waiting for the bytes to pile up, as lesson 04 had to: however the reads cut the
     // stream, recv_frame reads exactly 4 bytes of length, then exactly that many bytes.
-    let mut wire = Tap::new(sock);
+    let mut wire = Tap {
+        inner: sock,
+        seen: Vec::new(),
+    };
     let mut received = 0;
     // Python: header = conn.recv(4); length = struct.unpack('i', header)[0]; data = conn.recv(length)
-    while let Some(message) = recv_frame(&mut wire)? {
+    while let Some(message) = recv_frame(&mut wire).map_err(|e| broken(e, &wire.arrived()))? {
         // recv_frame has just read the 4 length bytes and the body: `arrived` holds them all.
         let length = hex(&wire.arrived()[..LEN_SIZE]);
-        let n = message.len();
+        let (n, bytes) = (message.len(), count(message.len(), "byte", "bytes"));
         // The body is the peer's bytes: shown quoted and escaped, never raw on the terminal.
+        let body = quoted(&message);
         server!(
-            "length {length} = {n}, then {n} bytes: {}",
-            quoted(&message)
+            "length {length} = {n}, then {bytes}: {body}",
+            "长度 {length} = {n}, 接着读取 {n} 字节: {body}"
         );
         received += 1;
     }
     // recv_frame's `None`: a read of 0 bytes where a length would start, a clean close.
-    server!("the client has closed, between two frames");
+    server!(
+        "the client has closed, between two frames",
+        "客户端已关闭, 正好在两帧之间"
+    );
+    let messages = count(received, "message", "messages");
     note!(
-        "{received} messages received, each whole: the length in front of each put the boundaries back"
+        "{messages} received, each whole: the length in front of each put the boundaries back",
+        "收到 {received} 条消息, 每条都完整: 每条前面的长度把消息的边界找了回来"
     );
     Ok(())
 }
@@ -174,29 +184,30 @@ fn run_client(addr: SocketAddr) -> Result<()> {
     let mut sock = net::connect(addr, env!("CARGO_BIN_NAME"))?;
     // As in lesson 04, everything is printed first and the sends go out back to back: the same
     // conditions that made the messages stick together there.
-    let writes = MESSAGES.len();
-    client!("{writes} frames back to back, then closing:");
-    for (i, message) in MESSAGES.iter().enumerate() {
+    let (writes, frames) = (MESSAGES.len(), count(MESSAGES.len(), "frame", "frames"));
+    client!(
+        "{frames} back to back, then closing:",
+        "连续发送 {writes} 个帧, 然后关闭:"
+    );
+    for (i, message) in (1..).zip(MESSAGES) {
         // What send_frame puts in front: struct.pack('i', len(data)). A message of a few bytes
         // fits in an i32, so the `as` cannot cut anything off.
-        let length = (message.len() as i32).to_le_bytes();
+        let length = hex(&(message.len() as i32).to_le_bytes());
+        let body = py_bytes(message);
         client!(
-            "  frame {}: {} + {}",
-            i + 1,
-            hex(&length),
-            py_bytes(message)
+            "  frame {i}: {length} + {body}",
+            "  第 {i} 帧: {length} + {body}"
         );
     }
     // Python: client.send(struct.pack('i', len(data))); client.send(data) — for each message.
     for message in MESSAGES {
-        send_frame(&mut sock, message)?;
+        send_frame(&mut sock, message).map_err(|e| net::talk_error(e, Peer::Server))?;
     }
     // `sock` is dropped, and so closed, at the end of the function.
     Ok(())
 }
 
 // The cure itself. From lesson 06 on, the library's `frame` module has these same lines.
-//
 // On the wire, one frame is `[i32 little-endian: body length N][N bytes of body]`.
 
 /// Send `body` as one frame: the 4-byte length, then the body, in one `write_all`.
@@ -289,19 +300,31 @@ fn bad_data(message: String) -> io::Error {
     io::Error::new(ErrorKind::InvalidData, message)
 }
 
+/// The server's one line for a frame that went wrong: who closed, for a reset; else
+/// recv_frame's reason and the bytes the peer sent for that frame (`arrived`), escaped: a lying
+/// length or a cut body shows what really came, and no byte of it reaches the screen raw.
+fn broken(e: io::Error, arrived: &[u8]) -> Error {
+    if let Some(words) = net::gone(&e, Peer::Client) {
+        return words.into();
+    }
+    let shown = arrived.len().min(LEN_SIZE + SHOWN);
+    let more = if arrived.len() > shown { "..." } else { "" };
+    let bytes = format!("{}{more}", py_bytes(&arrived[..shown]));
+    tr!(
+        "{e}; what arrived: {bytes}",
+        "客户端发来的帧不完整或有误 ({e}); 这一帧收到的字节: {bytes}"
+    )
+    .into()
+}
+
 /// A reader that keeps a copy of the bytes it passes on, so the server can show the 4 length
-/// bytes that `recv_frame` read off the wire before each message.
+/// bytes that `recv_frame` read off the wire before each message, or what a broken frame brought.
 struct Tap<R> {
     inner: R,
     seen: Vec<u8>,
 }
 
 impl<R> Tap<R> {
-    fn new(inner: R) -> Tap<R> {
-        let seen = Vec::new();
-        Tap { inner, seen }
-    }
-
     /// The bytes read since the last call.
     fn arrived(&mut self) -> Vec<u8> {
         std::mem::take(&mut self.seen)

@@ -8,9 +8,10 @@ use std::thread;
 use std::time::Duration;
 
 use colored::{Color, Colorize};
+use console::measure_text_width;
 
-use crate::text::py_bytes;
-use crate::{Result, frame, net, note};
+use crate::text::{count, py_bytes};
+use crate::{Result, frame, net, note, tr};
 
 /// Lesson 04's wait for all the bytes before the raw reads (see `net::wait_for_bytes`).
 const PEEK_TIMEOUT: Duration = Duration::from_secs(3);
@@ -25,25 +26,42 @@ pub fn show(messages: &[&[u8]], chunk: usize) -> Result<()> {
     let raw = exchange(&sent, write_raw, |sock| read_raw(sock, total, chunk))?;
     let framed = exchange(&sent, write_framed, read_framed)?;
 
-    let count = messages.len();
-    note!("the same {count} messages, sent twice over loopback, read two ways:");
+    let (n, many) = (messages.len(), count(messages.len(), "message", "messages"));
+    note!(
+        "the same {many}, sent twice over loopback, read two ways:",
+        "同样的 {n} 条消息, 经回环地址发送两次, 用两种方式读取:"
+    );
+    let writes = count(n, "write", "writes");
     let columns = [
-        (format!("sent: {count} writes"), cells(&sent, &sent)),
-        (format!("raw read({chunk}), lesson 04"), cells(&sent, &raw)),
-        ("recv_frame, lesson 05".to_string(), cells(&sent, &framed)),
+        (
+            tr!("sent: {writes}", "发送: {n} 次 write"),
+            cells(&sent, &sent),
+        ),
+        (
+            tr!(
+                "raw read({chunk}), lesson 04",
+                "直接 read({chunk}), 第 04 课"
+            ),
+            cells(&sent, &raw),
+        ),
+        (
+            tr!("recv_frame, lesson 05", "recv_frame, 第 05 课"),
+            cells(&sent, &framed),
+        ),
     ];
     let rows = columns
         .iter()
         .map(|(_, cells)| cells.len())
         .max()
         .unwrap_or(0);
+    // Widths in terminal columns: a Chinese title's characters take two each.
     let widths = columns.each_ref().map(|(title, cells)| {
         let widest = cells.iter().map(|cell| cell.plain.len()).max().unwrap_or(0);
-        widest.max(title.len())
+        widest.max(measure_text_width(title))
     });
     let mut header = String::new();
     for ((title, _), width) in columns.iter().zip(widths) {
-        let pad = " ".repeat(width - title.len() + 3);
+        let pad = " ".repeat(width - measure_text_width(title) + 3);
         header.push_str(&format!("{}{pad}", title.bold()));
     }
     note!("{}", header.trim_end());
@@ -58,8 +76,13 @@ pub fn show(messages: &[&[u8]], chunk: usize) -> Result<()> {
         note!("{}", line.trim_end());
     }
     let (pieces, whole) = (raw.len(), framed.len());
+    let (cut, kept) = (
+        count(pieces, "piece", "pieces"),
+        count(whole, "message", "messages"),
+    );
     note!(
-        "raw reads: {pieces} pieces, cut where the buffer was full; framed reads: {whole} messages, each whole"
+        "raw reads: {cut}, cut where the buffer was full; framed reads: {kept}, each whole",
+        "直接读取: {pieces} 段, 在缓冲区装满处被切开; 按帧读取: {whole} 条消息, 每条完整"
     );
     Ok(())
 }
@@ -116,7 +139,13 @@ fn exchange(
     let received = receive(sock)?;
     match client.join() {
         Ok(sent) => sent?,
-        Err(_) => return Err("the compare's client thread panicked".into()),
+        Err(_) => {
+            return Err(tr!(
+                "the compare's client thread panicked",
+                "compare 的客户端线程崩溃了 (panic)"
+            )
+            .into());
+        }
     }
     Ok(received)
 }

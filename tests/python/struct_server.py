@@ -3,6 +3,8 @@
 # It reads frames until the client closes, where the material reads one, and prints each
 # message. Like the material, it makes one recv for each part: on one machine a small frame
 # arrives whole, but a real program loops until it has all the bytes it asked for.
+# It prints each message raw, as the material does: a control character a peer sends acts on
+# the terminal here, where our server shows it escaped. Face it only with peers you trust.
 # The port comes from the command line (0 lets the system pick one), and the server prints
 # where it listens, so that a test can find it.
 # Run: python3 struct_server.py 8080
