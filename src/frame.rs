@@ -16,6 +16,8 @@
 
 use std::io::{self, ErrorKind, Read, Write};
 
+use crate::tr;
+
 /// Size of the length prefix: `struct.calcsize('i')` is 4.
 pub const LEN_SIZE: usize = 4;
 
@@ -37,8 +39,9 @@ pub fn send_frame(writer: &mut impl Write, body: &[u8]) -> io::Result<()> {
         .ok_or_else(|| {
             io::Error::new(
                 ErrorKind::InvalidInput,
-                format!(
+                tr!(
                     "a frame of {} bytes is over the {MAX_FRAME_LEN}-byte limit",
+                    "一帧有 {} 字节, 超过了 {MAX_FRAME_LEN} 字节的上限",
                     body.len()
                 ),
             )
@@ -67,19 +70,25 @@ pub fn recv_frame(reader: &mut impl Read) -> io::Result<Option<Vec<u8>>> {
         got => {
             return Err(io::Error::new(
                 ErrorKind::UnexpectedEof,
-                format!(
-                    "connection closed inside a frame's length: {got} of {LEN_SIZE} bytes arrived"
+                tr!(
+                    "connection closed inside a frame's length: {got} of {LEN_SIZE} bytes arrived",
+                    "连接在帧的长度字段中途关闭: {LEN_SIZE} 个字节只到了 {got} 个"
                 ),
             ));
         }
     }
     // Python: struct.unpack('i', header)[0]
     let len = i32::from_le_bytes(len_bytes);
-    let len = usize::try_from(len)
-        .map_err(|_| bad_data(format!("a frame announced a negative length ({len})")))?;
+    let len = usize::try_from(len).map_err(|_| {
+        bad_data(tr!(
+            "a frame announced a negative length ({len})",
+            "帧声明的长度是负数 ({len})"
+        ))
+    })?;
     if len > MAX_FRAME_LEN {
-        return Err(bad_data(format!(
-            "a frame announced {len} bytes, over the {MAX_FRAME_LEN}-byte limit"
+        return Err(bad_data(tr!(
+            "a frame announced {len} bytes, over the {MAX_FRAME_LEN}-byte limit",
+            "帧声明的长度是 {len} 字节, 超过了 {MAX_FRAME_LEN} 字节的上限"
         )));
     }
     let mut body = vec![0u8; len];
@@ -87,7 +96,10 @@ pub fn recv_frame(reader: &mut impl Read) -> io::Result<Option<Vec<u8>>> {
     if got < len {
         return Err(io::Error::new(
             ErrorKind::UnexpectedEof,
-            format!("connection closed inside a frame: {got} of {len} bytes of its body arrived"),
+            tr!(
+                "connection closed inside a frame: {got} of {len} bytes of its body arrived",
+                "连接在帧的中途关闭: 正文 {len} 字节只到了 {got} 字节"
+            ),
         ));
     }
     Ok(Some(body))
