@@ -85,7 +85,7 @@ fn pick(text: [&'static str; 2]) -> &'static str {
 }
 
 /// The course, in the material's order. README.md's table says the same, lesson by lesson.
-const STAGES: [Stage; 9] = [
+const STAGES: [Stage; 10] = [
     Stage {
         lesson: "01_basic",
         args: "",
@@ -113,6 +113,20 @@ const STAGES: [Stage; 9] = [
             "空行什么也不发送, 于是两边都在等",
         ],
         play: comm_loop::demo,
+    },
+    Stage {
+        lesson: "02_comm_loop",
+        args: "longline",
+        section: "通信循环",
+        idea: [
+            "a message longer than the 1024-byte read comes in two pieces",
+            "比 1024 字节的读取更长的消息会分成两段到达",
+        ],
+        watch: [
+            "from then on, every reply answers the message before",
+            "从那以后, 每一个回复都在回答上一条消息",
+        ],
+        play: comm_loop::longline_demo,
     },
     Stage {
         lesson: "03_conn_loop",

@@ -10,9 +10,10 @@ use common::{Finished, hide_ports, run};
 
 /// Every stage, in the material's order: its name (program and subcommand) and the material's
 /// section title it plays.
-const STAGES: [(&str, &str); 9] = [
+const STAGES: [(&str, &str); 10] = [
     ("01_basic", "socket套接字简介"),
     ("02_comm_loop", "通信循环"),
+    ("02_comm_loop longline", "通信循环"),
     ("03_conn_loop", "代码优化及链接循环"),
     ("03_conn_loop reuseaddr", "代码优化及链接循环"),
     ("03_conn_loop backlog", "半连接池"),
@@ -84,9 +85,10 @@ fn cargo_run_plays_every_stage_in_order_with_its_tables() {
 
     // The tables are the lessons' own: the same lines as the lesson's program prints for them.
     for (stage, command) in [
-        (3, bin!("03_conn_loop", "reuseaddr")),
+        (2, bin!("02_comm_loop", "longline")),
+        (4, bin!("03_conn_loop", "reuseaddr")),
         (
-            4,
+            5,
             bin!(
                 "03_conn_loop",
                 "backlog",
@@ -96,8 +98,8 @@ fn cargo_run_plays_every_stage_in_order_with_its_tables() {
                 "8"
             ),
         ),
-        (6, bin!("05_struct_pack")),
-        (7, bin!("05_struct_pack", "compare")),
+        (7, bin!("05_struct_pack")),
+        (8, bin!("05_struct_pack", "compare")),
     ] {
         let alone = run(command, "");
         alone.assert_success();
