@@ -47,8 +47,7 @@ const MESSAGES: [&[u8]; 3] = [b"1234567", b"abcde", b"hhhhh"];
 /// How many bytes the client sends in all: 17.
 const SENT: usize = MESSAGES[0].len() + MESSAGES[1].len() + MESSAGES[2].len();
 
-/// The sender's cause: this many writes of one byte each, back to back. Many more writes than
-/// a connection's first round trips can carry one by one, so Nagle's algorithm has to merge.
+/// The sender's cause: this many writes of one byte each, back to back, for TCP to merge.
 const TINY_WRITES: usize = 200;
 
 /// The material's `recv(5)`: smaller than the first message, so the cut is visible.
@@ -57,13 +56,11 @@ const CHUNK: usize = 5;
 /// The opposite case: a buffer bigger than everything sent, so one read can take it all.
 const GLUED_CHUNK: usize = 1024;
 
-/// The largest `--chunk`: the server allocates a buffer this big, and 64 KiB is more than a
-/// loopback connection hands over in one read anyway.
+/// The largest `--chunk` (the buffer is allocated up front); more than one read ever hands over.
 const MAX_CHUNK: usize = 64 * 1024;
 
-/// How long the server waits for all the client's bytes before it reads whatever is there. A
-/// client on this machine sends them in microseconds; a few seconds leave room for a slow
-/// classroom network and still end a lesson whose client never comes through.
+/// How long the server waits for all the client's bytes before it reads whatever is there: room
+/// for a slow classroom network, and an end for a lesson whose client never comes through.
 const PEEK_TIMEOUT: Duration = Duration::from_secs(3);
 
 /// How long the client waits for the server to close; this only ends a wait on a broken server.
@@ -212,11 +209,12 @@ fn serve(listener: &TcpListener, chunk: usize, want: usize) -> Result<()> {
         }
         total += n;
         pieces += 1;
-        let got = count(n, "byte", "bytes");
+        // A long read (the 200 tiny writes) shows its first 20 bytes, then `...`.
+        let (got, more) = (count(n, "byte", "bytes"), if n > 20 { "..." } else { "" });
         server!(
-            "read({chunk}) returned {got}: {}",
-            "read({chunk}) 返回 {n} 字节: {}",
-            shown(&buf[..n])
+            "read({chunk}) returned {got}: {}{more}",
+            "read({chunk}) 返回 {n} 字节: {}{more}",
+            py_bytes(&buf[..n.min(20)])
         );
     }
 
@@ -294,8 +292,7 @@ fn run_client(addr: SocketAddr, tiny: bool, nodelay: bool) -> Result<()> {
     // same FIN with `shutdown(Write)` but keep the socket: the count is final only once every
     // byte has left (Nagle may hold the last ones). When the server closes, it has read them all
     // and printed all its lines, so ours come after.
-    sock.shutdown(Shutdown::Write)?;
-    wait_for_close(&mut sock)?;
+    close_and_wait(&mut sock)?;
     let carried = segments::counts(&sock).map(|counts| counts.sent);
     client!(
         "TCP segments that carried my {n} writes: {}",
@@ -305,9 +302,20 @@ fn run_client(addr: SocketAddr, tiny: bool, nodelay: bool) -> Result<()> {
     Ok(())
 }
 
-/// Read until the server closes: a read of 0 bytes (FIN), or a reset (the material's Python
-/// server ends with bytes it has not read, and then its OS answers with RST instead).
-fn wait_for_close(sock: &mut TcpStream) -> Result<()> {
+/// Close our sending side, then read until the server closes: a read of 0 bytes (FIN), or a
+/// reset (the material's Python server ends with bytes it has not read, and then its OS answers
+/// with RST instead; that reset may even come before our shutdown, which then finds no peer).
+fn close_and_wait(sock: &mut TcpStream) -> Result<()> {
+    let gone = |e: &std::io::Error| {
+        matches!(
+            e.kind(),
+            ErrorKind::ConnectionReset | ErrorKind::NotConnected
+        )
+    };
+    match sock.shutdown(Shutdown::Write) {
+        Err(e) if gone(&e) => return Ok(()),
+        result => result?,
+    }
     sock.set_read_timeout(Some(CLOSE_TIMEOUT))?;
     let mut scratch = [0u8; 64];
     loop {
@@ -315,7 +323,7 @@ fn wait_for_close(sock: &mut TcpStream) -> Result<()> {
             Ok(0) => return Ok(()),
             // Our server sends nothing; bytes from another server are not this lesson's.
             Ok(_) => continue,
-            Err(e) if matches!(e.kind(), ErrorKind::ConnectionReset) => return Ok(()),
+            Err(e) if gone(&e) => return Ok(()),
             Err(e) if matches!(e.kind(), ErrorKind::WouldBlock | ErrorKind::TimedOut) => {
                 let seconds = CLOSE_TIMEOUT.as_secs();
                 return Err(tr!(
@@ -326,14 +334,6 @@ fn wait_for_close(sock: &mut TcpStream) -> Result<()> {
             }
             Err(e) => return Err(net::talk_error(e, Peer::Server)),
         }
-    }
-}
-
-/// What a read returned, as Python prints bytes; of a long read, the first 20 bytes.
-fn shown(bytes: &[u8]) -> String {
-    match bytes.len() {
-        0..=20 => py_bytes(bytes),
-        _ => format!("{}...", py_bytes(&bytes[..20])),
     }
 }
 
