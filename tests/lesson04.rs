@@ -43,6 +43,7 @@ fn masked(lines: &[String]) -> Vec<String> {
 }
 
 /// The number a segment-count line shows (`None`: "not counted on this system").
+#[cfg(target_os = "linux")]
 fn count_in(line: &str) -> Option<u64> {
     let at = line.find("TCP segments")?;
     let rest = &line[at..];
