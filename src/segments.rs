@@ -183,9 +183,10 @@ pub fn received(segments: Option<u64>) -> String {
 
 /// [`received`] in a given language.
 pub fn received_in(lang: Lang, segments: Option<u64>) -> String {
-    match segments {
-        Some(n) => n.to_string(),
-        None => not_counted(lang),
+    match (segments, lang) {
+        (Some(n), Lang::En) => n.to_string(),
+        (Some(n), Lang::Zh) => format!("{n} 个"),
+        (None, _) => not_counted(lang),
     }
 }
 

@@ -428,3 +428,37 @@ fn help_says_what_the_lesson_shows() {
         help.stdout
     );
 }
+
+/// A client that aborts (SO_LINGER 0, then close: RST) before sending anything: the server ends
+/// with one line that says who reset the connection, in English and in Chinese.
+#[test]
+fn a_client_that_resets_gets_words_not_an_os_error() {
+    use std::io::{BufRead, BufReader};
+    use std::process::Stdio;
+    for (lang, words) in [
+        ("en", "error: the client reset the connection"),
+        ("zh", "错误: 客户端重置了连接"),
+    ] {
+        let mut command = bin!("04_sticky_demo", "--lang", lang, "server", "--port", "0");
+        let mut child = command
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()
+            .expect("the server starts");
+        // Its first line ends in the address it listens on, in either language.
+        let mut first = String::new();
+        let mut stdout = BufReader::new(child.stdout.take().expect("stdout is piped"));
+        stdout.read_line(&mut first).expect("the listening line");
+        let addr: std::net::SocketAddr = first.trim().rsplit(' ').next().unwrap().parse().unwrap();
+        let client = std::net::TcpStream::connect(addr).expect("connect");
+        socket2::SockRef::from(&client)
+            .set_linger(Some(std::time::Duration::ZERO))
+            .expect("SO_LINGER 0");
+        drop(client);
+        child.stdout = Some(stdout.into_inner());
+        let finished = common::wait(child);
+        assert!(!finished.status.success(), "{finished:#?}");
+        assert!(finished.stderr.starts_with(words), "{finished:#?}");
+        assert_eq!(finished.stderr.lines().count(), 1, "{finished:#?}");
+    }
+}

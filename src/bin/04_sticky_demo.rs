@@ -43,7 +43,6 @@ use socket_lessons::{Result, client, net, note, pair, say, segments, server, tr}
 /// The material's three sends. 7 + 5 + 5 = 17 bytes, and 7 is not a multiple of 5: so a read of
 /// 5 bytes cuts the first message in two and glues its end to the next one.
 const MESSAGES: [&[u8]; 3] = [b"1234567", b"abcde", b"hhhhh"];
-
 /// How many bytes the client sends in all: 17.
 const SENT: usize = MESSAGES[0].len() + MESSAGES[1].len() + MESSAGES[2].len();
 
@@ -74,8 +73,7 @@ const CLOSE_TIMEOUT: Duration = Duration::from_secs(10);
 struct Cli {
     #[command(subcommand)]
     command: Option<Command>,
-    /// Turn Nagle's algorithm off for the client's writes (TCP_NODELAY), to compare the segment
-    /// counts. The server only reads, so it has nothing to turn off.
+    /// Nagle's algorithm off for the client's writes (TCP_NODELAY); the server only reads.
     #[arg(long, global = true)]
     nodelay: bool,
     #[command(flatten)]
@@ -180,7 +178,8 @@ fn serve(listener: &TcpListener, chunk: usize, want: usize) -> Result<()> {
     // limit for a client that sends fewer (someone typing in `nc`). A real program never waits
     // for bytes to pile up, and does not know how many will come: that is lesson 05's job.
     // Nothing is printed before the wait: the client is still talking.
-    match net::wait_for_bytes(&sock, want, PEEK_TIMEOUT)? {
+    let waiting = net::wait_for_bytes(&sock, want, PEEK_TIMEOUT);
+    match waiting.map_err(|e| net::talk_error(e, Peer::Client))? {
         waiting if waiting >= want => server!(
             "waited until all {want} bytes were in the socket (a lesson trick, see the source); now read({chunk}) until the client closes",
             "等到全部 {want} 字节都到了套接字里 (课程的小技巧, 见源码); 现在 read({chunk}) 直到客户端关闭"
@@ -197,7 +196,9 @@ fn serve(listener: &TcpListener, chunk: usize, want: usize) -> Result<()> {
     let mut buf = vec![0u8; chunk];
     let (mut total, mut pieces) = (0, 0);
     loop {
-        let n = sock.read(&mut buf)?;
+        let n = sock
+            .read(&mut buf)
+            .map_err(|e| net::talk_error(e, Peer::Client))?;
         if n == 0 {
             // A read of 0 bytes is the client's close: nothing more will ever come.
             server!(
@@ -209,7 +210,7 @@ fn serve(listener: &TcpListener, chunk: usize, want: usize) -> Result<()> {
         }
         total += n;
         pieces += 1;
-        // A long read (the 200 tiny writes) shows its first 20 bytes, then `...`.
+        // Of a long read (the 200 tiny writes), the first 20 bytes, then `...`.
         let (got, more) = (count(n, "byte", "bytes"), if n > 20 { "..." } else { "" });
         server!(
             "read({chunk}) returned {got}: {}{more}",
@@ -234,8 +235,8 @@ fn serve(listener: &TcpListener, chunk: usize, want: usize) -> Result<()> {
         "one read may return part of a message, one whole message, or several messages; TCP is a byte stream with no message boundaries",
         "一次读取可能返回半条消息, 一条完整消息, 或者好几条消息; TCP 是字节流, 没有消息边界"
     );
-    // Python: conn.close() (the material's server just ends). Everything is printed: the client
-    // waits for this close before it prints its own count, so its line comes after ours.
+    // Python: conn.close() (the material's server just ends). All is printed: the client waits
+    // for this close before it prints its count, so its line comes after ours.
     drop(sock);
     Ok(())
 }
@@ -254,9 +255,8 @@ fn run_client(addr: SocketAddr, tiny: bool, nodelay: bool) -> Result<()> {
         tr!("Nagle's algorithm on", "Nagle 算法开启")
     };
 
-    // Everything is printed before the first write, so the writes follow each other at once: a
-    // line in between would give a server that reads at once (the material's) time to take the
-    // first message alone.
+    // All is printed before the first write, so the writes follow each other at once: a line in
+    // between would let a server that reads at once (the material's) take the first one alone.
     let writes: Vec<&[u8]> = if tiny {
         (0..TINY_WRITES)
             .map(|i| &b"0123456789"[i % 10..][..1])
@@ -285,7 +285,8 @@ fn run_client(addr: SocketAddr, tiny: bool, nodelay: bool) -> Result<()> {
     }
     // Python: client.send(b'1234567'); client.send(b'abcde'); client.send(b'hhhhh')
     for message in &writes {
-        sock.write_all(message)?;
+        sock.write_all(message)
+            .map_err(|e| net::talk_error(e, Peer::Server))?;
     }
 
     // The material's client ends here, its close telling the server "no more" (FIN). We send the
@@ -321,8 +322,7 @@ fn close_and_wait(sock: &mut TcpStream) -> Result<()> {
     loop {
         match sock.read(&mut scratch) {
             Ok(0) => return Ok(()),
-            // Our server sends nothing; bytes from another server are not this lesson's.
-            Ok(_) => continue,
+            Ok(_) => continue, // Our server sends nothing; another server's bytes are not ours.
             Err(e) if gone(&e) => return Ok(()),
             Err(e) if matches!(e.kind(), ErrorKind::WouldBlock | ErrorKind::TimedOut) => {
                 let seconds = CLOSE_TIMEOUT.as_secs();
