@@ -462,3 +462,27 @@ fn a_client_that_resets_gets_words_not_an_os_error() {
         assert_eq!(finished.stderr.lines().count(), 1, "{finished:#?}");
     }
 }
+
+/// One byte is "1 byte", and one read is "1 read": a client (like `nc`) that sends a single
+/// byte and closes. The server waits its whole time limit for 17 bytes first (3 s).
+#[test]
+fn one_byte_and_one_read_are_singular() {
+    use std::io::Write;
+    let mut server = Server::start(bin!("04_sticky_demo", "server", "--port", "0"));
+    let mut client = std::net::TcpStream::connect(server.addr).expect("connect");
+    client.write_all(b"x").expect("one byte");
+    client.shutdown(std::net::Shutdown::Write).expect("FIN");
+    server.expect_line("the client has closed");
+    let lines = masked(&server.finish().lines());
+    assert_eq!(
+        lines[2..],
+        [
+            "[server] 1 of 17 bytes arrived within 3s (a lesson trick waits for 17, see the source); reading what comes",
+            "[server] read(5) returned 1 byte: b'x'",
+            "[server] read(5) returned 0 bytes: b'' (the client has closed)",
+            "[server] TCP segments that brought the 1 byte: [..]",
+            "[note]   1 byte came in 1 read; nothing in them says where one of the client's writes ended",
+            CANONICAL,
+        ]
+    );
+}

@@ -210,7 +210,6 @@ fn serve(listener: &TcpListener, chunk: usize, want: usize) -> Result<()> {
         }
         total += n;
         pieces += 1;
-        // Of a long read (the 200 tiny writes), the first 20 bytes, then `...`.
         let (got, more) = (count(n, "byte", "bytes"), if n > 20 { "..." } else { "" });
         server!(
             "read({chunk}) returned {got}: {}{more}",
@@ -221,14 +220,15 @@ fn serve(listener: &TcpListener, chunk: usize, want: usize) -> Result<()> {
 
     // Every byte has arrived (the client closed after its last one): the kernel's count is final.
     let arrived = segments::counts(&sock).map(|counts| counts.received);
+    let bytes = count(total, "byte", "bytes");
+    let reads = count(pieces, "read", "reads");
     server!(
-        "TCP segments that brought the {total} bytes: {}",
+        "TCP segments that brought the {bytes}: {}",
         "带来这 {total} 字节的 TCP 报文段: {}",
         segments::received(arrived)
     );
-    let reads = count(pieces, "read", "reads");
     note!(
-        "{total} bytes came in {reads}; nothing in them says where one of the client's writes ended",
+        "{bytes} came in {reads}; nothing in them says where one of the client's writes ended",
         "{total} 字节分 {pieces} 次读取到达; 数据里没有任何东西标出客户端每次发送在哪里结束"
     );
     note!(
