@@ -1,2 +1,260 @@
-//! TCP segment counters for lesson 04: how many segments carried the bytes, beside how many
-//! reads took them.
+//! TCP segment counters for lesson 04: how many segments carried a connection's bytes, to put
+//! beside how many writes sent them and how many reads took them.
+//!
+//! A write is not a segment and a segment is not a read: the sender's TCP may merge small writes
+//! (Nagle's algorithm) or split big ones, and the reader's `read` takes whatever has arrived. The
+//! kernel counts the segments of each connection, and this module asks it, for one socket:
+//!
+//! - Linux: `getsockopt(TCP_INFO)`, fields `tcpi_data_segs_out` and `tcpi_data_segs_in`:
+//!   segments that carried data (a bare ACK, SYN or FIN is not counted). Linux 4.6 or later.
+//! - macOS: `getsockopt(TCP_CONNECTION_INFO)`, fields `tcpi_txpackets` and `tcpi_rxpackets`.
+//! - Everywhere else (Windows): no such counter for one connection; [`counts`] returns `None`
+//!   and the lesson says "not counted on this system" and goes on.
+//!
+//! No privilege is needed: a program may always ask about its own sockets.
+
+use std::net::TcpStream;
+
+use crate::lang::{self, Lang};
+
+/// What the kernel counted for one connection so far.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Counts {
+    /// Segments this side sent with data in them.
+    pub sent: u64,
+    /// Segments this side received with data in them.
+    pub received: u64,
+}
+
+/// The segment counts of `sock`'s connection, or `None` where the system keeps none (or will
+/// not tell: an error from `getsockopt` is one more reason to show no count, never to fail a
+/// lesson that is about something else).
+///
+/// Read it once the bytes have all gone (sender) or all arrived (receiver): before that, the
+/// count is only the count so far.
+pub fn counts(sock: &TcpStream) -> Option<Counts> {
+    os::counts(sock)
+}
+
+#[cfg(target_os = "linux")]
+mod os {
+    use std::mem::{MaybeUninit, offset_of, size_of};
+    use std::net::TcpStream;
+    use std::os::fd::AsRawFd;
+
+    use super::Counts;
+
+    pub fn counts(sock: &TcpStream) -> Option<Counts> {
+        // The struct the kernel fills in; libc's copy of <linux/tcp.h>'s `struct tcp_info`.
+        let mut info = MaybeUninit::<libc::tcp_info>::zeroed();
+        // In: how many bytes we have room for. Out: how many the kernel wrote.
+        let mut len = size_of::<libc::tcp_info>() as libc::socklen_t;
+        // SAFETY:
+        // - `sock.as_raw_fd()` is an open TCP socket for as long as `sock` is borrowed;
+        // - `info` is valid for writes of `len` bytes (its own size), and zeroed, so every
+        //   field the kernel does not write is a valid 0 rather than uninitialised memory;
+        // - `len` is a valid `socklen_t` the kernel may overwrite with the length it wrote.
+        let result = unsafe {
+            libc::getsockopt(
+                sock.as_raw_fd(),
+                libc::IPPROTO_TCP,
+                libc::TCP_INFO,
+                info.as_mut_ptr().cast(),
+                &mut len,
+            )
+        };
+        // An older kernel writes a shorter struct: the data segment counters (added in Linux
+        // 4.6) must be inside what it wrote, or they would be our zeroes, not its counts.
+        let wanted = offset_of!(libc::tcp_info, tcpi_data_segs_out) + size_of::<u32>();
+        if result != 0 || (len as usize) < wanted {
+            return None;
+        }
+        // SAFETY: zeroed, then (partly) written by the kernel: every byte is initialised.
+        let info = unsafe { info.assume_init() };
+        Some(Counts {
+            sent: info.tcpi_data_segs_out.into(),
+            received: info.tcpi_data_segs_in.into(),
+        })
+    }
+}
+
+#[cfg(target_os = "macos")]
+mod os {
+    use std::mem::{MaybeUninit, offset_of, size_of};
+    use std::net::TcpStream;
+    use std::os::fd::AsRawFd;
+
+    use super::Counts;
+
+    pub fn counts(sock: &TcpStream) -> Option<Counts> {
+        // libc's copy of xnu's <netinet/tcp.h> `struct tcp_connection_info`.
+        let mut info = MaybeUninit::<libc::tcp_connection_info>::zeroed();
+        // In: how many bytes we have room for. Out: how many the kernel wrote.
+        let mut len = size_of::<libc::tcp_connection_info>() as libc::socklen_t;
+        // SAFETY:
+        // - `sock.as_raw_fd()` is an open TCP socket for as long as `sock` is borrowed;
+        // - `info` is valid for writes of `len` bytes (its own size), and zeroed, so every
+        //   field the kernel does not write is a valid 0 rather than uninitialised memory;
+        // - `len` is a valid `socklen_t` the kernel may overwrite with the length it wrote.
+        let result = unsafe {
+            libc::getsockopt(
+                sock.as_raw_fd(),
+                libc::IPPROTO_TCP,
+                libc::TCP_CONNECTION_INFO,
+                info.as_mut_ptr().cast(),
+                &mut len,
+            )
+        };
+        // Both counters must be inside what the kernel wrote.
+        let wanted = offset_of!(libc::tcp_connection_info, tcpi_rxpackets) + size_of::<u64>();
+        if result != 0 || (len as usize) < wanted {
+            return None;
+        }
+        // SAFETY: zeroed, then (partly) written by the kernel: every byte is initialised.
+        let info = unsafe { info.assume_init() };
+        Some(Counts {
+            sent: info.tcpi_txpackets,
+            received: info.tcpi_rxpackets,
+        })
+    }
+}
+
+// Windows has per-connection statistics only through `GetPerTcpConnectionEStats`, which must be
+// switched on per connection beforehand and needs administrator rights: not for a classroom.
+#[cfg(not(any(target_os = "linux", target_os = "macos")))]
+mod os {
+    pub fn counts(_sock: &std::net::TcpStream) -> Option<super::Counts> {
+        None
+    }
+}
+
+/// The client's verdict on its own writes: how many segments carried `writes` writes, and what
+/// that says about the sender (`nodelay`: Nagle's algorithm was off). Only the numbers decide
+/// the words.
+pub fn sent(writes: usize, segments: Option<u64>, nodelay: bool) -> String {
+    sent_in(lang::current(), writes, segments, nodelay)
+}
+
+/// [`sent`] in a given language (for tests, which must not change the process's language).
+pub fn sent_in(lang: Lang, writes: usize, segments: Option<u64>, nodelay: bool) -> String {
+    use std::cmp::Ordering::{Equal, Greater, Less};
+    let Some(n) = segments else {
+        return not_counted(lang);
+    };
+    let writes = writes as u64;
+    match (lang, n.cmp(&writes), nodelay) {
+        (Lang::En, Less, false) => format!(
+            "{n}, fewer than my {writes} writes: my TCP merged small writes made close together (Nagle's algorithm)"
+        ),
+        (Lang::Zh, Less, false) => {
+            format!(
+                "{n} 个, 比 {writes} 次发送少: 我的 TCP 把时间间隔短的小数据合并发送了 (Nagle 算法)"
+            )
+        }
+        // With TCP_NODELAY, Linux still sends what piled up in the send queue while the
+        // previous segment was on its way (autocorking) as one segment.
+        (Lang::En, Less, true) => format!(
+            "{n}, fewer than my {writes} writes: even with Nagle off, my TCP merged writes that queued up together"
+        ),
+        (Lang::Zh, Less, true) => {
+            format!(
+                "{n} 个, 比 {writes} 次发送少: 即使关掉 Nagle, 我的 TCP 仍把排队等待的数据合并发送了"
+            )
+        }
+        (Lang::En, Equal, _) => format!(
+            "{n}, one per write: the segments kept my writes apart, so any merging was the reader's doing"
+        ),
+        (Lang::Zh, Equal, _) => {
+            format!("{n} 个, 每次发送一个: 报文段把几次发送分开了, 粘在一起是读取方造成的")
+        }
+        (Lang::En, Greater, _) => {
+            format!("{n}, more than my {writes} writes: my TCP split some of them")
+        }
+        (Lang::Zh, Greater, _) => {
+            format!("{n} 个, 比 {writes} 次发送多: 我的 TCP 把一些发送拆开了")
+        }
+    }
+}
+
+/// The server's count of segments that arrived, or why there is none.
+pub fn received(segments: Option<u64>) -> String {
+    received_in(lang::current(), segments)
+}
+
+/// [`received`] in a given language.
+pub fn received_in(lang: Lang, segments: Option<u64>) -> String {
+    match (segments, lang) {
+        (Some(n), Lang::En) => n.to_string(),
+        (Some(n), Lang::Zh) => format!("{n} 个"),
+        (None, _) => not_counted(lang),
+    }
+}
+
+/// The one line's ending where the system keeps no count (Windows): the lesson goes on.
+fn not_counted(lang: Lang) -> String {
+    match lang {
+        Lang::En => "not counted on this system (it keeps no segment count per connection)",
+        Lang::Zh => "本系统不统计 (它不按连接记录报文段数)",
+    }
+    .to_string()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn without_a_counter_the_line_says_so_in_both_languages() {
+        let en = received_in(Lang::En, None);
+        assert!(en.starts_with("not counted on this system"), "{en}");
+        assert_eq!(sent_in(Lang::En, 3, None, false), en);
+        let zh = received_in(Lang::Zh, None);
+        assert!(zh.starts_with("本系统不统计"), "{zh}");
+        assert_eq!(sent_in(Lang::Zh, 3, None, false), zh);
+    }
+
+    #[test]
+    fn the_numbers_choose_the_words() {
+        let nagle = sent_in(Lang::En, 200, Some(18), false);
+        assert!(nagle.starts_with("18, fewer than my 200 writes"), "{nagle}");
+        assert!(nagle.ends_with("(Nagle's algorithm)"), "{nagle}");
+        let nodelay = sent_in(Lang::En, 200, Some(35), true);
+        assert!(nodelay.contains("even with Nagle off"), "{nodelay}");
+        assert!(sent_in(Lang::En, 3, Some(3), true).starts_with("3, one per write"));
+        assert!(sent_in(Lang::En, 3, Some(4), false).starts_with("4, more than my 3 writes"));
+        assert!(sent_in(Lang::Zh, 200, Some(18), false).starts_with("18 个, 比 200 次发送少"));
+        assert_eq!(received_in(Lang::En, Some(1)), "1");
+    }
+
+    /// Linux and macOS count; the three writes and their segments are seen on both sides.
+    #[cfg(any(target_os = "linux", target_os = "macos"))]
+    #[test]
+    fn a_connection_counts_its_data_segments() {
+        use std::io::{Read, Write};
+        let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+        let mut client = TcpStream::connect(listener.local_addr().unwrap()).unwrap();
+        let (mut server, _) = listener.accept().unwrap();
+        for message in [&b"1234567"[..], b"abcde", b"hhhhh"] {
+            client.write_all(message).unwrap();
+        }
+        client.shutdown(std::net::Shutdown::Write).unwrap();
+        let mut all = Vec::new();
+        server.read_to_end(&mut all).unwrap();
+        assert_eq!(all, b"1234567abcdehhhhh");
+        let (sent, received) = (counts(&client).unwrap(), counts(&server).unwrap());
+        assert!((1..=3).contains(&sent.sent), "{sent:?}");
+        // Linux counts data segments only. macOS's `tcpi_rxpackets` may count the handshake's
+        // bare ACK too (not checked on a Mac here): at least one, there.
+        #[cfg(target_os = "linux")]
+        assert!((1..=3).contains(&received.received), "{received:?}");
+        assert!(received.received >= 1, "{received:?}");
+    }
+
+    #[cfg(not(any(target_os = "linux", target_os = "macos")))]
+    #[test]
+    fn elsewhere_there_is_no_count() {
+        let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+        let client = TcpStream::connect(listener.local_addr().unwrap()).unwrap();
+        assert_eq!(counts(&client), None);
+    }
+}

@@ -1,5 +1,7 @@
 //! Lesson 04: the same sticky reads every run, in the demo, as two processes, with the material's
-//! Python programs on either side, and with other read sizes.
+//! Python programs on either side, and with other read sizes; the TCP segment counts beside them
+//! (present and consistent on Linux, "not counted" where the system keeps none); the sender's
+//! cause, 200 one-byte writes, with Nagle on and off.
 
 mod common;
 
@@ -14,21 +16,54 @@ const PY_CLIENT: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/python/stick
 
 /// What the client of lesson 04 prints once connected, every run: all of it before it writes.
 const CLIENT_SENDS: [&str; 4] = [
-    "[client] 3 writes back to back, then closing:",
+    "[client] 3 writes back to back (Nagle's algorithm on), then closing my side:",
     "[client]   write 1: 7 bytes b'1234567'",
     "[client]   write 2: 5 bytes b'abcde'",
     "[client]   write 3: 5 bytes b'hhhhh'",
 ];
 
+/// The client's last line, its segment count masked (see [`masked`]).
+const CLIENT_COUNT: &str = "[client] TCP segments that carried my 3 writes: [..]";
+
 const CANONICAL: &str = "[note]   one read may return part of a message, one whole message, or several messages; TCP is a byte stream with no message boundaries";
 
-/// The server's lines from `accepted` to its last note, for reads of `chunk` bytes.
-fn server_reads(chunk: usize, pieces: &[&str]) -> Vec<String> {
+/// A segment count changes from run to run (and is "not counted" where the system keeps none):
+/// every line that shows one is cut after its `: ` and ends in `[..]`, as in the transcripts.
+fn masked(lines: &[String]) -> Vec<String> {
+    lines
+        .iter()
+        .map(|line| match line.find("TCP segments") {
+            Some(at) => {
+                let colon = at + line[at..].find(": ").expect("a count after the colon");
+                format!("{}: [..]", &line[..colon])
+            }
+            None => line.clone(),
+        })
+        .collect()
+}
+
+/// The number a segment-count line shows (`None`: "not counted on this system").
+#[cfg(target_os = "linux")]
+fn count_in(line: &str) -> Option<u64> {
+    let at = line.find("TCP segments")?;
+    let rest = &line[at..];
+    let after = &rest[rest.find(": ")? + 2..];
+    let digits: String = after.chars().take_while(char::is_ascii_digit).collect();
+    digits.parse().ok()
+}
+
+/// The server's lines from its wait to its last note, for reads of `chunk` bytes of `total`.
+fn server_lines(chunk: usize, total: usize, pieces: &[&str]) -> Vec<String> {
     let mut lines = vec![format!(
-        "[server] waited until all 17 bytes were in the socket (a lesson trick, see the source); now read({chunk}) until the client closes"
+        "[server] waited until all {total} bytes were in the socket (a lesson trick, see the source); now read({chunk}) until the client closes"
     )];
     for piece in pieces {
-        let n = piece.len() - 3; // b'...' around the bytes
+        // b'...' around the bytes; a long read shows its first 20 bytes, then `...`.
+        let n = if piece.ends_with("...") {
+            total
+        } else {
+            piece.len() - 3
+        };
         lines.push(format!(
             "[server] read({chunk}) returned {n} bytes: {piece}"
         ));
@@ -36,16 +71,25 @@ fn server_reads(chunk: usize, pieces: &[&str]) -> Vec<String> {
     lines.push(format!(
         "[server] read({chunk}) returned 0 bytes: b'' (the client has closed)"
     ));
+    lines.push(format!(
+        "[server] TCP segments that brought the {total} bytes: [..]"
+    ));
     let reads = if pieces.len() == 1 { "read" } else { "reads" };
     lines.push(format!(
-        "[note]   17 bytes came in {} {reads}; nothing in them says where one of the client's writes ended",
+        "[note]   {total} bytes came in {} {reads}; nothing in them says where one of the client's writes ended",
         pieces.len()
     ));
     lines.push(CANONICAL.to_string());
     lines
 }
 
-/// One round of the demo: the client connects and says all it will do, then the server reads.
+/// The server's lines for the material's 17 bytes.
+fn server_reads(chunk: usize, pieces: &[&str]) -> Vec<String> {
+    server_lines(chunk, 17, pieces)
+}
+
+/// One round of the demo: the client connects and says all it will do, then the server reads,
+/// then the client, once the server has closed, gives its count.
 fn demo_round(chunk: usize, pieces: &[&str]) -> Vec<String> {
     let mut lines = vec![
         "[client] connecting to 127.0.0.1:PORT".to_string(),
@@ -53,13 +97,27 @@ fn demo_round(chunk: usize, pieces: &[&str]) -> Vec<String> {
     ];
     lines.extend(CLIENT_SENDS.map(String::from));
     lines.extend(server_reads(chunk, pieces));
+    lines.push(CLIENT_COUNT.to_string());
     lines
 }
 
-#[test]
-fn the_demo_shows_the_material_reads_then_one_glued_read() {
-    let demo = run(bin!("04_sticky_demo"), "");
-    demo.assert_success();
+/// The demo's third round: 200 one-byte writes, Nagle on or off.
+fn tiny_round(nagle: &str) -> Vec<String> {
+    let mut lines = vec![
+        "[client] connecting to 127.0.0.1:PORT".to_string(),
+        "[server] accepted a client from 127.0.0.1:PORT".to_string(),
+        format!(
+            "[client] 200 writes back to back (Nagle's algorithm {nagle}), then closing my side:"
+        ),
+        "[client]   1 byte per write, b'0' to b'9' over and over: 200 bytes in all".to_string(),
+    ];
+    lines.extend(server_lines(1024, 200, &["b'01234567890123456789'..."]));
+    lines.push("[client] TCP segments that carried my 200 writes: [..]".to_string());
+    lines
+}
+
+/// Everything the demo prints, counts masked.
+fn demo_lines(nagle: &str) -> Vec<String> {
     let mut expected = vec!["[server] listening on 127.0.0.1:PORT".to_string()];
     expected.extend(demo_round(
         5,
@@ -70,7 +128,119 @@ fn the_demo_shows_the_material_reads_then_one_glued_read() {
             .to_string(),
     );
     expected.extend(demo_round(1024, &["b'1234567abcdehhhhh'"]));
-    assert_eq!(demo.lines(), expected);
+    expected.push("[note]   the sender's cause: 200 writes of 1 byte each; the server waits for all 200 bytes, then reads:".to_string());
+    expected.extend(tiny_round(nagle));
+    expected.push("[note]   neither Nagle off (--nodelay) nor a sleep between writes puts the boundaries back: only a frame does (lesson 05)".to_string());
+    expected
+}
+
+#[test]
+fn the_demo_shows_the_material_reads_then_one_glued_read_then_tiny_writes() {
+    let demo = run(bin!("04_sticky_demo"), "");
+    demo.assert_success();
+    // Nagle's algorithm is on unless asked: the material never turns it off.
+    assert_eq!(masked(&demo.lines()), demo_lines("on"));
+}
+
+#[test]
+fn nodelay_turns_nagle_off_and_changes_nothing_else() {
+    let demo = run(bin!("04_sticky_demo", "--nodelay"), "");
+    demo.assert_success();
+    let expected: Vec<String> = demo_lines("off")
+        .into_iter()
+        .map(|line| line.replace("(Nagle's algorithm on)", "(Nagle's algorithm off)"))
+        .collect();
+    assert_eq!(masked(&demo.lines()), expected);
+    assert_eq!(
+        demo.stdout.matches("(Nagle's algorithm off)").count(),
+        3,
+        "{}",
+        demo.stdout
+    );
+}
+
+/// The counts of each round of a demo: (segments the server saw, segments the client sent,
+/// reads), one triple per round.
+#[cfg(target_os = "linux")]
+fn rounds(stdout: &str) -> Vec<(Option<u64>, Option<u64>, u64)> {
+    let lines: Vec<&str> = stdout.lines().collect();
+    let server = lines
+        .iter()
+        .filter(|l| l.starts_with("[server] TCP segments"));
+    let client = lines
+        .iter()
+        .filter(|l| l.starts_with("[client] TCP segments"));
+    let reads = lines.iter().filter_map(|l| {
+        let rest = l.split(" bytes came in ").nth(1)?;
+        rest.split(' ').next()?.parse::<u64>().ok()
+    });
+    server
+        .zip(client)
+        .zip(reads)
+        .map(|((s, c), r)| (count_in(s), count_in(c), r))
+        .collect()
+}
+
+/// Linux counts segments (TCP_INFO): every count is there and agrees with the rest, and the
+/// sender's round shows fewer segments than writes. On loopback nothing is lost, so what the
+/// client sent is what the server received.
+#[cfg(target_os = "linux")]
+#[test]
+fn on_linux_the_counts_are_present_and_consistent() {
+    for args in [&[][..], &["--nodelay"][..]] {
+        let mut command = bin!("04_sticky_demo");
+        command.args(args);
+        let demo = run(command, "");
+        demo.assert_success();
+        let rounds = rounds(&demo.stdout);
+        assert_eq!(rounds.len(), 3, "{}", demo.stdout);
+        for (i, &(arrived, sent, reads)) in rounds.iter().enumerate() {
+            let (arrived, sent) = (arrived.unwrap(), sent.unwrap());
+            let bytes = if i < 2 { 17 } else { 200 };
+            assert!((1..=bytes).contains(&arrived), "round {i}: {}", demo.stdout);
+            assert_eq!(arrived, sent, "round {i}: {}", demo.stdout);
+            assert!(reads >= 1, "round {i}: {}", demo.stdout);
+        }
+        // The server waited for all 200 bytes: one read takes them.
+        let (_, tiny_sent, tiny_reads) = rounds[2];
+        assert_eq!(tiny_reads, 1, "{}", demo.stdout);
+        assert!(tiny_sent.unwrap() < 200, "{}", demo.stdout);
+        assert!(
+            demo.stdout.contains("carried my 200 writes: ")
+                && demo.stdout.contains(", fewer than my 200 writes: "),
+            "{}",
+            demo.stdout
+        );
+    }
+}
+
+/// Where the system keeps no count, each side says so in its one line and the lesson goes on.
+#[cfg(not(any(target_os = "linux", target_os = "macos")))]
+#[test]
+fn elsewhere_the_lesson_runs_without_counts() {
+    let demo = run(bin!("04_sticky_demo"), "");
+    demo.assert_success();
+    assert_eq!(
+        demo.stdout.matches("not counted on this system").count(),
+        6,
+        "{}",
+        demo.stdout
+    );
+}
+
+#[test]
+fn in_chinese_every_line_has_chinese_words_or_only_bytes() {
+    let demo = run(bin!("04_sticky_demo", "--lang", "zh"), "");
+    demo.assert_success();
+    let cjk = |c: char| ('\u{4e00}'..='\u{9fff}').contains(&c);
+    for line in demo.stdout.lines() {
+        let text = line.split_once(' ').map_or("", |(_, text)| text);
+        assert!(text.chars().any(cjk), "no Chinese in {line:?}");
+    }
+    assert!(
+        demo.stdout
+            .contains("[server] read(5) 返回 5 字节: b'67abc'")
+    );
 }
 
 /// Start our server with `args`, run our client against it, return the server's lines.
@@ -84,14 +254,15 @@ fn two_processes(args: &[&str]) -> Vec<String> {
     );
     client.assert_success();
     assert_eq!(client.lines()[0], "[client] connecting to 127.0.0.1:PORT");
-    assert_eq!(client.lines()[1..], CLIENT_SENDS);
+    assert_eq!(client.lines()[1..5], CLIENT_SENDS);
+    assert_eq!(masked(&client.lines()[5..]), [CLIENT_COUNT]);
     server.expect_line("the client has closed");
     let finished = server.finish();
     finished.assert_success();
     let lines = finished.lines();
     assert_eq!(lines[1], "[server] accepted a client from 127.0.0.1:PORT");
     // The listening line, then what the server read.
-    [&lines[..1], &lines[2..]].concat()
+    masked(&[&lines[..1], &lines[2..]].concat())
 }
 
 #[test]
@@ -115,6 +286,37 @@ fn a_smaller_buffer_cuts_elsewhere() {
     let lines = two_processes(&["--chunk", "3"]);
     let pieces = ["b'123'", "b'456'", "b'7ab'", "b'cde'", "b'hhh'", "b'hh'"];
     assert_eq!(lines[1..], server_reads(3, &pieces));
+}
+
+#[test]
+fn two_processes_show_the_senders_cause() {
+    let mut server = Server::start(bin!("04_sticky_demo", "server", "--tiny", "--port", "0"));
+    let client = run(
+        bin!(
+            "04_sticky_demo",
+            "client",
+            "--tiny",
+            "--nodelay",
+            "--port",
+            server.port()
+        ),
+        "",
+    );
+    client.assert_success();
+    assert_eq!(
+        masked(&client.lines()[1..]),
+        [
+            "[client] 200 writes back to back (Nagle's algorithm off), then closing my side:",
+            "[client]   1 byte per write, b'0' to b'9' over and over: 200 bytes in all",
+            "[client] TCP segments that carried my 200 writes: [..]",
+        ]
+    );
+    server.expect_line("the client has closed");
+    let lines = server.finish().lines();
+    assert_eq!(
+        masked(&lines[2..]),
+        server_lines(1024, 200, &["b'01234567890123456789'..."])
+    );
 }
 
 #[test]
@@ -148,7 +350,7 @@ fn our_server_reads_the_material_literals_from_the_python_client() {
     server.expect_line("the client has closed");
     let lines = server.finish().lines();
     assert_eq!(
-        lines[2..],
+        masked(&lines[2..]),
         server_reads(5, &["b'12345'", "b'67abc'", "b'dehhh'", "b'hh'"])
     );
 }
@@ -224,5 +426,63 @@ fn help_says_what_the_lesson_shows() {
         help.stdout.contains("04_sticky_demo -- server"),
         "{}",
         help.stdout
+    );
+}
+
+/// A client that aborts (SO_LINGER 0, then close: RST) before sending anything: the server ends
+/// with one line that says who reset the connection, in English and in Chinese.
+#[test]
+fn a_client_that_resets_gets_words_not_an_os_error() {
+    use std::io::{BufRead, BufReader};
+    use std::process::Stdio;
+    for (lang, words) in [
+        ("en", "error: the client reset the connection"),
+        ("zh", "错误: 客户端重置了连接"),
+    ] {
+        let mut command = bin!("04_sticky_demo", "--lang", lang, "server", "--port", "0");
+        let mut child = command
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()
+            .expect("the server starts");
+        // Its first line ends in the address it listens on, in either language.
+        let mut first = String::new();
+        let mut stdout = BufReader::new(child.stdout.take().expect("stdout is piped"));
+        stdout.read_line(&mut first).expect("the listening line");
+        let addr: std::net::SocketAddr = first.trim().rsplit(' ').next().unwrap().parse().unwrap();
+        let client = std::net::TcpStream::connect(addr).expect("connect");
+        socket2::SockRef::from(&client)
+            .set_linger(Some(std::time::Duration::ZERO))
+            .expect("SO_LINGER 0");
+        drop(client);
+        child.stdout = Some(stdout.into_inner());
+        let finished = common::wait(child);
+        assert!(!finished.status.success(), "{finished:#?}");
+        assert!(finished.stderr.starts_with(words), "{finished:#?}");
+        assert_eq!(finished.stderr.lines().count(), 1, "{finished:#?}");
+    }
+}
+
+/// One byte is "1 byte", and one read is "1 read": a client (like `nc`) that sends a single
+/// byte and closes. The server waits its whole time limit for 17 bytes first (3 s).
+#[test]
+fn one_byte_and_one_read_are_singular() {
+    use std::io::Write;
+    let mut server = Server::start(bin!("04_sticky_demo", "server", "--port", "0"));
+    let mut client = std::net::TcpStream::connect(server.addr).expect("connect");
+    client.write_all(b"x").expect("one byte");
+    client.shutdown(std::net::Shutdown::Write).expect("FIN");
+    server.expect_line("the client has closed");
+    let lines = masked(&server.finish().lines());
+    assert_eq!(
+        lines[2..],
+        [
+            "[server] 1 of 17 bytes arrived within 3s (a lesson trick waits for 17, see the source); reading what comes",
+            "[server] read(5) returned 1 byte: b'x'",
+            "[server] read(5) returned 0 bytes: b'' (the client has closed)",
+            "[server] TCP segments that brought the 1 byte: [..]",
+            "[note]   1 byte came in 1 read; nothing in them says where one of the client's writes ended",
+            CANONICAL,
+        ]
     );
 }

@@ -1,4 +1,4 @@
-//! Lesson 04 — sticky packets (黏包): three writes go in, and the reads do not see three messages.
+//! Lesson 04 — sticky packets (黏包): writes go in, and the reads do not see the writes.
 //!
 //! The material's sticky-packet programs. The client makes three separate writes, `1234567`,
 //! `abcde` and `hhhhh`, back to back, and closes. The server reads with a 5-byte buffer, like the
@@ -7,42 +7,47 @@
 //! One read may return part of a message, one whole message, or several messages; TCP is a byte
 //! stream with no message boundaries. Lesson 05 puts the boundaries back.
 //!
-//! What changed since lesson 03: the server listens with the socket2 listener lesson 03 built
-//! by hand, now `net::listen`; it takes one client and ends, as the material's does. The talk
-//! goes one way only, and the server reads with a small buffer on purpose, printing how many
-//! bytes each `read` returned.
+//! The material names two causes, and the demo shows each beside the kernel's count of the TCP
+//! segments that carried the bytes (`socket_lessons::segments`; Windows keeps none, and says so):
+//! the reader's `recv(5)` cuts wherever its buffer is full (three writes, three segments, and
+//! still `b'67abc'`), and the sender merges small writes made close together (200 one-byte
+//! writes leave as far fewer segments). What changed since lesson 03: the server listens with
+//! `net::listen` (lesson 03's socket2 listener), takes one client and ends, as the material's
+//! does; the talk goes one way, and the server reads with a small buffer on purpose.
 //!
 //! Run it:
-//! - one terminal (the demo: reads of 5 bytes, then the same writes read with 1024 bytes):
-//!   `cargo run --bin 04_sticky_demo`
+//! - one terminal (the demo: reads of 5 bytes, the same writes read with 1024 bytes, then 200
+//!   writes of one byte): `cargo run --bin 04_sticky_demo` (add `--nodelay`: Nagle off)
 //! - two terminals, server first:
 //!   `cargo run --bin 04_sticky_demo -- server` (try `--chunk 1024` and `--chunk 3` too)
 //!   `cargo run --bin 04_sticky_demo -- client`
+//!   and the sender's cause: `server --tiny`, then `client --tiny` (and `client --tiny --nodelay`)
 //! - the material's own programs, against ours or each other:
 //!   `python3 tests/python/sticky_server.py 8080` and `python3 tests/python/sticky_client.py 8080`
 //!
-//! Watch for: `b'67abc'`, the end of the first message glued to the start of the second. The
-//! client wrote three messages; the reads cut the bytes wherever the buffer was full. With
-//! `--chunk 1024` it is the opposite: one read takes all three, `b'1234567abcdehhhhh'`.
-//! Against the material's Python server the result depends on timing (see `serve`):
-//! on a busy machine it may read `b'12345'`, `b'67'`, `b'abcde'` instead.
+//! Watch for: `b'67abc'`, the end of the first message glued to the start of the second, though
+//! each write left in a segment of its own. With `--chunk 1024` it is the opposite: one read
+//! takes all three, `b'1234567abcdehhhhh'`. And 200 writes that leave as a handful of segments.
 
-use std::io::{Read, Write};
-use std::net::{SocketAddr, TcpListener};
+use std::io::{ErrorKind, Read, Write};
+use std::net::{Shutdown, SocketAddr, TcpListener, TcpStream};
 use std::process::ExitCode;
 use std::time::Duration;
 
 use clap::{Parser, Subcommand};
 use socket_lessons::cli::{Addr, Shared};
-use socket_lessons::text::py_bytes;
-use socket_lessons::{Result, client, net, note, pair, say, server};
+use socket_lessons::net::Peer;
+use socket_lessons::text::{count, py_bytes};
+use socket_lessons::{Result, client, net, note, pair, say, segments, server, tr};
 
 /// The material's three sends. 7 + 5 + 5 = 17 bytes, and 7 is not a multiple of 5: so a read of
 /// 5 bytes cuts the first message in two and glues its end to the next one.
 const MESSAGES: [&[u8]; 3] = [b"1234567", b"abcde", b"hhhhh"];
-
 /// How many bytes the client sends in all: 17.
 const SENT: usize = MESSAGES[0].len() + MESSAGES[1].len() + MESSAGES[2].len();
+
+/// The sender's cause: this many writes of one byte each, back to back, for TCP to merge.
+const TINY_WRITES: usize = 200;
 
 /// The material's `recv(5)`: smaller than the first message, so the cut is visible.
 const CHUNK: usize = 5;
@@ -50,14 +55,15 @@ const CHUNK: usize = 5;
 /// The opposite case: a buffer bigger than everything sent, so one read can take it all.
 const GLUED_CHUNK: usize = 1024;
 
-/// The largest `--chunk`: the server allocates a buffer this big, and 64 KiB is more than a
-/// loopback connection hands over in one read anyway.
+/// The largest `--chunk` (the buffer is allocated up front); more than one read ever hands over.
 const MAX_CHUNK: usize = 64 * 1024;
 
-/// How long the server waits for the client's 17 bytes before it reads whatever is there. A
-/// client on this machine sends them in microseconds; a few seconds leave room for a slow
-/// classroom network and still end a lesson whose client never comes through.
+/// How long the server waits for all the client's bytes before it reads whatever is there: room
+/// for a slow classroom network, and an end for a lesson whose client never comes through.
 const PEEK_TIMEOUT: Duration = Duration::from_secs(3);
+
+/// How long the client waits for the server to close; this only ends a wait on a broken server.
+const CLOSE_TIMEOUT: Duration = Duration::from_secs(10);
 
 /// Lesson 04: sticky packets. Three writes, and reads of 5 bytes return b'12345', b'67abc',
 /// b'dehhh'. Run without arguments for the demo, or in two terminals:
@@ -67,26 +73,35 @@ const PEEK_TIMEOUT: Duration = Duration::from_secs(3);
 struct Cli {
     #[command(subcommand)]
     command: Option<Command>,
+    /// Nagle's algorithm off for the client's writes (TCP_NODELAY); the server only reads.
+    #[arg(long, global = true)]
+    nodelay: bool,
     #[command(flatten)]
     shared: Shared,
 }
 
 #[derive(Subcommand)]
 enum Command {
-    /// Server and client in one process: reads of 5 bytes, then of 1024 bytes (the default).
+    /// Server and client in one process: reads of 5 bytes, of 1024, then 200 tiny writes.
     Demo,
-    /// Accept one client, wait for its 17 bytes, then read them a chunk at a time.
+    /// Accept one client, wait for its 17 bytes (200 with --tiny), then read them a chunk at a time.
     Server {
         #[command(flatten)]
         addr: Addr,
-        /// The size of each read, in bytes: the material's recv(5). Try 1024, or 3.
-        #[arg(long, default_value_t = CHUNK, value_name = "BYTES", value_parser = parse_chunk)]
-        chunk: usize,
+        /// The size of each read, in bytes: the material's recv(5), or 1024 with --tiny.
+        #[arg(long, value_name = "BYTES", value_parser = parse_chunk)]
+        chunk: Option<usize>,
+        /// Expect the client's 200 one-byte writes (client --tiny).
+        #[arg(long)]
+        tiny: bool,
     },
     /// Connect, send 1234567, abcde and hhhhh in three writes, back to back, and close.
     Client {
         #[command(flatten)]
         addr: Addr,
+        /// Send 200 writes of one byte each instead: the sender's cause of 黏包.
+        #[arg(long)]
+        tiny: bool,
     },
 }
 
@@ -94,56 +109,84 @@ fn main() -> ExitCode {
     let cli = Cli::parse();
     say::init(&cli.shared);
     socket_lessons::report(match cli.command.unwrap_or(Command::Demo) {
-        Command::Demo => demo(),
-        Command::Server { addr, chunk } => {
-            net::listen(&addr, net::BACKLOG).and_then(|listener| serve(&listener, chunk))
+        Command::Demo => play(cli.nodelay),
+        Command::Server { addr, chunk, tiny } => {
+            let (want, chunk) = if tiny {
+                (TINY_WRITES, chunk.unwrap_or(GLUED_CHUNK))
+            } else {
+                (SENT, chunk.unwrap_or(CHUNK))
+            };
+            net::listen(&addr, net::BACKLOG).and_then(|listener| serve(&listener, chunk, want))
         }
-        Command::Client { addr } => addr.resolve().and_then(run_client),
+        Command::Client { addr, tiny } => addr
+            .resolve()
+            .and_then(|addr| run_client(addr, tiny, cli.nodelay)),
     })
 }
 
-/// Both sides in one process, twice: first the material's reads of 5 bytes, then reads of 1024.
-/// `pub`: the classroom runner (`cargo run`) plays it too.
+/// The demo, Nagle on. `pub`: the classroom runner (`cargo run`) plays it too.
 pub fn demo() -> Result<()> {
+    play(false)
+}
+
+/// Both sides in one process, three times: the material's reads of 5 bytes, reads of 1024, and
+/// the sender's cause, 200 tiny writes read 1024 bytes at a time.
+fn play(nodelay: bool) -> Result<()> {
     // Python: server.bind(('127.0.0.1', 8080)); server.listen(5) — lesson 03's listener.
     let listener = net::listen(&Addr::ephemeral(), net::BACKLOG)?;
     pair::run(
         listener,
         |listener| {
-            serve(&listener, CHUNK)?;
-            note!(
-                "the same three writes again; this time the server reads {GLUED_CHUNK} bytes at a time:"
-            );
-            serve(&listener, GLUED_CHUNK)
+            serve(&listener, CHUNK, SENT)?;
+            serve(&listener, GLUED_CHUNK, SENT)?;
+            serve(&listener, GLUED_CHUNK, TINY_WRITES)
         },
         |addr| {
-            run_client(addr)?;
-            run_client(addr)
+            // The notes between rounds come from the client's side, after `run_client` has read
+            // the server's close: by then the server has said all it will say about that round.
+            run_client(addr, false, nodelay)?;
+            note!(
+                "the same three writes again; this time the server reads {GLUED_CHUNK} bytes at a time:",
+                "同样的三次发送再来一遍; 这次服务端每次读取 {GLUED_CHUNK} 字节:"
+            );
+            run_client(addr, false, nodelay)?;
+            note!(
+                "the sender's cause: {TINY_WRITES} writes of 1 byte each; the server waits for all {TINY_WRITES} bytes, then reads:",
+                "发送方的原因: {TINY_WRITES} 次各 1 字节的发送; 服务端等全部 {TINY_WRITES} 字节到齐再读取:"
+            );
+            run_client(addr, true, nodelay)?;
+            note!(
+                "neither Nagle off (--nodelay) nor a sleep between writes puts the boundaries back: only a frame does (lesson 05)",
+                "关掉 Nagle (--nodelay) 或在两次发送之间 sleep 都找不回消息边界: 只有帧能做到 (第 05 课)"
+            );
+            Ok(())
         },
     )
 }
 
-/// The server side: one client, read `chunk` bytes at a time until it closes.
-fn serve(listener: &TcpListener, chunk: usize) -> Result<()> {
+/// The server side: one client, wait for `want` bytes, read `chunk` bytes at a time until it
+/// closes, then say how many reads and how many TCP segments brought the bytes.
+fn serve(listener: &TcpListener, chunk: usize, want: usize) -> Result<()> {
     // Python: conn, addr = server.accept()
     let (mut sock, _addr) = net::accept(listener)?;
 
-    // Why wait at all: whether the three writes merge depends on timing, on when the bytes reach
-    // the server compared with when it reads. The material's server reads at once, and on a busy
-    // machine its second `recv(5)` can run before `abcde` has arrived and return only `b'67'`.
-    // This lesson removes that luck so everyone in the room sees the same thing. A real program
-    // never waits for bytes to pile up, and does not know how many will come: that is lesson
-    // 05's job.
-    //
-    // How: `peek` (look, do not take) until 17 bytes are there, in `net::wait_for_bytes`, the
-    // same on every OS. The time limit is for a client that sends fewer bytes (someone typing in
-    // `nc`). Nothing is printed before the wait: the client is still talking.
-    match net::wait_for_bytes(&sock, SENT, PEEK_TIMEOUT)? {
-        waiting if waiting >= SENT => server!(
-            "waited until all {SENT} bytes were in the socket (a lesson trick, see the source); now read({chunk}) until the client closes"
+    // Why wait at all: whether the writes merge depends on when the bytes reach the server
+    // compared with when it reads. The material's server reads at once, and on a busy machine its
+    // second `recv(5)` can run before `abcde` has arrived and return only `b'67'`. This lesson
+    // removes that luck so everyone in the room sees the same thing: `peek` (look, do not take)
+    // until all bytes are there, in `net::wait_for_bytes`, the same on every OS, with a time
+    // limit for a client that sends fewer (someone typing in `nc`). A real program never waits
+    // for bytes to pile up, and does not know how many will come: that is lesson 05's job.
+    // Nothing is printed before the wait: the client is still talking.
+    let waiting = net::wait_for_bytes(&sock, want, PEEK_TIMEOUT);
+    match waiting.map_err(|e| net::talk_error(e, Peer::Client))? {
+        waiting if waiting >= want => server!(
+            "waited until all {want} bytes were in the socket (a lesson trick, see the source); now read({chunk}) until the client closes",
+            "等到全部 {want} 字节都到了套接字里 (课程的小技巧, 见源码); 现在 read({chunk}) 直到客户端关闭"
         ),
         waiting => server!(
-            "{waiting} of {SENT} bytes arrived within {PEEK_TIMEOUT:?} (a lesson trick waits for {SENT}, see the source); reading what comes"
+            "{waiting} of {want} bytes arrived within {PEEK_TIMEOUT:?} (a lesson trick waits for {want}, see the source); reading what comes",
+            "{PEEK_TIMEOUT:?} 内到了 {want} 字节中的 {waiting} 字节 (课程的小技巧会等 {want} 字节, 见源码); 来多少读多少"
         ),
     }
 
@@ -153,58 +196,145 @@ fn serve(listener: &TcpListener, chunk: usize) -> Result<()> {
     let mut buf = vec![0u8; chunk];
     let (mut total, mut pieces) = (0, 0);
     loop {
-        let n = sock.read(&mut buf)?;
+        let n = sock
+            .read(&mut buf)
+            .map_err(|e| net::talk_error(e, Peer::Client))?;
         if n == 0 {
             // A read of 0 bytes is the client's close: nothing more will ever come.
             server!(
                 "read({chunk}) returned 0 bytes: {} (the client has closed)",
+                "read({chunk}) 返回 0 字节: {} (客户端已关闭)",
                 py_bytes(b"")
             );
             break;
         }
         total += n;
         pieces += 1;
-        server!("read({chunk}) returned {n} bytes: {}", py_bytes(&buf[..n]));
+        let (got, more) = (count(n, "byte", "bytes"), if n > 20 { "..." } else { "" });
+        server!(
+            "read({chunk}) returned {got}: {}{more}",
+            "read({chunk}) 返回 {n} 字节: {}{more}",
+            py_bytes(&buf[..n.min(20)])
+        );
     }
 
-    let reads = if pieces == 1 { "read" } else { "reads" };
-    note!(
-        "{total} bytes came in {pieces} {reads}; nothing in them says where one of the client's writes ended"
+    // Every byte has arrived (the client closed after its last one): the kernel's count is final.
+    let arrived = segments::counts(&sock).map(|counts| counts.received);
+    let bytes = count(total, "byte", "bytes");
+    let reads = count(pieces, "read", "reads");
+    server!(
+        "TCP segments that brought the {bytes}: {}",
+        "带来这 {total} 字节的 TCP 报文段: {}",
+        segments::received(arrived)
     );
     note!(
-        "one read may return part of a message, one whole message, or several messages; TCP is a byte stream with no message boundaries"
+        "{bytes} came in {reads}; nothing in them says where one of the client's writes ended",
+        "{total} 字节分 {pieces} 次读取到达; 数据里没有任何东西标出客户端每次发送在哪里结束"
+    );
+    note!(
+        "one read may return part of a message, one whole message, or several messages; TCP is a byte stream with no message boundaries",
+        "一次读取可能返回半条消息, 一条完整消息, 或者好几条消息; TCP 是字节流, 没有消息边界"
+    );
+    // Python: conn.close() (the material's server just ends). All is printed: the client waits
+    // for this close before it prints its count, so its line comes after ours.
+    drop(sock);
+    Ok(())
+}
+
+/// The client side: the writes, back to back; then close its sending side, wait for the server
+/// to close, and say how many TCP segments carried the writes.
+fn run_client(addr: SocketAddr, tiny: bool, nodelay: bool) -> Result<()> {
+    // Python: client = socket.socket(); client.connect(('127.0.0.1', 8080))
+    let mut sock = net::connect(addr, env!("CARGO_BIN_NAME"))?;
+    // Python: client.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1). Off by default, as in
+    // the material: Nagle holds a small write back while an earlier one is unacknowledged.
+    sock.set_nodelay(nodelay)?;
+    let nagle = if nodelay {
+        tr!("Nagle's algorithm off", "Nagle 算法关闭")
+    } else {
+        tr!("Nagle's algorithm on", "Nagle 算法开启")
+    };
+
+    // All is printed before the first write, so the writes follow each other at once: a line in
+    // between would let a server that reads at once (the material's) take the first one alone.
+    let writes: Vec<&[u8]> = if tiny {
+        (0..TINY_WRITES)
+            .map(|i| &b"0123456789"[i % 10..][..1])
+            .collect()
+    } else {
+        MESSAGES.to_vec()
+    };
+    let n = writes.len();
+    client!(
+        "{n} writes back to back ({nagle}), then closing my side:",
+        "背靠背发送 {n} 次 ({nagle}), 然后关闭我这一端:"
+    );
+    if !tiny {
+        for (i, message) in writes.iter().enumerate() {
+            let (i, len, bytes) = (i + 1, message.len(), py_bytes(message));
+            client!(
+                "  write {i}: {len} bytes {bytes}",
+                "  第 {i} 次发送: {len} 字节 {bytes}"
+            );
+        }
+    } else {
+        client!(
+            "  1 byte per write, b'0' to b'9' over and over: {n} bytes in all",
+            "  每次发送 1 字节, b'0' 到 b'9' 循环: 共 {n} 字节"
+        );
+    }
+    // Python: client.send(b'1234567'); client.send(b'abcde'); client.send(b'hhhhh')
+    for message in &writes {
+        sock.write_all(message)
+            .map_err(|e| net::talk_error(e, Peer::Server))?;
+    }
+
+    // The material's client ends here, its close telling the server "no more" (FIN). We send the
+    // same FIN with `shutdown(Write)` but keep the socket: the count is final only once every
+    // byte has left (Nagle may hold the last ones). When the server closes, it has read them all
+    // and printed all its lines, so ours come after.
+    close_and_wait(&mut sock)?;
+    let carried = segments::counts(&sock).map(|counts| counts.sent);
+    client!(
+        "TCP segments that carried my {n} writes: {}",
+        "承载我这 {n} 次发送的 TCP 报文段: {}",
+        segments::sent(n, carried, nodelay)
     );
     Ok(())
 }
 
-/// The client side: three writes, back to back, then close.
-fn run_client(addr: SocketAddr) -> Result<()> {
-    // Python: client = socket.socket(); client.connect(('127.0.0.1', 8080))
-    let mut sock = net::connect(addr, env!("CARGO_BIN_NAME"))?;
-
-    // Everything is printed before the first write: the writes follow each other at once, back
-    // to back, so that all three are there before the server's first read. A line printed in
-    // between would give a server that reads at once (the material's) time to take the first
-    // message alone. Nagle's algorithm is left on, as in the material: it may hold a small write
-    // back until the previous one is acknowledged, and send the two together.
-    let writes = MESSAGES.len();
-    client!("{writes} writes back to back, then closing:");
-    for (i, message) in MESSAGES.iter().enumerate() {
-        client!(
-            "  write {}: {} bytes {}",
-            i + 1,
-            message.len(),
-            py_bytes(message)
-        );
+/// Close our sending side, then read until the server closes: a read of 0 bytes (FIN), or a
+/// reset (the material's Python server ends with bytes it has not read, and then its OS answers
+/// with RST instead; that reset may even come before our shutdown, which then finds no peer).
+fn close_and_wait(sock: &mut TcpStream) -> Result<()> {
+    let gone = |e: &std::io::Error| {
+        matches!(
+            e.kind(),
+            ErrorKind::ConnectionReset | ErrorKind::NotConnected
+        )
+    };
+    match sock.shutdown(Shutdown::Write) {
+        Err(e) if gone(&e) => return Ok(()),
+        result => result?,
     }
-    // Python: client.send(b'1234567'); client.send(b'abcde'); client.send(b'hhhhh')
-    for message in MESSAGES {
-        sock.write_all(message)?;
+    sock.set_read_timeout(Some(CLOSE_TIMEOUT))?;
+    let mut scratch = [0u8; 64];
+    loop {
+        match sock.read(&mut scratch) {
+            Ok(0) => return Ok(()),
+            Ok(_) => continue, // Our server sends nothing; another server's bytes are not ours.
+            Err(e) if gone(&e) => return Ok(()),
+            Err(e) if matches!(e.kind(), ErrorKind::WouldBlock | ErrorKind::TimedOut) => {
+                let seconds = CLOSE_TIMEOUT.as_secs();
+                return Err(tr!(
+                    "the server did not close the connection within {seconds} s of our last byte",
+                    "服务端在我们最后一个字节之后 {seconds} 秒内没有关闭连接"
+                )
+                .into());
+            }
+            Err(e) => return Err(net::talk_error(e, Peer::Server)),
+        }
     }
-
-    // Python: the material's client just ends, and its socket is closed on the way out.
-    // Here `sock` is dropped, and so closed, at the end of the function.
-    Ok(())
 }
 
 /// `--chunk`: a read needs room for at least one byte, and the buffer is allocated up front.
