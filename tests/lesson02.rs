@@ -4,13 +4,14 @@
 
 mod common;
 
-use std::io::{BufRead, BufReader, Read, Write};
+use std::io::{Read, Write};
 use std::net::{TcpListener, TcpStream};
-use std::process::{Child, Command, Stdio};
-use std::sync::mpsc::{self, Receiver, RecvTimeoutError};
 use std::thread;
 
-use common::{DEADLINE, Finished, Server, run};
+use common::{
+    HOSTILE, HOSTILE_SHOWN, Live, SERVER_RESET, Server, assert_chinese,
+    assert_no_control_characters, run,
+};
 
 #[test]
 fn the_demo_loops_and_shows_the_empty_line_trap_without_hanging() {
@@ -199,8 +200,6 @@ fn a_full_width_space_is_an_empty_line() {
 }
 
 /// The words `net::gone` gives a client whose connection the server reset.
-const SERVER_RESET: &str = "error: the server reset the connection (an RST, not a clean close): it closed without reading what we sent, maybe because it was busy with another client and then ended";
-
 #[test]
 fn a_second_client_while_the_first_is_served_is_reset_and_told_why() {
     let mut server = Server::start(bin!("02_comm_loop", "server", "--port", "0"));
@@ -243,19 +242,6 @@ fn a_server_that_vanishes_mid_conversation_is_named() {
     assert_eq!(client.assert_one_line_error(), SERVER_RESET);
 }
 
-/// ESC (clear the screen, recolor), BEL, carriage return, backspace.
-const HOSTILE: &[u8] = b"\x1b[2J\x1b[31mred\x07\rover\x08";
-
-/// The same bytes as `text::quoted` shows them.
-const HOSTILE_SHOWN: &str = r#""\u{1b}[2J\u{1b}[31mred\u{7}\rover\u{8}""#;
-
-fn assert_no_control_characters(output: &str) {
-    assert!(
-        !output.chars().any(|c| c.is_control() && c != '\n'),
-        "a control character reached the terminal: {output:?}"
-    );
-}
-
 #[test]
 fn a_peer_s_control_bytes_never_reach_the_terminal_raw() {
     let mut server = Server::start(bin!("02_comm_loop", "server", "--port", "0"));
@@ -291,92 +277,6 @@ fn a_peer_s_control_bytes_never_reach_the_terminal_raw() {
     client.assert_success();
     assert!(client.stdout.contains(HOSTILE_SHOWN), "{}", client.stdout);
     assert_no_control_characters(&client.stdout);
-}
-
-/// A lesson process whose stdout lines the test sees as they are printed, to act at the right
-/// moment (`Server` does the same for servers, from their `listening on` line).
-struct Live {
-    child: Child,
-    lines: Receiver<String>,
-    seen: Vec<String>,
-}
-
-impl Live {
-    /// Start `command` with `input` as its whole stdin.
-    fn start(mut command: Command, input: &'static str) -> Live {
-        command
-            .env_remove("NO_COLOR")
-            .env("LC_ALL", "C")
-            .stdin(Stdio::piped())
-            .stdout(Stdio::piped())
-            .stderr(Stdio::piped());
-        let mut child = command.spawn().expect("the lesson starts");
-        let mut stdin = child.stdin.take().expect("stdin is piped");
-        thread::spawn(move || stdin.write_all(input.as_bytes()));
-        let stdout = child.stdout.take().expect("stdout is piped");
-        let (send, lines) = mpsc::channel();
-        thread::spawn(move || {
-            for line in BufReader::new(stdout).lines().map_while(|line| line.ok()) {
-                if send.send(line).is_err() {
-                    break;
-                }
-            }
-        });
-        Live {
-            child,
-            lines,
-            seen: Vec::new(),
-        }
-    }
-
-    /// Wait for the next line containing `text`; fail after [`DEADLINE`].
-    fn expect_line(&mut self, text: &str) {
-        while let Ok(line) = self.lines.recv_timeout(DEADLINE) {
-            self.seen.push(line);
-            if self.seen.last().is_some_and(|line| line.contains(text)) {
-                return;
-            }
-        }
-        let _ = self.child.kill();
-        panic!("no line with {text:?}; seen: {:#?}", self.seen);
-    }
-
-    /// Wait for the process to end; everything it printed, and how it ended.
-    fn finish(mut self) -> Finished {
-        let mut stderr = String::new();
-        let mut pipe = self.child.stderr.take().expect("stderr is piped");
-        let err = thread::spawn(move || pipe.read_to_string(&mut stderr).map(|_| stderr));
-        // The line channel closes when the process's stdout does, at its end.
-        loop {
-            match self.lines.recv_timeout(DEADLINE) {
-                Ok(line) => self.seen.push(line),
-                Err(RecvTimeoutError::Disconnected) => break,
-                Err(RecvTimeoutError::Timeout) => {
-                    let _ = self.child.kill();
-                    panic!("the process did not end; seen: {:#?}", self.seen);
-                }
-            }
-        }
-        let stderr = err.join().expect("stderr is read").unwrap_or_default();
-        let status = self.child.wait().expect("the process ends");
-        Finished {
-            status,
-            stdout: self.seen.join("\n"),
-            stderr,
-        }
-    }
-}
-
-/// Issue 11's rule: under `--lang zh`, every tagged line holds Chinese, unless it only shows
-/// bytes, numbers or addresses.
-fn assert_chinese(output: &str) {
-    let cjk = |c: char| ('\u{4e00}'..='\u{9fff}').contains(&c);
-    for line in output.lines() {
-        assert!(
-            line.chars().any(cjk),
-            "a line without Chinese: {line:?}\n{output}"
-        );
-    }
 }
 
 #[test]

@@ -9,7 +9,9 @@ use std::net::{TcpListener, TcpStream};
 use std::process::Stdio;
 use std::thread;
 
-use common::{Server, run};
+use common::{
+    HOSTILE, HOSTILE_SHOWN, SERVER_RESET, Server, assert_chinese, assert_no_control_characters, run,
+};
 
 #[test]
 fn the_demo_serves_three_clients_one_of_which_resets() {
@@ -312,23 +314,7 @@ fn a_server_that_vanishes_mid_conversation_is_named() {
         "anyone?\n",
     );
     vanishing.join().expect("the server thread ends");
-    assert_eq!(
-        client.assert_one_line_error(),
-        "error: the server reset the connection (an RST, not a clean close): it closed without reading what we sent, maybe because it was busy with another client and then ended"
-    );
-}
-
-/// ESC (clear the screen, recolor), BEL, carriage return, backspace.
-const HOSTILE: &[u8] = b"\x1b[2J\x1b[31mred\x07\rover\x08";
-
-/// The same bytes as `text::quoted` shows them.
-const HOSTILE_SHOWN: &str = r#""\u{1b}[2J\u{1b}[31mred\u{7}\rover\u{8}""#;
-
-fn assert_no_control_characters(output: &str) {
-    assert!(
-        !output.chars().any(|c| c.is_control() && c != '\n'),
-        "a control character reached the terminal: {output:?}"
-    );
+    assert_eq!(client.assert_one_line_error(), SERVER_RESET);
 }
 
 #[test]
@@ -364,18 +350,6 @@ fn a_peer_s_control_bytes_never_reach_the_terminal_raw() {
     client.assert_success();
     assert!(client.stdout.contains(HOSTILE_SHOWN), "{}", client.stdout);
     assert_no_control_characters(&client.stdout);
-}
-
-/// Issue 11's rule: under `--lang zh`, every tagged line holds Chinese, unless it only shows
-/// bytes, numbers or addresses.
-fn assert_chinese(output: &str) {
-    let cjk = |c: char| ('\u{4e00}'..='\u{9fff}').contains(&c);
-    for line in output.lines() {
-        assert!(
-            line.chars().any(cjk),
-            "a line without Chinese: {line:?}\n{output}"
-        );
-    }
 }
 
 #[test]

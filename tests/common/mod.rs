@@ -367,3 +367,108 @@ impl Drop for Server {
         }
     }
 }
+
+/// What a peer that resets says, in every client of lessons 01–03: the server reset the
+/// connection, and why that is not a clean close.
+pub const SERVER_RESET: &str = "error: the server reset the connection (an RST, not a clean close): it closed without reading what we sent, maybe because it was busy with another client and then ended";
+
+/// ESC (clear the screen, recolor), BEL, carriage return, backspace: what a peer could do to the
+/// teacher's terminal if its bytes were printed raw.
+pub const HOSTILE: &[u8] = b"\x1b[2J\x1b[31mred\x07\rover\x08";
+
+/// The same bytes as `text::quoted` shows them.
+pub const HOSTILE_SHOWN: &str = r#""\u{1b}[2J\u{1b}[31mred\u{7}\rover\u{8}""#;
+
+/// Fail if a control character (but a line's end) reached the output.
+pub fn assert_no_control_characters(output: &str) {
+    assert!(
+        !output.chars().any(|c| c.is_control() && c != '\n'),
+        "a control character reached the terminal: {output:?}"
+    );
+}
+
+/// A lesson process whose stdout lines the test sees as they are printed, to act at the right
+/// moment (`Server` does the same for servers, from their `listening on` line).
+pub struct Live {
+    child: Child,
+    lines: Receiver<String>,
+    seen: Vec<String>,
+}
+
+impl Live {
+    /// Start `command` with `input` as its whole stdin.
+    pub fn start(mut command: Command, input: &'static str) -> Live {
+        command
+            .env_remove("NO_COLOR")
+            .env("LC_ALL", "C")
+            .stdin(Stdio::piped())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped());
+        let mut child = command.spawn().expect("the lesson starts");
+        let mut stdin = child.stdin.take().expect("stdin is piped");
+        thread::spawn(move || stdin.write_all(input.as_bytes()));
+        let stdout = child.stdout.take().expect("stdout is piped");
+        let (send, lines) = mpsc::channel();
+        thread::spawn(move || {
+            for line in BufReader::new(stdout).lines().map_while(|line| line.ok()) {
+                if send.send(line).is_err() {
+                    break;
+                }
+            }
+        });
+        Live {
+            child,
+            lines,
+            seen: Vec::new(),
+        }
+    }
+
+    /// Wait for the next line containing `text`; fail after [`DEADLINE`].
+    pub fn expect_line(&mut self, text: &str) {
+        while let Ok(line) = self.lines.recv_timeout(DEADLINE) {
+            self.seen.push(line);
+            if self.seen.last().is_some_and(|line| line.contains(text)) {
+                return;
+            }
+        }
+        let _ = self.child.kill();
+        panic!("no line with {text:?}; seen: {:#?}", self.seen);
+    }
+
+    /// Wait for the process to end; everything it printed, and how it ended.
+    pub fn finish(mut self) -> Finished {
+        let mut stderr = String::new();
+        let mut pipe = self.child.stderr.take().expect("stderr is piped");
+        let err = thread::spawn(move || pipe.read_to_string(&mut stderr).map(|_| stderr));
+        // The line channel closes when the process's stdout does, at its end.
+        loop {
+            match self.lines.recv_timeout(DEADLINE) {
+                Ok(line) => self.seen.push(line),
+                Err(RecvTimeoutError::Disconnected) => break,
+                Err(RecvTimeoutError::Timeout) => {
+                    let _ = self.child.kill();
+                    panic!("the process did not end; seen: {:#?}", self.seen);
+                }
+            }
+        }
+        let stderr = err.join().expect("stderr is read").unwrap_or_default();
+        let status = self.child.wait().expect("the process ends");
+        Finished {
+            status,
+            stdout: self.seen.join("\n"),
+            stderr,
+        }
+    }
+}
+
+/// Issue 11's rule: under `--lang zh`, every tagged line holds Chinese, unless it only shows
+/// bytes, numbers or addresses.
+pub fn assert_chinese(output: &str) {
+    let cjk = |c: char| ('\u{4e00}'..='\u{9fff}').contains(&c);
+    for line in output.lines() {
+        assert!(
+            line.chars().any(cjk),
+            "a line without Chinese: {line:?}\n{output}"
+        );
+    }
+}
