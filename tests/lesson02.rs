@@ -217,23 +217,13 @@ fn a_second_client_while_the_first_is_served_is_reset_and_told_why() {
     drop(first);
     server.finish().assert_success();
     let error = second.finish().assert_one_line_error();
-    if cfg!(target_os = "linux") {
-        assert_eq!(error, SERVER_RESET);
-    } else {
-        assert!(error.starts_with("error: the server "), "{error}");
-    }
+    common::assert_server_reset(&error);
 }
 
 #[test]
 fn a_server_that_vanishes_mid_conversation_is_named() {
-    let listener = TcpListener::bind("127.0.0.1:0").expect("a free port");
-    let port = listener.local_addr().expect("a bound address").port();
-    // A server that takes the message in but never reads it, and closes: unread bytes make the
-    // close a reset (RST).
-    let vanishing = thread::spawn(move || {
-        let (sock, _) = listener.accept().expect("the client connects");
-        sock.peek(&mut [0u8; 1]).expect("the message arrives");
-    });
+    // A server that takes the message in but never reads it, and closes: a reset (RST).
+    let (port, vanishing) = common::vanishing_server();
     let client = run(
         bin!("02_comm_loop", "client", "--port", port.to_string()),
         "anyone?\n",

@@ -301,14 +301,8 @@ fn one_client_through_is_one_client() {
 
 #[test]
 fn a_server_that_vanishes_mid_conversation_is_named() {
-    let listener = TcpListener::bind("127.0.0.1:0").expect("a free port");
-    let port = listener.local_addr().expect("a bound address").port();
-    // A server that takes the message in but never reads it, and closes: unread bytes make the
-    // close a reset (RST).
-    let vanishing = thread::spawn(move || {
-        let (sock, _) = listener.accept().expect("the client connects");
-        sock.peek(&mut [0u8; 1]).expect("the message arrives");
-    });
+    // A server that takes the message in but never reads it, and closes: a reset (RST).
+    let (port, vanishing) = common::vanishing_server();
     let client = run(
         bin!("03_conn_loop", "client", "--port", port.to_string()),
         "anyone?\n",

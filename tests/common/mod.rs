@@ -372,6 +372,30 @@ impl Drop for Server {
 /// connection, and why that is not a clean close.
 pub const SERVER_RESET: &str = "error: the server reset the connection (an RST, not a clean close): it closed without reading what we sent, maybe because it was busy with another client and then ended";
 
+/// A server on a port of its own that accepts one client, lets its message arrive, and closes
+/// without reading it: unread bytes make the close a reset (RST), the way a crashed or killed
+/// server's often is. Returns the port and the server's thread.
+pub fn vanishing_server() -> (u16, thread::JoinHandle<()>) {
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").expect("a free port");
+    let port = listener.local_addr().expect("a bound address").port();
+    let server = thread::spawn(move || {
+        let (sock, _) = listener.accept().expect("the client connects");
+        sock.peek(&mut [0u8; 1]).expect("the message arrives");
+    });
+    (port, server)
+}
+
+/// `error` is the client's line for a server that reset the connection. Linux resets a
+/// connection left in a closed listener's queue; other systems may call the same moment a
+/// broken pipe, which has words of its own.
+pub fn assert_server_reset(error: &str) {
+    if cfg!(target_os = "linux") {
+        assert_eq!(error, SERVER_RESET);
+    } else {
+        assert!(error.starts_with("error: the server "), "{error}");
+    }
+}
+
 /// ESC (clear the screen, recolor), BEL, carriage return, backspace: what a peer could do to the
 /// teacher's terminal if its bytes were printed raw.
 pub const HOSTILE: &[u8] = b"\x1b[2J\x1b[31mred\x07\rover\x08";
