@@ -223,6 +223,30 @@ mod tests {
     }
 
     #[test]
+    fn connect_waits_until_the_server_enters_accept() {
+        use std::sync::mpsc;
+        // A demo's turnstile on a port of its own, with no server thread: the test plays it.
+        // A port no test listens on: only this test's turnstile answers to it.
+        let port = 65_001;
+        let addr = SocketAddr::from(([127, 0, 0, 1], port));
+        lock().push(Turnstile {
+            port,
+            accepting: 0,
+            accepted: 0,
+            connected: 0,
+            server_done: false,
+        });
+        let (done, waited) = mpsc::channel();
+        let client = thread::spawn(move || done.send(before_connect(addr).is_ok()));
+        // The server has not entered accept: the client must still be waiting.
+        assert!(waited.recv_timeout(Duration::from_millis(50)).is_err());
+        server_accepting(port);
+        assert_eq!(waited.recv_timeout(TURN_DEADLINE), Ok(true));
+        client.join().unwrap().unwrap();
+        lock().retain(|t| t.port != port);
+    }
+
+    #[test]
     fn a_server_that_stops_before_accept_ends_the_demo_with_its_own_error() {
         let listener = net::listen(&Addr::ephemeral(), net::BACKLOG).unwrap();
         let start = Instant::now();
