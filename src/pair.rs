@@ -226,8 +226,8 @@ mod tests {
     fn connect_waits_until_the_server_enters_accept() {
         use std::sync::mpsc;
         // A demo's turnstile on a port of its own, with no server thread: the test plays it.
-        // A port no test listens on: only this test's turnstile answers to it.
-        let port = 65_001;
+        // Port 1: never one the OS picks for port 0, so no other demo's turnstile shares it.
+        let port = 1;
         let addr = SocketAddr::from(([127, 0, 0, 1], port));
         lock().push(Turnstile {
             port,
