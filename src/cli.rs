@@ -6,8 +6,8 @@ use std::net::{SocketAddr, ToSocketAddrs};
 
 use clap::Args;
 
-use crate::Result;
 use crate::lang::Lang;
+use crate::{Result, tr};
 
 /// The port of the material (`server.bind(('127.0.0.1', 8080))`).
 pub const DEFAULT_PORT: u16 = 8080;
@@ -56,11 +56,18 @@ impl Addr {
     /// The first socket address `--host`/`--port` name (a host name may resolve to several).
     pub fn resolve(&self) -> Result<SocketAddr> {
         let Addr { host, port } = self;
-        let mut addrs = (host.as_str(), *port)
-            .to_socket_addrs()
-            .map_err(|e| format!("cannot use host '{host}': {e} (try --host 127.0.0.1)"))?;
-        addrs
-            .next()
-            .ok_or_else(|| format!("host '{host}' has no address (try --host 127.0.0.1)").into())
+        let mut addrs = (host.as_str(), *port).to_socket_addrs().map_err(|e| {
+            tr!(
+                "cannot use host '{host}': {e} (try --host 127.0.0.1)",
+                "无法使用主机 '{host}': {e} (试试 --host 127.0.0.1)"
+            )
+        })?;
+        addrs.next().ok_or_else(|| {
+            tr!(
+                "host '{host}' has no address (try --host 127.0.0.1)",
+                "主机 '{host}' 没有地址 (试试 --host 127.0.0.1)"
+            )
+            .into()
+        })
     }
 }

@@ -107,7 +107,7 @@ fn join(server: thread::JoinHandle<Result<()>>) -> Result<()> {
     match server.join() {
         Ok(result) => result,
         // The panic message has already been printed on stderr by the panic hook.
-        Err(_) => Err("the server thread panicked".into()),
+        Err(_) => Err(crate::tr!("the server thread panicked", "服务端线程崩溃了 (panic)").into()),
     }
 }
 
