@@ -173,11 +173,7 @@ fn a_chinese_locale_picks_chinese_and_english_is_unchanged() {
 #[test]
 fn errors_and_hints_speak_chinese_too() {
     // A port with no server: every client's one-line error, in Chinese.
-    let port = std::net::TcpListener::bind("127.0.0.1:0")
-        .and_then(|listener| listener.local_addr())
-        .expect("a free port")
-        .port()
-        .to_string();
+    let port = common::free_port().to_string();
     let clients = [
         bin!("01_basic", "--lang", "zh", "client", "--port", &port),
         bin!("02_comm_loop", "--lang", "zh", "client", "--port", &port),

@@ -5,7 +5,6 @@
 
 mod common;
 
-use std::net::TcpListener;
 use std::process::Command;
 
 use common::{Server, run};
@@ -401,10 +400,7 @@ fn python_server_reads() -> Vec<String> {
 
 #[test]
 fn a_client_without_a_server_is_told_how_to_start_one() {
-    let port = TcpListener::bind("127.0.0.1:0")
-        .and_then(|listener| listener.local_addr())
-        .expect("a free port")
-        .port();
+    let port = common::free_port();
     let client = run(
         bin!("04_sticky_demo", "client", "--port", port.to_string()),
         "",

@@ -4,7 +4,7 @@
 mod common;
 
 use std::io::{BufRead, BufReader, Read, Write};
-use std::net::{TcpListener, TcpStream};
+use std::net::TcpStream;
 use std::process::{Command, Stdio};
 use std::sync::mpsc;
 use std::thread;
@@ -427,10 +427,7 @@ fn unpack_refuses_anything_but_four_bytes_of_hex() {
 
 #[test]
 fn a_client_without_a_server_is_told_how_to_start_one() {
-    let port = TcpListener::bind("127.0.0.1:0")
-        .and_then(|listener| listener.local_addr())
-        .expect("a free port")
-        .port();
+    let port = common::free_port();
     let client = run(
         bin!("05_struct_pack", "client", "--port", port.to_string()),
         "",

@@ -381,10 +381,7 @@ fn a_description_too_long_for_a_header_is_refused_at_start() {
 
 #[test]
 fn a_client_without_a_server_is_told_how_to_start_one() {
-    let port = TcpListener::bind("127.0.0.1:0")
-        .and_then(|listener| listener.local_addr())
-        .expect("a free port")
-        .port();
+    let port = common::free_port();
     let out = scratch();
     let client = receive(&port.to_string(), out.path(), &[]);
     assert_eq!(

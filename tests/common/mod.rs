@@ -372,6 +372,14 @@ impl Drop for Server {
 /// connection, and why that is not a clean close.
 pub const SERVER_RESET: &str = "error: the server reset the connection (an RST, not a clean close): it closed without reading what we sent, maybe because it was busy with another client and then ended";
 
+/// A port that was free a moment ago and has no listener now: connecting to it is refused.
+pub fn free_port() -> u16 {
+    std::net::TcpListener::bind("127.0.0.1:0")
+        .and_then(|listener| listener.local_addr())
+        .expect("a free port")
+        .port()
+}
+
 /// A server on a port of its own that accepts one client, lets its message arrive, and closes
 /// without reading it: unread bytes make the close a reset (RST), the way a crashed or killed
 /// server's often is. Returns the port and the server's thread.
