@@ -707,6 +707,18 @@ fn extra_keys_are_ignored_and_bytes_after_the_file_are_not_read() {
 // ---------------------------------------------------------------------------------------------
 // The material's own Python programs, in both directions.
 
+/// What the Python peers exchange with ours: Chinese text under a Chinese name, and every byte
+/// value under a name with a space.
+fn python_samples() -> [(&'static str, Vec<u8>); 2] {
+    [
+        (
+            CHINESE_NAME,
+            "中文内容 and English\n".repeat(500).into_bytes(),
+        ),
+        ("all bytes.bin", all_byte_values()),
+    ]
+}
+
 /// The material's server on a port the system picks, sending the file at `path`.
 fn python_server(path: &Path) -> Server {
     let mut python = Command::new("python3");
@@ -719,13 +731,7 @@ fn the_material_server_sends_to_our_client() {
     if !common::peer_available("python3") {
         return;
     }
-    for (name, bytes) in [
-        (
-            CHINESE_NAME,
-            "中文内容 and English\n".repeat(500).into_bytes(),
-        ),
-        ("all bytes.bin", all_byte_values()),
-    ] {
+    for (name, bytes) in python_samples() {
         let (_served, path) = folder_with(name, &bytes);
         let server = python_server(&path);
         let out = scratch();
@@ -752,13 +758,7 @@ fn our_server_sends_to_the_material_client() {
     if !common::peer_available("python3") {
         return;
     }
-    for (name, bytes) in [
-        (
-            CHINESE_NAME,
-            "中文内容 and English\n".repeat(500).into_bytes(),
-        ),
-        ("all bytes.bin", all_byte_values()),
-    ] {
+    for (name, bytes) in python_samples() {
         let (_served, path) = folder_with(name, &bytes);
         let mut server = serve_once(&path);
         let out = scratch();
