@@ -186,14 +186,7 @@ fn a_peer_s_control_bytes_never_reach_the_terminal_raw() {
     assert_no_control_characters(&server.stdout);
 
     // A server that answers the lesson's client with them.
-    let listener = TcpListener::bind("127.0.0.1:0").expect("a free port");
-    let port = listener.local_addr().expect("a bound address").port();
-    let answering = thread::spawn(move || {
-        let (mut sock, _) = listener.accept().expect("the client connects");
-        sock.read_exact(&mut [0u8; 39])
-            .expect("the client sends its 39 bytes");
-        sock.write_all(HOSTILE).expect("the client reads");
-    });
+    let (port, answering) = common::hostile_server(39);
     let client = run(bin!("01_basic", "client", "--port", port.to_string()), "");
     answering.join().expect("the server thread ends");
     client.assert_success();

@@ -4,9 +4,8 @@
 
 mod common;
 
-use std::io::{Read, Write};
-use std::net::{TcpListener, TcpStream};
-use std::thread;
+use std::io::Write;
+use std::net::TcpStream;
 
 use common::{
     HOSTILE, HOSTILE_SHOWN, Live, SERVER_RESET, Server, assert_chinese,
@@ -248,17 +247,7 @@ fn a_peer_s_control_bytes_never_reach_the_terminal_raw() {
     server.assert_success();
     assert_no_control_characters(&server.stdout);
 
-    let listener = TcpListener::bind("127.0.0.1:0").expect("a free port");
-    let port = listener.local_addr().expect("a bound address").port();
-    let answering = thread::spawn(move || {
-        let (mut sock, _) = listener.accept().expect("the client connects");
-        sock.read_exact(&mut [0u8; 2])
-            .expect("the client sends \"hi\"");
-        sock.write_all(HOSTILE).expect("the client reads");
-        // Wait for the client to close, so nothing it sent is left unread (no reset).
-        sock.read_to_end(&mut Vec::new())
-            .expect("the client closes");
-    });
+    let (port, answering) = common::hostile_server(2);
     let client = run(
         bin!("02_comm_loop", "client", "--port", port.to_string()),
         "hi\n",

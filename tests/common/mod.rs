@@ -411,6 +411,23 @@ pub const HOSTILE: &[u8] = b"\x1b[2J\x1b[31mred\x07\rover\x08";
 /// The same bytes as `text::quoted` shows them.
 pub const HOSTILE_SHOWN: &str = r#""\u{1b}[2J\u{1b}[31mred\u{7}\rover\u{8}""#;
 
+/// A server on a port of its own that takes one client's first `message_len` bytes, answers
+/// with [`HOSTILE`], and waits for the client to close (so nothing is left unread: no reset).
+/// Returns the port and the server's thread.
+pub fn hostile_server(message_len: usize) -> (u16, thread::JoinHandle<()>) {
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").expect("a free port");
+    let port = listener.local_addr().expect("a bound address").port();
+    let server = thread::spawn(move || {
+        let (mut sock, _) = listener.accept().expect("the client connects");
+        sock.read_exact(&mut vec![0u8; message_len])
+            .expect("the client sends its message");
+        sock.write_all(HOSTILE).expect("the client reads");
+        sock.read_to_end(&mut Vec::new())
+            .expect("the client closes");
+    });
+    (port, server)
+}
+
 /// Fail if a control character (but a line's end) reached the output.
 pub fn assert_no_control_characters(output: &str) {
     assert!(
