@@ -173,7 +173,8 @@ fn a_chinese_locale_picks_chinese_and_english_is_unchanged() {
 #[test]
 fn errors_and_hints_speak_chinese_too() {
     // A port with no server: every client's one-line error, in Chinese.
-    let port = common::free_port().to_string();
+    let refused = common::RefusedPort::new();
+    let port = refused.port.to_string();
     let clients = [
         bin!("01_basic", "--lang", "zh", "client", "--port", &port),
         bin!("02_comm_loop", "--lang", "zh", "client", "--port", &port),

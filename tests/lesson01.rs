@@ -72,8 +72,8 @@ fn nc_is_a_client_too() {
 
 #[test]
 fn a_client_without_a_server_is_told_how_to_start_one() {
-    // A port that was free a moment ago and has no listener now: connecting is refused.
-    let port = common::free_port();
+    let refused = common::RefusedPort::new();
+    let port = refused.port;
     let client = run(bin!("01_basic", "client", "--port", port.to_string()), "");
     assert_eq!(
         client.assert_one_line_error(),

@@ -400,7 +400,8 @@ fn python_server_reads() -> Vec<String> {
 
 #[test]
 fn a_client_without_a_server_is_told_how_to_start_one() {
-    let port = common::free_port();
+    let refused = common::RefusedPort::new();
+    let port = refused.port;
     let client = run(
         bin!("04_sticky_demo", "client", "--port", port.to_string()),
         "",

@@ -427,7 +427,8 @@ fn unpack_refuses_anything_but_four_bytes_of_hex() {
 
 #[test]
 fn a_client_without_a_server_is_told_how_to_start_one() {
-    let port = common::free_port();
+    let refused = common::RefusedPort::new();
+    let port = refused.port;
     let client = run(
         bin!("05_struct_pack", "client", "--port", port.to_string()),
         "",

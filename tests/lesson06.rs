@@ -381,7 +381,8 @@ fn a_description_too_long_for_a_header_is_refused_at_start() {
 
 #[test]
 fn a_client_without_a_server_is_told_how_to_start_one() {
-    let port = common::free_port();
+    let refused = common::RefusedPort::new();
+    let port = refused.port;
     let out = scratch();
     let client = receive(&port.to_string(), out.path(), &[]);
     assert_eq!(

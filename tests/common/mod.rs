@@ -372,12 +372,31 @@ impl Drop for Server {
 /// connection, and why that is not a clean close.
 pub const SERVER_RESET: &str = "error: the server reset the connection (an RST, not a clean close): it closed without reading what we sent, maybe because it was busy with another client and then ended";
 
-/// A port that was free a moment ago and has no listener now: connecting to it is refused.
-pub fn free_port() -> u16 {
-    std::net::TcpListener::bind("127.0.0.1:0")
-        .and_then(|listener| listener.local_addr())
-        .expect("a free port")
-        .port()
+/// A port on which nobody listens, held for as long as the value lives: a socket bound to it but
+/// never put into `listen`. A connect to it is refused (the OS answers with a reset), and no other
+/// test can take the port meanwhile, as it could between "find a free port" and its use.
+pub struct RefusedPort {
+    _held: socket2::Socket,
+    pub port: u16,
+}
+
+impl RefusedPort {
+    pub fn new() -> RefusedPort {
+        use socket2::{Domain, Socket, Type};
+        let socket = Socket::new(Domain::IPV4, Type::STREAM, None).expect("a socket");
+        let addr: SocketAddr = "127.0.0.1:0".parse().expect("a valid address");
+        socket.bind(&addr.into()).expect("a port of its own");
+        let port = socket
+            .local_addr()
+            .ok()
+            .and_then(|addr| addr.as_socket())
+            .expect("a bound address")
+            .port();
+        RefusedPort {
+            _held: socket,
+            port,
+        }
+    }
 }
 
 /// A server on a port of its own that accepts one client, lets its message arrive, and closes
