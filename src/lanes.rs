@@ -7,8 +7,6 @@
 
 use console::measure_text_width;
 
-use crate::say::Role;
-
 /// The width to assume when the terminal will not say (a terminal that reports no size).
 const FALLBACK_WIDTH: usize = 80;
 
@@ -22,20 +20,26 @@ pub fn terminal_width() -> usize {
         .map_or(FALLBACK_WIDTH, |(_rows, columns)| usize::from(columns))
 }
 
-/// One tagged line laid out for a terminal `width` columns wide, continuation lines included.
-///
-/// - `[server]` lines fill the left half, wrapped to fit it;
-/// - `[client]` lines start in the middle and fill the right half;
-/// - `[note]` lines run across the whole width, as without lanes.
-pub fn layout(role: Role, tag: &str, text: &str, width: usize) -> String {
-    if role == Role::Note || width < MIN_WIDTH {
+/// Where a line goes: the server's lines on the left, the client's on the right, notes across.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Lane {
+    Left,
+    Right,
+    Across,
+}
+
+/// One tagged line laid out for a terminal `width` columns wide, continuation lines included:
+/// a [`Lane::Left`] line fills the left half, wrapped to fit it; a [`Lane::Right`] line starts in
+/// the middle and fills the right half; a [`Lane::Across`] line runs across the whole width.
+pub fn layout(lane: Lane, tag: &str, text: &str, width: usize) -> String {
+    if lane == Lane::Across || width < MIN_WIDTH {
         return format!("{tag} {text}");
     }
     let half = width / 2;
     // A tag and a space, then the text; continuation lines are indented under the text.
     let indent = measure_text_width(tag) + 1;
-    let (left_margin, lane_width) = match role {
-        Role::Server => (0, half - 1),
+    let (left_margin, lane_width) = match lane {
+        Lane::Left => (0, half - 1),
         _ => (half + 1, width - half - 1),
     };
     let margin = " ".repeat(left_margin);
@@ -84,21 +88,21 @@ mod tests {
 
     #[test]
     fn server_left_client_right_notes_across_at_80_columns() {
-        let server = layout(Role::Server, "[server]", "accepted a client", 80);
+        let server = layout(Lane::Left, "[server]", "accepted a client", 80);
         assert_eq!(server, "[server] accepted a client");
-        let client = layout(Role::Client, "[client]", "sending 5 bytes", 80);
+        let client = layout(Lane::Right, "[client]", "sending 5 bytes", 80);
         assert_eq!(
             client,
             format!("{}[client] sending 5 bytes", " ".repeat(41))
         );
-        let note = layout(Role::Note, "[note]  ", "across both lanes", 80);
+        let note = layout(Lane::Across, "[note]  ", "across both lanes", 80);
         assert_eq!(note, "[note]   across both lanes");
     }
 
     #[test]
     fn a_long_line_wraps_inside_its_lane() {
         let text = "received 39 bytes: \"你好, server! (hello from the client)\"";
-        let laid = layout(Role::Client, "[client]", text, 80);
+        let laid = layout(Lane::Right, "[client]", text, 80);
         let lines: Vec<&str> = laid.lines().collect();
         assert!(lines.len() > 1, "{laid}");
         for line in &lines {
@@ -106,7 +110,7 @@ mod tests {
             assert!(measure_text_width(line) <= 80, "{line:?}");
             assert!(line.starts_with(&" ".repeat(41)), "{line:?}");
         }
-        let server = layout(Role::Server, "[server]", text, 80);
+        let server = layout(Lane::Left, "[server]", text, 80);
         for line in server.lines() {
             assert!(measure_text_width(line) <= 39, "{line:?}");
         }

@@ -2,25 +2,28 @@
 //! what it needs that is not its own lesson lives here, so the lesson file shows only its idea.
 //!
 //! # Layout
-//! - [`cli`]: the arguments every lesson shares: `--host`/`--port`, `--lang`, `--lanes`.
-//! - [`lang`]: English or Chinese, chosen once; [`tr!`] for a sentence in both.
-//! - [`say`]: `[server]`/`[client]` tagged lines, colored on a terminal ([`server!`], [`client!`],
-//!   [`note!`]); [`lanes`] lays them out in two columns for the projector.
-//! - [`net`]: bind, accept and connect with their lines and friendly errors, the socket2
-//!   listener that lesson 03 builds by hand, what a reset means, lesson 04's wait for bytes.
-//! - [`names`]: what lesson 06 accepts in a peer's header: its JSON, a whole-number size, a
-//!   file name every OS can save.
-//! - [`pair`]: a lesson's server and client in one process, for `demo`, in a fixed order.
-//! - [`save`]: lesson 06's disk and time: the file sent, the partial file put in place whole or
-//!   not at all, Ctrl-C, the words for a peer that stalled or left.
-//! - [`segments`]: lesson 04's TCP segment counters, where the OS has them.
-//! - [`input`]: lines typed at a prompt (lessons 02 and 03), or scripted for `demo`.
-//! - [`text`]: bytes shown as people read them, and never raw: Python byte literals, hex.
-//! - [`frame`]: length-prefixed frames, lesson 05's cure, used from lesson 06 on.
-//! - [`extras`]: tools around the lessons that are no lesson's idea (the compare table, the
-//!   pack calculator, the progress bar, scratch folders). Skip them on a first reading.
+//! By layer, each using only the layers above it in this list (an arrow only goes down):
+//! 1. **Words.** [`lang`]: English or Chinese, chosen once; [`tr!`] for a sentence in both.
+//!    [`text`]: bytes shown as people read them, never raw: Python byte literals, hex.
+//!    [`cli`]: the arguments every lesson shares (`--host`/`--port`, `--lang`, `--lanes`).
+//!    [`exit`]: how the process ends quietly when its reader has gone.
+//! 2. **Output.** [`say`]: `[server]`/`[client]` tagged lines, colored on a terminal
+//!    ([`server!`], [`client!`], [`note!`]); [`lanes`] lays them out in two columns.
+//! 3. **Sockets.** [`net`]: the words around the socket calls (friendly errors, the `listening
+//!    on` line, what a reset means), lesson 03's listener in one call, lesson 04's wait for
+//!    bytes. [`frame`]: length-prefixed frames, lesson 05's cure, used from lesson 06 on.
+//! 4. **Demo harness.** [`demo`]: a lesson's server and client in one process, taking turns.
+//! 5. **Lesson support.** [`taught`]: `accept`/`connect` as one call, for lesson 06 on.
+//!    [`input`]: lines typed at a prompt (lessons 02 and 03), or scripted for `demo`.
+//!    [`segments`]: lesson 04's TCP segment counters, where the OS has them. [`names`]: what
+//!    lesson 06 accepts in a peer's header. [`save`]: lesson 06's disk and time.
+//! 6. **Tools.** [`extras`]: tools around the lessons that are no lesson's idea (the compare
+//!    table, the pack calculator, the progress bar, scratch folders). Skip them on a first
+//!    reading.
 
 pub mod cli;
+pub mod demo;
+pub mod exit;
 pub mod extras;
 pub mod frame;
 pub mod input;
@@ -28,10 +31,10 @@ pub mod lanes;
 pub mod lang;
 pub mod names;
 pub mod net;
-pub mod pair;
 pub mod save;
 pub mod say;
 pub mod segments;
+pub mod taught;
 pub mod text;
 
 use std::process::ExitCode;

@@ -1,21 +1,20 @@
 //! The classroom runner: `cargo run` plays every stage of the course in the material's order,
 //! each under a heading with the material's own section title (半连接池, 黏包问题, ...), its idea
-//! in one line and what to watch for. `cargo run -- 3` plays one lesson's stages, `cargo run --
-//! list` prints the table, `--pause` waits for Enter before each stage (for the projector), and
-//! `--lang zh` speaks Chinese.
+//! in one line and what to watch for. `cargo run -- 3` plays one lesson's stages (`3 4`, `3-5`:
+//! several), `cargo run -- list` prints the table, `--pause` waits before each stage (Enter plays,
+//! `s` skips, `q` quits), and `--lang zh` speaks Chinese.
 //!
-//! Each lesson is still its own program in `src/bin/`; the runner compiles the same files in as
-//! modules and calls their `demo` (and lesson 03's tables, lesson 05's compare view), so what it
-//! shows is exactly what `cargo run --bin NN_name` shows.
+//! One table drives it: a stage is a lesson and its arguments, played through the lesson's own
+//! parser and `run` (each lesson's `play`), so what the runner shows is exactly what
+//! `cargo run --bin NN_name -- ARGS` shows. The lesson files are compiled in as modules for that.
 
 use std::io::{self, BufRead, IsTerminal, Write};
 use std::process::ExitCode;
 
 use clap::Parser;
 use colored::Colorize;
-use socket_lessons::extras::compare;
 use socket_lessons::lang::{self, Lang};
-use socket_lessons::{Result, net, say, tr};
+use socket_lessons::{Result, say, tr};
 
 // Each lesson's own `main` is not called from here, hence `dead_code`.
 #[allow(dead_code)]
@@ -37,6 +36,16 @@ mod sticky_demo;
 #[path = "bin/05_struct_pack.rs"]
 mod struct_pack;
 
+/// Every lesson's program, by the name `cargo run --bin` gives it, and its way in.
+const LESSONS: [(&str, fn(&[&str]) -> Result<()>); 6] = [
+    ("01_basic", basic::play),
+    ("02_comm_loop", comm_loop::play),
+    ("03_conn_loop", conn_loop::play),
+    ("04_sticky_demo", sticky_demo::play),
+    ("05_struct_pack", struct_pack::play),
+    ("06_final_file", final_file::play),
+];
+
 /// One stage of the classroom run: a lesson's demo, or one of its tables.
 struct Stage {
     /// The lesson's program, as `cargo run --bin` names it.
@@ -50,7 +59,6 @@ struct Stage {
     idea: [&'static str; 2],
     /// What to watch for in the output, in English and in Chinese.
     watch: [&'static str; 2],
-    play: fn() -> Result<()>,
 }
 
 impl Stage {
@@ -65,6 +73,19 @@ impl Stage {
             Some(part) if !part.is_empty() => format!("{} {part}", self.lesson),
             _ => self.lesson.to_string(),
         }
+    }
+
+    /// Play this stage: the lesson's own `play`, given the stage's arguments as its command line.
+    fn play(&self) -> Result<()> {
+        let play = LESSONS
+            .iter()
+            .find(|(lesson, _)| *lesson == self.lesson)
+            .map(|(_, play)| play)
+            .ok_or_else(|| format!("no lesson {} in the runner", self.lesson))?;
+        let args: Vec<&str> = std::iter::once(self.lesson)
+            .chain(self.args.split_whitespace())
+            .collect();
+        play(&args)
     }
 
     /// The command that plays this stage alone.
@@ -98,7 +119,6 @@ const STAGES: [Stage; 10] = [
             "the client speaks first, the server listens first",
             "客户端先说话, 服务端先监听",
         ],
-        play: basic::demo,
     },
     Stage {
         lesson: "02_comm_loop",
@@ -112,7 +132,6 @@ const STAGES: [Stage; 10] = [
             "an empty line sends nothing, and both sides wait",
             "空行什么也不发送, 于是两边都在等",
         ],
-        play: comm_loop::demo,
     },
     Stage {
         lesson: "02_comm_loop",
@@ -126,7 +145,6 @@ const STAGES: [Stage; 10] = [
             "from then on, every reply answers the message before",
             "从那以后, 每一个回复都在回答上一条消息",
         ],
-        play: comm_loop::longline_demo,
     },
     Stage {
         lesson: "03_conn_loop",
@@ -140,7 +158,6 @@ const STAGES: [Stage; 10] = [
             "a clean leave reads 0 bytes (FIN); an abort is a reset (RST)",
             "正常离开时读到 0 字节 (FIN); 异常中止是重置 (RST)",
         ],
-        play: conn_loop::demo,
     },
     Stage {
         lesson: "03_conn_loop",
@@ -154,7 +171,6 @@ const STAGES: [Stage; 10] = [
             "which of the four combinations may bind the port again at once, on this OS",
             "四种组合中哪些能立刻重新绑定端口 (以本机的系统为准)",
         ],
-        play: conn_loop::reuseaddr_demo,
     },
     Stage {
         lesson: "03_conn_loop",
@@ -168,7 +184,6 @@ const STAGES: [Stage; 10] = [
             "how many of 8 clients get in while the server never calls accept()",
             "服务端从不调用 accept() 时, 8 个客户端中有几个能连上",
         ],
-        play: backlog,
     },
     Stage {
         lesson: "04_sticky_demo",
@@ -182,7 +197,6 @@ const STAGES: [Stage; 10] = [
             "the reader's cause: read(5) gives b'12345' b'67abc' b'dehhh'; the sender's: small writes merged",
             "接收方的原因: read(5) 读出 b'12345' b'67abc' b'dehhh'; 发送方的原因: 多次小的发送被合并",
         ],
-        play: sticky_demo::demo,
     },
     Stage {
         lesson: "05_struct_pack",
@@ -196,7 +210,6 @@ const STAGES: [Stage; 10] = [
             "0f 00 00 00 for 15, then 1234567, abcde, hhhhh read whole",
             "15 打包成 0f 00 00 00; 1234567、abcde、hhhhh 都被完整读出",
         ],
-        play: struct_pack::demo,
     },
     Stage {
         lesson: "05_struct_pack",
@@ -210,7 +223,6 @@ const STAGES: [Stage; 10] = [
             "read(5) cuts the bytes into pieces; recv_frame gives back the 3 messages",
             "read(5) 把字节切成几段; recv_frame 还原出那 3 条消息",
         ],
-        play: compare_view,
     },
     Stage {
         lesson: "06_final_file",
@@ -224,20 +236,8 @@ const STAGES: [Stage; 10] = [
             "the header, then exactly file_size bytes, saved under its name only when whole",
             "先是报头, 再是恰好 file_size 个字节; 只有收完整了才以原名保存",
         ],
-        play: final_file::demo,
     },
 ];
-
-/// Lesson 03's half-connection pool with the material's `listen(5)`, and 8 clients: a few more
-/// than the queue holds, so the table shows where this OS's queue ends (the stage's `args`).
-fn backlog() -> Result<()> {
-    conn_loop::backlog_demo(net::BACKLOG, 8)
-}
-
-/// Lesson 05's compare view, as `05_struct_pack compare` plays it.
-fn compare_view() -> Result<()> {
-    compare::show(&struct_pack::MESSAGES, struct_pack::CHUNK)
-}
 
 /// socket-lessons: TCP sockets in six runnable lessons. With no arguments, play every stage of
 /// the course in order; each lesson is also a program of its own:
@@ -245,9 +245,10 @@ fn compare_view() -> Result<()> {
 #[derive(Parser)]
 #[command(version)]
 struct Cli {
-    /// A lesson number (1 to 6) to play just that lesson's stages, or `list` for the table.
-    choice: Option<String>,
-    /// Wait for Enter before each stage, the first included (when stdin is a terminal).
+    /// Lessons to play: a number (3), several (3 5), a range (3-5); or `list` for the table.
+    choice: Vec<String>,
+    /// Wait before each stage, the first included (when stdin is a terminal): Enter plays it,
+    /// s then Enter skips it, q then Enter quits.
     #[arg(long)]
     pause: bool,
     #[command(flatten)]
@@ -257,27 +258,42 @@ struct Cli {
 fn main() -> ExitCode {
     let cli = Cli::parse();
     say::init(&cli.shared);
-    socket_lessons::report(match cli.choice.as_deref() {
-        None => play(&STAGES, cli.pause),
-        Some("list") => {
-            list();
-            Ok(())
-        }
-        Some(choice) => lesson(choice).and_then(|number| {
-            let stages: Vec<&Stage> = STAGES.iter().filter(|s| s.number() == number).collect();
-            play(stages, cli.pause)
-        }),
-    })
+    socket_lessons::report(run(cli))
 }
 
-/// `3` or `03`: a lesson that exists, or one line saying what to give instead.
-fn lesson(choice: &str) -> Result<usize> {
+fn run(cli: Cli) -> Result<()> {
+    if cli.choice.iter().any(|choice| choice == "list") {
+        list();
+        return Ok(());
+    }
+    let mut numbers = Vec::new();
+    for choice in &cli.choice {
+        numbers.extend(lessons(choice)?);
+    }
+    let chosen = STAGES
+        .iter()
+        .filter(|stage| numbers.is_empty() || numbers.contains(&stage.number()));
+    play(chosen, cli.pause)
+}
+
+/// `3`, `03` or `3-5`: lessons that exist, or one line saying what to give instead.
+fn lessons(choice: &str) -> Result<Vec<usize>> {
     let last = STAGES.iter().map(Stage::number).max().unwrap_or_default();
-    match choice.trim_start_matches('0').parse::<usize>() {
-        Ok(number) if (1..=last).contains(&number) => Ok(number),
-        _ => Err(tr!(
-            "there is no lesson {choice:?}: give a lesson number from 1 to {last}, or `list`",
-            "没有这一课 {choice:?}: 请给出 1 到 {last} 的课号, 或者 `list`"
+    let number = |text: &str| {
+        text.trim_start_matches('0')
+            .parse::<usize>()
+            .ok()
+            .filter(|n| (1..=last).contains(n))
+    };
+    let range = match choice.split_once('-') {
+        Some((from, to)) => number(from).zip(number(to)).filter(|(from, to)| from <= to),
+        None => number(choice).map(|n| (n, n)),
+    };
+    match range {
+        Some((from, to)) => Ok((from..=to).collect()),
+        None => Err(tr!(
+            "there is no lesson {choice:?}: give lesson numbers from 1 to {last} (3, 3 5, 3-5), or `list`",
+            "没有这一课 {choice:?}: 请给出 1 到 {last} 的课号 (3, 3 5, 3-5), 或者 `list`"
         )
         .into()),
     }
@@ -295,43 +311,68 @@ fn list() {
             stage.name(),
             stage.section
         );
-        println!("{}", heading.bold());
-        println!("    {}", pick(stage.idea));
-        println!("    {watch}: {}", pick(stage.watch));
-        println!("    {alone}: {}", stage.command());
+        say::plain(&heading.bold().to_string());
+        say::plain(&format!("    {}", pick(stage.idea)));
+        say::plain(&format!("    {watch}: {}", pick(stage.watch)));
+        say::plain(&format!("    {alone}: {}", stage.command()));
     }
-    println!();
-    println!(
-        "{}",
-        tr!(
-            "play one lesson's stages: cargo run -- 3    everything, pausing before each stage: cargo run -- --pause",
-            "只播放一课: cargo run -- 3    全部播放, 每段之前暂停: cargo run -- --pause"
-        )
-    );
+    say::plain("");
+    say::plain(&tr!(
+        "play one lesson's stages: cargo run -- 3 (several: 3 5, 3-5)    everything, pausing before each stage: cargo run -- --pause",
+        "只播放一课: cargo run -- 3 (多课: 3 5, 3-5)    全部播放, 每段之前暂停: cargo run -- --pause"
+    ));
 }
 
-/// Play `stages` in order, each under its heading; with `pause`, wait for Enter before each.
+/// What the teacher answered at a pause.
+enum Answer {
+    Play,
+    Skip,
+    Quit,
+}
+
+/// Play `stages` in order, each under its heading; with `pause`, ask before each.
 fn play<'a>(stages: impl IntoIterator<Item = &'a Stage>, pause: bool) -> Result<()> {
     // Pausing needs someone at the keyboard: with stdin a pipe or a file, never wait.
     let pause = pause && io::stdin().is_terminal();
     let watch = tr!("watch for", "注意看");
     for (index, stage) in stages.into_iter().enumerate() {
         if index > 0 {
-            println!();
+            say::plain("");
         }
         // Headings are the runner's, not a side of a conversation: untagged, also with --lanes.
         let heading = format!("== {} · {} ==", stage.name(), stage.section);
-        println!("{}", heading.bold());
-        println!("   {}", pick(stage.idea));
-        println!("{}", format!("   {watch}: {}", pick(stage.watch)).dimmed());
-        if pause {
-            // After the heading: the teacher can talk about the idea before the demo runs.
-            let prompt = tr!("   press Enter to play it ", "   按回车键开始 ");
-            print!("{}", prompt.dimmed());
-            io::stdout().flush()?;
-            io::stdin().lock().read_line(&mut String::new())?;
+        say::plain(&heading.bold().to_string());
+        say::plain(&format!("   {}", pick(stage.idea)));
+        say::plain(
+            &format!("   {watch}: {}", pick(stage.watch))
+                .dimmed()
+                .to_string(),
+        );
+        // After the heading: the teacher can talk about the idea before the demo runs.
+        match if pause { ask()? } else { Answer::Play } {
+            Answer::Play => stage.play().map_err(|e| format!("{}: {e}", stage.name()))?,
+            Answer::Skip => continue,
+            Answer::Quit => break,
         }
-        (stage.play)().map_err(|e| format!("{}: {e}", stage.name()))?;
     }
     Ok(())
+}
+
+/// Ask at a pause: Enter plays the stage, `s` skips it, `q` (or the end of input) quits.
+fn ask() -> Result<Answer> {
+    let prompt = tr!(
+        "   Enter: play it · s: skip · q: quit ",
+        "   回车: 播放 · s: 跳过 · q: 退出 "
+    );
+    print!("{}", prompt.dimmed());
+    io::stdout().flush()?;
+    let mut answer = String::new();
+    if io::stdin().lock().read_line(&mut answer)? == 0 {
+        return Ok(Answer::Quit);
+    }
+    Ok(match answer.trim() {
+        "s" | "S" => Answer::Skip,
+        "q" | "Q" => Answer::Quit,
+        _ => Answer::Play,
+    })
 }

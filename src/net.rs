@@ -1,11 +1,8 @@
-//! The socket chores every lesson shares once it has been taught: bind, accept and connect with
-//! errors a student can act on, the `listening on`, `accepted` and `connecting` lines, what a
-//! reset or broken pipe means, and lesson 04's wait for bytes to arrive.
-//!
-//! `accept` and `connect` are also where a demo's two threads hand the turn to each other
-//! ([`pair`](crate::pair)); in two terminals they are the plain calls and their line.
+//! The words around the socket calls, which the lessons make themselves: errors of `bind` and
+//! `connect` a student can act on, the `listening on` line, what a reset or broken pipe means;
+//! and, once lesson 03 has taught it, its listener as one call, and lesson 04's wait for bytes.
 
-use std::io;
+use std::io::{self, Read};
 use std::net::{SocketAddr, TcpListener, TcpStream};
 use std::thread;
 use std::time::{Duration, Instant};
@@ -13,7 +10,7 @@ use std::time::{Duration, Instant};
 use socket2::{Domain, Protocol, Socket, Type};
 
 use crate::cli::{Addr, DEFAULT_PORT};
-use crate::{Result, client, note, pair, server, tr};
+use crate::{Result, note, server, tr};
 
 /// The material's `server.listen(5)`: at most about five finished connections wait for
 /// `accept`. Lesson 03 explains the number and lets you change it with `--backlog`.
@@ -24,16 +21,7 @@ pub const BACKLOG: i32 = 5;
 /// Linux, 21 s on Windows) before the OS gives up.
 pub const CONNECT_TIMEOUT: Duration = Duration::from_secs(10);
 
-/// Lessons 01 and 02: std's `TcpListener::bind`, which creates the socket, binds and listens in
-/// one call (Python: `socket()`, `bind()`, `listen()`); then the `listening on` line.
-pub fn bind(addr: &Addr) -> Result<TcpListener> {
-    let addr = addr.resolve()?;
-    let listener = TcpListener::bind(addr).map_err(|e| bind_error(e, addr))?;
-    announce(&listener)?;
-    Ok(listener)
-}
-
-/// Lesson 03's listener, used from lesson 04 on: a socket2 socket, `SO_REUSEADDR` where it means
+/// Lesson 03's listener, used from lesson 05 on: a socket2 socket, `SO_REUSEADDR` where it means
 /// "rebind over TIME_WAIT", then `listen(backlog)`; then the `listening on` line.
 pub fn listen(addr: &Addr, backlog: i32) -> Result<TcpListener> {
     let addr = addr.resolve()?;
@@ -66,41 +54,6 @@ pub fn announce(listener: &TcpListener) -> Result<SocketAddr> {
     Ok(addr)
 }
 
-/// Python: `sock, addr = server.accept()`, then the `accepted` line.
-///
-/// `accept` blocks until a client has finished connecting, and returns a new socket for that one
-/// client; the listener goes on listening. In a demo, this is where the server takes its turn.
-pub fn accept(listener: &TcpListener) -> Result<(TcpStream, SocketAddr)> {
-    let port = listener.local_addr()?.port();
-    pair::server_accepting(port);
-    let (sock, addr) = listener.accept()?;
-    server!(
-        "accepted a client from {addr}",
-        "接受了来自 {addr} 的客户端"
-    );
-    pair::server_accepted(port);
-    Ok((sock, addr))
-}
-
-/// Python: `client.connect((host, port))`, with the `connecting` line before it.
-///
-/// `lesson` is the binary's name (`env!("CARGO_BIN_NAME")`), so that a refused connection names
-/// the exact command that starts the right server. In a demo, this is where the client waits
-/// for its turn.
-pub fn connect(addr: SocketAddr, lesson: &str) -> Result<TcpStream> {
-    connect_within(addr, lesson, CONNECT_TIMEOUT)
-}
-
-/// [`connect`], waiting `timeout` at most for the server's answer (lesson 06's `--timeout`).
-pub fn connect_within(addr: SocketAddr, lesson: &str, timeout: Duration) -> Result<TcpStream> {
-    pair::before_connect(addr)?;
-    client!("connecting to {addr}", "正在连接 {addr}");
-    let sock =
-        TcpStream::connect_timeout(&addr, timeout).map_err(|e| connect_error(e, addr, lesson))?;
-    pair::after_connect(addr)?;
-    Ok(sock)
-}
-
 /// Lesson 04's trick: wait until `want` bytes are waiting in `sock`, or `timeout` has passed,
 /// without reading them; return how many bytes are waiting (0: the peer closed, sending nothing).
 ///
@@ -128,6 +81,46 @@ pub fn wait_for_bytes(sock: &TcpStream, want: usize, timeout: Duration) -> io::R
     };
     sock.set_read_timeout(None)?;
     Ok(waiting)
+}
+
+/// Lesson 04's client: close our sending side, then read until the server closes (waiting
+/// `timeout` at most): a read of 0 bytes (FIN), or a
+/// reset (the material's Python server ends with bytes it has not read, and then its OS answers
+/// with RST instead; that reset may even come before our shutdown, which then finds no peer).
+pub fn close_and_wait(sock: &mut TcpStream, timeout: Duration) -> Result<()> {
+    let gone = |e: &std::io::Error| {
+        matches!(
+            e.kind(),
+            io::ErrorKind::ConnectionReset | io::ErrorKind::NotConnected
+        )
+    };
+    match sock.shutdown(std::net::Shutdown::Write) {
+        Err(e) if gone(&e) => return Ok(()),
+        result => result?,
+    }
+    sock.set_read_timeout(Some(timeout))?;
+    let mut scratch = [0u8; 64];
+    loop {
+        match sock.read(&mut scratch) {
+            Ok(0) => return Ok(()),
+            Ok(_) => continue, // Our server sends nothing; another server's bytes are not ours.
+            Err(e) if gone(&e) => return Ok(()),
+            Err(e)
+                if matches!(
+                    e.kind(),
+                    io::ErrorKind::WouldBlock | io::ErrorKind::TimedOut
+                ) =>
+            {
+                let seconds = timeout.as_secs();
+                return Err(tr!(
+                    "the server did not close the connection within {seconds} s of our last byte",
+                    "服务端在我们最后一个字节之后 {seconds} 秒内没有关闭连接"
+                )
+                .into());
+            }
+            Err(e) => return Err(talk_error(e, Peer::Server)),
+        }
+    }
 }
 
 /// A read that timed out found no bytes: `WouldBlock` on Unix, `TimedOut` on Windows.

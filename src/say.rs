@@ -2,19 +2,20 @@
 //! two sides of a demo read apart even when they share one terminal.
 //!
 //! Printing only prints: the order of a demo's lines is the demo harness's business
-//! ([`pair`](crate::pair)), never this module's. Colors only help a person at a terminal: they are
+//! ([`demo`](crate::demo)), never this module's. Colors only help a person at a terminal: they are
 //! off when `NO_COLOR` is set (<https://no-color.org>) or when stdout is a pipe or a file, so
 //! tests and transcripts see plain text. `--lanes` lays the lines out as two columns
 //! ([`lanes`](crate::lanes)), also only on a terminal.
 
 use std::fmt;
-use std::io::IsTerminal;
+use std::io::{IsTerminal, Write};
 use std::sync::OnceLock;
 
 use colored::Colorize;
 
 use crate::cli::Shared;
-use crate::{lanes, lang};
+use crate::lanes::{self, Lane};
+use crate::{exit, lang};
 
 /// Which side of the conversation a line belongs to.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -28,21 +29,9 @@ pub enum Role {
 /// The terminal's width when `--lanes` was asked for and stdout is a terminal; else unset.
 static LANES: OnceLock<usize> = OnceLock::new();
 
-/// Set up the output once, at the start of `main`: the language, colors or not, lanes or not,
-/// and what a closed pipe does.
+/// Set up the output once, at the start of `main`: the language, colors or not, lanes or not.
 pub fn init(shared: &Shared) {
     lang::init(shared.lang);
-
-    // `cargo run --bin 03_conn_loop -- backlog | head -3`: when `head` has had enough and closes
-    // the pipe, end quietly like every Unix tool does, instead of panicking on the next line.
-    // Rust ignores SIGPIPE by default; this restores the default action. (Windows has no
-    // SIGPIPE: a closed pipe is an error there, and `report` prints it in one line.)
-    #[cfg(unix)]
-    // SAFETY: SIG_DFL is a valid disposition for SIGPIPE, set before any other thread exists.
-    unsafe {
-        libc::signal(libc::SIGPIPE, libc::SIG_DFL);
-    }
-
     let terminal = std::io::stdout().is_terminal();
     let no_color = std::env::var_os("NO_COLOR").is_some_and(|v| !v.is_empty());
     if no_color || !terminal {
@@ -56,19 +45,25 @@ pub fn init(shared: &Shared) {
 /// Print one tagged line on stdout. Use the macros [`server!`](crate::server),
 /// [`client!`](crate::client) and [`note!`](crate::note) rather than calling this.
 ///
-/// `println!` locks stdout for the whole line, so the server thread and the client thread of a
+/// The line is written under stdout's lock, so the server thread and the client thread of a
 /// demo never mix their words inside one line. Rust's stdout flushes at every newline, so each
 /// line is out (and readable by a test or a second terminal) as soon as it is printed.
 pub fn line(role: Role, text: fmt::Arguments) {
-    let tag = match role {
-        Role::Server => "[server]".cyan().bold(),
-        Role::Client => "[client]".green().bold(),
-        Role::Note => "[note]  ".yellow(),
+    let (tag, lane) = match role {
+        Role::Server => ("[server]".cyan().bold(), Lane::Left),
+        Role::Client => ("[client]".green().bold(), Lane::Right),
+        Role::Note => ("[note]  ".yellow(), Lane::Across),
     };
     match LANES.get() {
-        Some(&width) => println!("{}", lanes::layout(role, &tag, &text.to_string(), width)),
-        None => println!("{tag} {text}"),
+        Some(&width) => plain(&lanes::layout(lane, &tag, &text.to_string(), width)),
+        None => plain(&format!("{tag} {text}")),
     }
+}
+
+/// Print one untagged line on stdout (the runner's headings). Unlike `println!`, which panics
+/// when the reader has closed the pipe, a closed pipe ends the process quietly ([`exit`]).
+pub fn plain(text: &str) {
+    exit::or_quietly_on_closed_pipe(|| writeln!(std::io::stdout().lock(), "{text}"));
 }
 
 /// The one line a failed lesson prints, on stderr.

@@ -32,24 +32,26 @@ const STRUCT_DEMO: [&str; 12] = [
 ];
 
 /// What the client prints once connected, every run: all of it before it writes.
-const CLIENT_SENDS: [&str; 4] = [
-    "[client] 3 frames back to back, then closing:",
+const CLIENT_SENDS: [&str; 5] = [
+    "[client] 4 frames back to back, then closing:",
     "[client]   frame 1: 07 00 00 00 + b'1234567'",
     "[client]   frame 2: 05 00 00 00 + b'abcde'",
     "[client]   frame 3: 05 00 00 00 + b'hhhhh'",
+    "[client]   frame 4: 0c 00 00 00 + b'\\xe9\\xbb\\x8f\\xe5\\x8c\\x85\\xe9\\x97\\xae\\xe9\\xa2\\x98'",
 ];
 
-/// What the server prints from `accepted` on, for the three messages.
-const SERVER_READS: [&str; 5] = [
+/// What the server prints from `accepted` on, for the four messages.
+const SERVER_READS: [&str; 6] = [
     "[server] length 07 00 00 00 = 7, then 7 bytes: \"1234567\"",
     "[server] length 05 00 00 00 = 5, then 5 bytes: \"abcde\"",
     "[server] length 05 00 00 00 = 5, then 5 bytes: \"hhhhh\"",
+    "[server] length 0c 00 00 00 = 12, then 12 bytes: \"黏包问题\"",
     "[server] the client has closed, between two frames",
-    "[note]   3 messages received, each whole: the length in front of each put the boundaries back",
+    "[note]   4 messages received, each whole: the length in front of each put the boundaries back",
 ];
 
 #[test]
-fn the_demo_packs_lengths_then_sends_three_whole_messages() {
+fn the_demo_packs_lengths_then_sends_four_whole_messages() {
     let demo = run(bin!("05_struct_pack"), "");
     demo.assert_success();
     let mut expected: Vec<&str> = STRUCT_DEMO.to_vec();
@@ -97,7 +99,7 @@ fn two_processes() -> Vec<String> {
 }
 
 #[test]
-fn two_processes_get_the_three_messages_back() {
+fn two_processes_get_the_four_messages_back() {
     let lines = two_processes();
     assert_eq!(lines[0], "[server] listening on 127.0.0.1:PORT");
     assert_eq!(lines[1..], SERVER_READS);
@@ -133,7 +135,10 @@ fn the_python_server_reads_our_frames() {
     client.assert_success();
     let finished = server.finish();
     finished.assert_success();
-    assert_eq!(finished.lines()[1..], ["1234567", "abcde", "hhhhh"]);
+    assert_eq!(
+        finished.lines()[1..],
+        ["1234567", "abcde", "hhhhh", "黏包问题"]
+    );
 }
 
 /// Send `bytes` to a lesson 05 server and close; return how the server ended.

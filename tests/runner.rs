@@ -137,6 +137,23 @@ fn one_lesson_by_its_number_plays_all_its_stages() {
 }
 
 #[test]
+fn several_lessons_or_a_range_play_their_stages_in_order() {
+    let names = |finished: &Finished| -> Vec<String> {
+        stages(finished).into_iter().map(|(h, _)| h).collect()
+    };
+    let four_five = run(bin!("socket-lessons", "4", "5"), "");
+    four_five.assert_success();
+    let expected: Vec<String> = STAGES[6..9].iter().map(|(n, s)| heading(n, s)).collect();
+    assert_eq!(names(&four_five), expected);
+    // The order is the course's, whatever order they are given in.
+    let five_four = run(bin!("socket-lessons", "5", "4"), "");
+    assert_eq!(names(&five_four), expected);
+    let range = run(bin!("socket-lessons", "4-5"), "");
+    range.assert_success();
+    assert_eq!(names(&range), expected);
+}
+
+#[test]
 fn lanes_pass_through_and_a_pipe_gets_plain_lines() {
     // --lanes only lays out lines on a terminal; into a pipe, the output is the same.
     let plain = run(bin!("socket-lessons", "5"), "");
@@ -207,15 +224,33 @@ fn in_chinese_the_list_and_the_headings_speak_chinese() {
 
 #[test]
 fn a_lesson_that_does_not_exist_is_refused_in_one_line() {
-    for choice in ["7", "0", "seven"] {
+    for choice in ["7", "0", "seven", "5-3", "2-9", "-"] {
         let refused = run(bin!("socket-lessons", choice), "");
         let error = refused.assert_one_line_error();
         assert!(
-            error.contains("give a lesson number from 1 to 6, or `list`"),
+            error.contains("give lesson numbers from 1 to 6 (3, 3 5, 3-5), or `list`"),
             "{error}"
         );
     }
     let zh = run(bin!("socket-lessons", "--lang", "zh", "7"), "");
     assert!(!zh.status.success());
     assert!(zh.stderr.starts_with("错误: 没有这一课"), "{}", zh.stderr);
+}
+
+#[test]
+fn a_reader_that_goes_away_ends_the_program_quietly() {
+    use std::process::Stdio;
+    // `cargo run | head -1`: the reader closes the pipe after one line. The next write fails
+    // with a broken pipe, and the program ends as every Unix tool does: status 0, not a word.
+    for mut command in [bin!("socket-lessons"), bin!("03_conn_loop", "backlog")] {
+        let mut child = command
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()
+            .expect("the program starts");
+        drop(child.stdout.take());
+        let finished = common::wait_with_stderr(child);
+        assert!(finished.status.success(), "{finished:#?}");
+        assert_eq!(finished.stderr, "", "{finished:#?}");
+    }
 }

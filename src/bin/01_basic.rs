@@ -19,13 +19,13 @@
 //! reset when the server ends (`net::gone` puts each of these in words).
 
 use std::io::{Read, Write};
-use std::net::{SocketAddr, TcpListener};
+use std::net::{SocketAddr, TcpListener, TcpStream};
 use std::process::ExitCode;
 
 use clap::{Parser, Subcommand};
 use socket_lessons::cli::{Addr, Shared};
 use socket_lessons::net::{self, Peer};
-use socket_lessons::{Result, client, pair, say, server, text};
+use socket_lessons::{Result, client, demo, say, server, text};
 
 /// What the client sends when no `--message` is given. The Chinese characters are on purpose:
 /// 你好 is 2 characters but 6 bytes, so the message's 35 characters are 39 bytes on the wire.
@@ -39,65 +39,49 @@ const GREETING: &str = "萨瓦迪卡, client! (hello from the server)";
 /// what happens when they do not.
 const BUF_SIZE: usize = 1024;
 
-/// Lesson 01: one send needs one recv. Run without arguments for the demo, or in two
-/// terminals: `cargo run --bin 01_basic -- server`, then `cargo run --bin 01_basic -- client`.
-#[derive(Parser)]
-#[command(version)]
-struct Cli {
-    #[command(subcommand)]
-    command: Option<Command>,
-    #[command(flatten)]
-    shared: Shared,
-}
-
-#[derive(Subcommand)]
-enum Command {
-    /// Server and client in one process, on a port the OS picks (the default).
-    Demo,
-    /// Accept one client, read once, answer once, close.
-    Server {
-        #[command(flatten)]
-        addr: Addr,
-    },
-    /// Connect, send one message, read the answer once, close.
-    Client {
-        #[command(flatten)]
-        addr: Addr,
-        /// The message to send.
-        #[arg(long, default_value = MESSAGE)]
-        message: String,
-    },
-}
-
 fn main() -> ExitCode {
     let cli = Cli::parse();
     say::init(&cli.shared);
-    socket_lessons::report(match cli.command.unwrap_or(Command::Demo) {
-        Command::Demo => demo(),
-        Command::Server { addr } => net::bind(&addr).and_then(serve),
-        Command::Client { addr, message } => {
-            addr.resolve().and_then(|addr| run_client(addr, &message))
-        }
-    })
+    socket_lessons::report(run(cli))
 }
 
-/// Both sides in one process: the server on a thread, the client here.
-/// `pub`: the classroom runner (`cargo run`) plays it too.
-pub fn demo() -> Result<()> {
-    let listener = net::bind(&Addr::ephemeral())?;
-    pair::run(listener, serve, |addr| run_client(addr, MESSAGE))
+fn run(cli: Cli) -> Result<()> {
+    match cli.command.unwrap_or(Command::Demo) {
+        Command::Demo => demo(),
+        Command::Server { addr } => bind(addr.resolve()?).and_then(serve),
+        Command::Client { addr, message } => run_client(addr.resolve()?, &message),
+    }
+}
+
+/// Both sides in one process: the server on a thread, the client here, taking turns
+/// (`demo::accept_turn` and the like: in two terminals they do nothing).
+fn demo() -> Result<()> {
+    let listener = bind(Addr::ephemeral().resolve()?)?;
+    demo::run(listener, serve, |addr| run_client(addr, MESSAGE))
+}
+
+/// Python: `server = socket.socket()`, `server.bind(('127.0.0.1', 8080))`, `server.listen(5)`.
+///
+/// std's `TcpListener::bind` does all three in one call, with a backlog of 128 instead of the
+/// material's 5 (lesson 03 does the three steps by hand). `net::announce` prints the
+/// `listening on` line, with the real port when `--port 0` let the OS choose.
+fn bind(addr: SocketAddr) -> Result<TcpListener> {
+    let listener = TcpListener::bind(addr).map_err(|e| net::bind_error(e, addr))?;
+    net::announce(&listener)?;
+    Ok(listener)
 }
 
 /// The server side: one client, one read, one answer.
-///
-/// Python: `server = socket.socket()`, `server.bind(('127.0.0.1', 8080))`, `server.listen(5)`
-/// happen before, in `net::bind`: std's `TcpListener::bind` does all three in one call, with a
-/// backlog of 128 instead of the material's 5 (lesson 03 does the three steps by hand).
 fn serve(listener: TcpListener) -> Result<()> {
     // Python: sock, addr = server.accept()
     // accept blocks until a client has connected; `addr` is the client's IP and port.
-    // `net::accept` is that call, plus the `accepted` line.
-    let (mut sock, _addr) = net::accept(&listener)?;
+    demo::accept_turn(&listener); // the one-terminal demo: the client may connect now
+    let (mut sock, addr) = listener.accept()?;
+    server!(
+        "accepted a client from {addr}",
+        "接受了来自 {addr} 的客户端"
+    );
+    demo::accepted_turn(&listener); // the one-terminal demo: the client may go on
 
     // Python: data = sock.recv(1024)
     // The server reads first, so the client must send first: one recv here needs one send there.
@@ -140,9 +124,13 @@ fn serve(listener: TcpListener) -> Result<()> {
 /// The client side: connect, one send, one read.
 fn run_client(addr: SocketAddr, message: &str) -> Result<()> {
     // Python: client = socket.socket(); client.connect(('127.0.0.1', 8080))
-    // `net::connect` is `TcpStream::connect` with the `connecting` line, a time limit and an
-    // error that names the command to start the server.
-    let mut sock = net::connect(addr, env!("CARGO_BIN_NAME"))?;
+    // With a time limit: a wrong address would otherwise hang for a minute or more.
+    // `net::connect_error` names the command that starts the server, if none is running.
+    demo::connect_turn(addr)?; // the one-terminal demo: wait until the server is in accept()
+    client!("connecting to {addr}", "正在连接 {addr}");
+    let mut sock = TcpStream::connect_timeout(&addr, net::CONNECT_TIMEOUT)
+        .map_err(|e| net::connect_error(e, addr, env!("CARGO_BIN_NAME")))?;
+    demo::connected_turn(addr)?; // the one-terminal demo: wait for the server's `accepted` line
 
     // Python: client.send(b'...')
     // We print before we send and after we receive: in the demo, that keeps the two sides'
@@ -175,4 +163,43 @@ fn run_client(addr: SocketAddr, message: &str) -> Result<()> {
     // Python: client.close()
     client!("closing", "关闭连接");
     Ok(())
+}
+
+// The command line: what `--help` shows. Skip it on a first reading.
+
+/// Lesson 01: one send needs one recv. Run without arguments for the demo, or in two
+/// terminals: `cargo run --bin 01_basic -- server`, then `cargo run --bin 01_basic -- client`.
+#[derive(Parser)]
+#[command(version)]
+struct Cli {
+    #[command(subcommand)]
+    command: Option<Command>,
+    #[command(flatten)]
+    shared: Shared,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Server and client in one process, on a port the OS picks (the default).
+    Demo,
+    /// Accept one client, read once, answer once, close.
+    Server {
+        #[command(flatten)]
+        addr: Addr,
+    },
+    /// Connect, send one message, read the answer once, close.
+    Client {
+        #[command(flatten)]
+        addr: Addr,
+        /// The message to send.
+        #[arg(long, default_value = MESSAGE)]
+        message: String,
+    },
+}
+
+/// The classroom runner (`cargo run`) plays this lesson's stages through here: the same parser
+/// and the same `run` as `main`, so a stage of the runner is this lesson and its arguments.
+#[allow(dead_code)] // Used by the runner, which compiles this file in; `main` does not call it.
+pub fn play(args: &[&str]) -> Result<()> {
+    run(Cli::try_parse_from(args)?)
 }

@@ -10,7 +10,8 @@
 //! - two terminals, server first; then type in the client, and answer in the server:
 //!   `cargo run --bin 02_comm_loop -- server`, then `cargo run --bin 02_comm_loop -- client`
 //! - a client nobody here wrote: `nc 127.0.0.1 8080`.
-//! - the long-line trap: `cargo run --bin 02_comm_loop -- longline`
+//! - the long-line trap: `cargo run --bin 02_comm_loop -- longline` (told step by step in
+//!   `src/extras/longline.rs`, with this lesson's calls)
 //!
 //! Watch for: the trap lesson 03 fixes. Send an empty line: zero bytes are nothing on the wire,
 //! so the server keeps waiting for a message while the client waits for a reply. The material's
@@ -26,9 +27,10 @@ use std::time::Duration;
 
 use clap::{Parser, Subcommand};
 use socket_lessons::cli::{Addr, Shared};
+use socket_lessons::extras::longline;
 use socket_lessons::input::Lines;
 use socket_lessons::net::{self, Peer};
-use socket_lessons::{Result, client, note, pair, say, server, text, tr};
+use socket_lessons::{Result, client, demo, note, say, server, text, tr};
 
 /// What the demo's client "types", the empty line included.
 const CLIENT_SCRIPT: [&str; 3] = ["你好, server!", "", "how many bytes is 字节?"];
@@ -43,70 +45,55 @@ const BUF_SIZE: usize = 1024;
 /// Nothing will ever come, so any wait is long enough; this one is short so the demo is quick.
 const EMPTY_WAIT: Duration = Duration::from_millis(300);
 
-/// Lesson 02: a loop of exchanges. Run without arguments for the demo, or in two terminals:
-/// `cargo run --bin 02_comm_loop -- server`, then `cargo run --bin 02_comm_loop -- client`.
-#[derive(Parser)]
-#[command(version)]
-struct Cli {
-    #[command(subcommand)]
-    command: Option<Command>,
-    #[command(flatten)]
-    shared: Shared,
-}
-
-#[derive(Subcommand)]
-enum Command {
-    /// Server and client in one process, with scripted typing (the default).
-    Demo,
-    /// Accept one client; print each message and answer with a line typed here.
-    Server {
-        #[command(flatten)]
-        addr: Addr,
-    },
-    /// Connect; send each line typed here and print the reply. Ctrl-D ends.
-    Client {
-        #[command(flatten)]
-        addr: Addr,
-    },
-    /// The long-line trap: a line longer than the 1024-byte read, and the replies after it.
-    Longline,
-}
-
 fn main() -> ExitCode {
     let cli = Cli::parse();
     say::init(&cli.shared);
-    socket_lessons::report(match cli.command.unwrap_or(Command::Demo) {
+    socket_lessons::report(run(cli))
+}
+
+fn run(cli: Cli) -> Result<()> {
+    // The prompts: in Chinese, the material's own `input()` prompts.
+    match cli.command.unwrap_or(Command::Demo) {
         Command::Demo => demo(),
-        // The prompts: in Chinese, the material's own `input()` prompts.
-        Command::Server { addr } => net::bind(&addr).and_then(|listener| {
+        Command::Server { addr } => bind(addr.resolve()?).and_then(|listener| {
             serve(listener, Lines::stdin(&tr!("reply>>> ", "请回复消息>>>:")))
         }),
-        Command::Client { addr } => addr.resolve().and_then(|addr| {
-            run_client(
-                addr,
-                Lines::stdin(&tr!("message>>> ", "请输入你需要发送的消息>>>:")),
-            )
-        }),
-        Command::Longline => longline_demo(),
-    })
+        Command::Client { addr } => run_client(
+            addr.resolve()?,
+            Lines::stdin(&tr!("message>>> ", "请输入你需要发送的消息>>>:")),
+        ),
+        Command::Longline => longline::demo(),
+    }
 }
 
 /// Both sides in one process: the server on a thread, the client here, both typing from a script.
-/// `pub`: the classroom runner (`cargo run`) plays it too.
-pub fn demo() -> Result<()> {
-    let listener = net::bind(&Addr::ephemeral())?;
-    pair::run(
+fn demo() -> Result<()> {
+    let listener = bind(Addr::ephemeral().resolve()?)?;
+    demo::run(
         listener,
         |listener| serve(listener, Lines::script(&SERVER_SCRIPT)),
         |addr| run_client(addr, Lines::script(&CLIENT_SCRIPT)),
     )
 }
 
-/// The server side: one client, then a loop of read, print, answer. Python's `socket()`,
-/// `bind()` and `listen(5)` happen before, in lesson 01's `net::bind`.
+/// Python: `server = socket.socket()`, `server.bind(...)`, `server.listen(5)`: lesson 01's
+/// `TcpListener::bind`, all three in one call, then the `listening on` line.
+fn bind(addr: SocketAddr) -> Result<TcpListener> {
+    let listener = TcpListener::bind(addr).map_err(|e| net::bind_error(e, addr))?;
+    net::announce(&listener)?;
+    Ok(listener)
+}
+
+/// The server side: one client, then a loop of read, print, answer.
 fn serve(listener: TcpListener, mut replies: Lines) -> Result<()> {
     // Python: sock, addr = server.accept()
-    let (mut sock, _addr) = net::accept(&listener)?;
+    demo::accept_turn(&listener); // the one-terminal demo: the client may connect now
+    let (mut sock, addr) = listener.accept()?;
+    server!(
+        "accepted a client from {addr}",
+        "接受了来自 {addr} 的客户端"
+    );
+    demo::accepted_turn(&listener); // the one-terminal demo: the client may go on
 
     let mut buf = [0u8; BUF_SIZE];
     // Python: while True:
@@ -165,7 +152,11 @@ fn next_reply(replies: &mut Lines) -> Result<Option<Vec<u8>>> {
 /// The client side: a loop of read a line, send it, print the reply.
 fn run_client(addr: SocketAddr, mut messages: Lines) -> Result<()> {
     // Python: client = socket.socket(); client.connect(('127.0.0.1', 8080))
-    let mut sock = net::connect(addr, env!("CARGO_BIN_NAME"))?;
+    demo::connect_turn(addr)?; // the one-terminal demo: wait until the server is in accept()
+    client!("connecting to {addr}", "正在连接 {addr}");
+    let mut sock = TcpStream::connect_timeout(&addr, net::CONNECT_TIMEOUT)
+        .map_err(|e| net::connect_error(e, addr, env!("CARGO_BIN_NAME")))?;
+    demo::connected_turn(addr)?; // the one-terminal demo: wait for the server's `accepted` line
 
     let mut buf = [0u8; BUF_SIZE];
     // Python: while True: msg = input('请输入你需要发送的消息>>>:').strip()
@@ -240,110 +231,40 @@ fn shown(bytes: &[u8]) -> (String, String) {
     (size, text::quoted(bytes))
 }
 
-/// What the two people of `longline` type: the client's long line (these ten digits 110 times,
-/// 1100 bytes: more than one `recv(1024)` takes, and digits show where the read cuts it), two
-/// short messages, and the server's replies.
-const DIGITS: &[u8; 10] = b"0123456789";
-const HELLO: &str = "你好, server!";
-const BYE: &str = "再见 (bye)";
-const REPLIES: [&str; 3] = ["收到 (got it)", "还是数字? (more digits?)", "你好! (hello)"];
+// The command line: what `--help` shows. Skip it on a first reading.
 
-/// `longline`: a line longer than the server's 1024-byte read, and what it does to the rest of
-/// the conversation. `pub`: the classroom runner may play it too.
-///
-/// Both ends live here, in one thread, and take turns the way two terminals do: each person
-/// types after reading the screen, which is far slower than TCP. The lesson trick (lesson 04's):
-/// every read first waits until all the bytes the other side has sent are in the socket
-/// (`net::wait_for_bytes`), so every run cuts the line at the same place, 1024 + 76. Two real
-/// programs do not wait: the cut falls wherever the bytes happen to be, which only makes it worse.
-pub fn longline_demo() -> Result<()> {
-    let long = DIGITS.repeat(110);
-    let (size, rest) = (long.len(), long.len() - BUF_SIZE);
-    note!(
-        "the long-line trap: the client types a line of {size} bytes; the server reads at most {BUF_SIZE} at a time.",
-        "超长消息的陷阱: 客户端输入一行 {size} 字节的消息, 而服务端每次最多读取 {BUF_SIZE} 字节。"
-    );
-    note!(
-        "both sides take turns as in two terminals, where each person types after reading the screen.",
-        "两边轮流说话, 就像在两个终端里: 每个人都是看完屏幕才打字。"
-    );
-    let listener = net::bind(&Addr::ephemeral())?;
-    let mut client = net::connect(listener.local_addr()?, env!("CARGO_BIN_NAME"))?;
-    let (mut server, _addr) = net::accept(&listener)?;
-
-    client_sends(&mut client, &long)?;
-    server_answers(&mut server, size, REPLIES[0])?; // reads the first 1024 bytes
-    client_reads(&mut client, REPLIES[0].len())?;
-    server_answers(&mut server, rest, REPLIES[1])?; // the other 76, as the client's person types
-    client_sends(&mut client, HELLO.as_bytes())?;
-    client_reads(&mut client, REPLIES[1].len())?;
-    note!(
-        "that reply answers the rest of the long line, not {HELLO:?}",
-        "这条回复答的是长消息剩下的部分, 不是 {HELLO:?}"
-    );
-    server_answers(&mut server, HELLO.len(), REPLIES[2])?;
-    client_sends(&mut client, BYE.as_bytes())?;
-    client_reads(&mut client, REPLIES[2].len())?;
-    note!(
-        "and this one answers {HELLO:?}, not {BYE:?}: the conversation is one reply behind, for good.",
-        "而这条答的是 {HELLO:?}, 不是 {BYE:?}: 对话从此永远慢了一拍。"
-    );
-    note!(
-        "recv({BUF_SIZE}) took the line in two pieces, {BUF_SIZE} + {rest} bytes, and the server answered each piece:",
-        "recv({BUF_SIZE}) 把这一行分两次读走 ({BUF_SIZE} + {rest} 字节), 服务端对每一块都回复了一次:"
-    );
-    note!(
-        "TCP carries bytes, not messages, and the reader cannot tell where one ends (lesson 04).",
-        "TCP 传的是字节, 不是消息, 读的一方不知道一条消息在哪里结束 (第 04 课, 黏包)。"
-    );
-    note!(
-        "the cure is lesson 05: a length in front of each message, so the reader takes exactly one.",
-        "解决办法在第 05 课: 每条消息前面加上它的长度, 读的一方就能正好读完一条。"
-    );
-    Ok(())
+/// Lesson 02: a loop of exchanges. Run without arguments for the demo, or in two terminals:
+/// `cargo run --bin 02_comm_loop -- server`, then `cargo run --bin 02_comm_loop -- client`.
+#[derive(Parser)]
+#[command(version)]
+struct Cli {
+    #[command(subcommand)]
+    command: Option<Command>,
+    #[command(flatten)]
+    shared: Shared,
 }
 
-/// `longline`'s client: its person types `message`, and it is sent, as `run_client` does.
-fn client_sends(sock: &mut TcpStream, message: &[u8]) -> Result<()> {
-    let (size, text, len) = (shown(message).0, preview(message), message.len());
-    client!("sending {size}: {text}", "发送 {len} 字节: {text}");
-    Ok(sock.write_all(message)?)
+#[derive(Subcommand)]
+enum Command {
+    /// Server and client in one process, with scripted typing (the default).
+    Demo,
+    /// Accept one client; print each message and answer with a line typed here.
+    Server {
+        #[command(flatten)]
+        addr: Addr,
+    },
+    /// Connect; send each line typed here and print the reply. Ctrl-D ends.
+    Client {
+        #[command(flatten)]
+        addr: Addr,
+    },
+    /// The long-line trap: a line longer than the 1024-byte read, and the replies after it.
+    Longline,
 }
 
-/// `longline`'s server: one read, as `serve` does, once the `pending` bytes the client has sent
-/// are all here; then its person answers what the read showed.
-fn server_answers(sock: &mut TcpStream, pending: usize, reply: &str) -> Result<()> {
-    let got = read_once(sock, pending)?;
-    let (size, text, n) = (shown(&got).0, preview(&got), got.len());
-    server!("received {size}: {text}", "收到 {n} 字节: {text}");
-    let ((size, text), len) = (shown(reply.as_bytes()), reply.len());
-    server!("sending {size}: {text}", "发送 {len} 字节: {text}");
-    Ok(sock.write_all(reply.as_bytes())?)
-}
-
-/// `longline`'s client reads its reply once, as `run_client` does.
-fn client_reads(sock: &mut TcpStream, pending: usize) -> Result<()> {
-    let got = read_once(sock, pending)?;
-    let ((size, text), n) = (shown(&got), got.len());
-    client!("received {size}: {text}", "收到 {n} 字节: {text}");
-    Ok(())
-}
-
-/// Lesson 04's trick, then the material's `recv(1024)`: wait until the `pending` bytes the
-/// other side has sent are all here (microseconds on loopback; 3 s at most), then read once.
-fn read_once(sock: &mut TcpStream, pending: usize) -> Result<Vec<u8>> {
-    net::wait_for_bytes(sock, pending, Duration::from_secs(3))?;
-    let mut buf = [0u8; BUF_SIZE];
-    let n = sock.read(&mut buf)?;
-    Ok(buf[..n].to_vec())
-}
-
-/// A long message shown by its two ends, `"0123456789"…"0123456789"`: the `…`, outside the
-/// quotes, stands for the bytes in between. Up to 64 bytes are shown whole.
-fn preview(bytes: &[u8]) -> String {
-    if bytes.len() <= 64 {
-        return text::quoted(bytes);
-    }
-    let (head, tail) = (&bytes[..10], &bytes[bytes.len() - 10..]);
-    format!("{}…{}", text::quoted(head), text::quoted(tail))
+/// The classroom runner (`cargo run`) plays this lesson's stages through here: the same parser
+/// and the same `run` as `main`, so a stage of the runner is this lesson and its arguments.
+#[allow(dead_code)] // Used by the runner, which compiles this file in; `main` does not call it.
+pub fn play(args: &[&str]) -> Result<()> {
+    run(Cli::try_parse_from(args)?)
 }

@@ -33,7 +33,7 @@ use clap::{Parser, Subcommand};
 use socket_lessons::cli::{Addr, Shared};
 use socket_lessons::input::Lines;
 use socket_lessons::net::{self, Peer};
-use socket_lessons::{Result, client, pair, say, server, text, tr};
+use socket_lessons::{Result, client, demo, say, server, text, tr};
 use socket2::{Domain, Protocol, SockRef, Socket, Type};
 
 // The tables of `backlog` and `reuseaddr`: tools around this lesson, not its idea; skip them
@@ -67,56 +67,14 @@ enum Leave {
     Abort,
 }
 
-/// Lesson 03: an accept loop around the communication loop. Run without arguments for the
-/// demo, or in two terminals: `cargo run --bin 03_conn_loop -- server`, then
-/// `cargo run --bin 03_conn_loop -- client`.
-#[derive(Parser)]
-#[command(version)]
-struct Cli {
-    #[command(subcommand)]
-    command: Option<Command>,
-    #[command(flatten)]
-    shared: Shared,
-}
-
-#[derive(Subcommand)]
-enum Command {
-    /// Server and three clients in one process, with scripted typing (the default).
-    Demo,
-    /// Serve clients one after another, forever (Ctrl-C ends). Answers with lines typed here.
-    Server {
-        #[command(flatten)]
-        addr: Addr,
-        /// The listen queue: how many finished connections may wait for `accept`.
-        #[arg(long, default_value_t = net::BACKLOG)]
-        backlog: i32,
-    },
-    /// Connect; send each non-empty line typed here and print the reply. Ctrl-D ends.
-    Client {
-        #[command(flatten)]
-        addr: Addr,
-        /// Leave with a reset (SO_LINGER 0) instead of a normal close: what the server sees
-        /// when a client crashes on Windows.
-        #[arg(long)]
-        abort: bool,
-    },
-    /// A listener that never accepts: how many clients get through the handshake?
-    Backlog {
-        /// The number given to `listen`.
-        #[arg(long, default_value_t = 2, value_parser = clap::value_parser!(i32).range(0..=1024))]
-        backlog: i32,
-        /// How many clients try to connect, one after another.
-        #[arg(long, default_value_t = 6, value_parser = clap::value_parser!(u16).range(1..=64))]
-        clients: u16,
-    },
-    /// Rebind a port whose last connection is in TIME_WAIT, with and without SO_REUSEADDR.
-    Reuseaddr,
-}
-
 fn main() -> ExitCode {
     let cli = Cli::parse();
     say::init(&cli.shared);
-    socket_lessons::report(match cli.command.unwrap_or(Command::Demo) {
+    socket_lessons::report(run(cli))
+}
+
+fn run(cli: Cli) -> Result<()> {
+    match cli.command.unwrap_or(Command::Demo) {
         Command::Demo => demo(),
         // The prompts: in Chinese, the material's own `input()` prompts.
         Command::Server { addr, backlog } => bind(&addr, backlog).and_then(|listener| {
@@ -133,15 +91,14 @@ fn main() -> ExitCode {
                 .and_then(|addr| run_client(addr, Lines::stdin(&prompt), leave))
         }
         Command::Backlog { backlog, clients } => backlog_demo(backlog, clients),
-        Command::Reuseaddr => reuseaddr_demo(),
-    })
+        Command::Reuseaddr => conn_tables::reuseaddr(),
+    }
 }
 
 /// The server on a thread, and here three clients one after another.
-/// `pub`: the classroom runner (`cargo run`) plays it too.
-pub fn demo() -> Result<()> {
+fn demo() -> Result<()> {
     let listener = bind(&Addr::ephemeral(), net::BACKLOG)?;
-    pair::run(
+    demo::run(
         listener,
         |listener| {
             serve(
@@ -193,8 +150,13 @@ fn serve(listener: TcpListener, mut replies: Lines, clients: Option<usize>) -> R
     let mut served = 0;
     while clients.is_none_or(|clients| served < clients) {
         // Python: sock, addr = server.accept()
-        // Lesson 01's `net::accept`: the call and its `accepted` line.
-        let (sock, addr) = net::accept(&listener)?;
+        demo::accept_turn(&listener); // the one-terminal demo: the client may connect now
+        let (sock, addr) = listener.accept()?;
+        server!(
+            "accepted a client from {addr}",
+            "接受了来自 {addr} 的客户端"
+        );
+        demo::accepted_turn(&listener); // the one-terminal demo: the client may go on
         handle_client(sock, addr, &mut replies)?;
         served += 1;
     }
@@ -256,7 +218,11 @@ fn left(addr: SocketAddr, e: &io::Error) -> Result<()> {
 /// The client side: lesson 02's loop, now skipping empty lines, then a close or an abort.
 fn run_client(addr: SocketAddr, mut messages: Lines, leave: Leave) -> Result<()> {
     // Python: client = socket.socket(); client.connect(('127.0.0.1', 8080))
-    let mut sock = net::connect(addr, env!("CARGO_BIN_NAME"))?;
+    demo::connect_turn(addr)?; // the one-terminal demo: wait until the server is in accept()
+    client!("connecting to {addr}", "正在连接 {addr}");
+    let mut sock = TcpStream::connect_timeout(&addr, net::CONNECT_TIMEOUT)
+        .map_err(|e| net::connect_error(e, addr, env!("CARGO_BIN_NAME")))?;
+    demo::connected_turn(addr)?; // the one-terminal demo: wait for the server's `accepted` line
     // A reset or a broken pipe ends the client with words, not an OS error.
     let talk_error = |e| net::talk_error(e, Peer::Server);
 
@@ -317,14 +283,63 @@ fn shown(bytes: &[u8]) -> (String, String) {
 }
 
 /// `backlog`: what `listen(n)` really limits, shown with lesson 03's own listener, built with
-/// `listen(backlog)`, that never calls `accept`. `pub`: the classroom runner plays it too.
-pub fn backlog_demo(backlog: i32, clients: u16) -> Result<()> {
+/// `listen(backlog)`, that never calls `accept`. (`reuseaddr`'s table needs no lesson code.)
+fn backlog_demo(backlog: i32, clients: u16) -> Result<()> {
     let listener = bind(&Addr::ephemeral(), backlog)?;
     conn_tables::backlog(&listener, backlog, clients)
 }
 
-/// `reuseaddr`: "address in use" after a restart, with and without SO_REUSEADDR on the old and
-/// the new listener. `pub`: the classroom runner plays it too.
-pub fn reuseaddr_demo() -> Result<()> {
-    conn_tables::reuseaddr()
+// The command line: what `--help` shows. Skip it on a first reading.
+
+/// Lesson 03: an accept loop around the communication loop. Run without arguments for the
+/// demo, or in two terminals: `cargo run --bin 03_conn_loop -- server`, then
+/// `cargo run --bin 03_conn_loop -- client`.
+#[derive(Parser)]
+#[command(version)]
+struct Cli {
+    #[command(subcommand)]
+    command: Option<Command>,
+    #[command(flatten)]
+    shared: Shared,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Server and three clients in one process, with scripted typing (the default).
+    Demo,
+    /// Serve clients one after another, forever (Ctrl-C ends). Answers with lines typed here.
+    Server {
+        #[command(flatten)]
+        addr: Addr,
+        /// The listen queue: how many finished connections may wait for `accept`.
+        #[arg(long, default_value_t = net::BACKLOG, value_parser = clap::value_parser!(i32).range(0..=1024))]
+        backlog: i32,
+    },
+    /// Connect; send each non-empty line typed here and print the reply. Ctrl-D ends.
+    Client {
+        #[command(flatten)]
+        addr: Addr,
+        /// Leave with a reset (SO_LINGER 0) instead of a normal close: what the server sees
+        /// when a client crashes on Windows.
+        #[arg(long)]
+        abort: bool,
+    },
+    /// A listener that never accepts: how many clients get through the handshake?
+    Backlog {
+        /// The number given to `listen`.
+        #[arg(long, default_value_t = 2, value_parser = clap::value_parser!(i32).range(0..=1024))]
+        backlog: i32,
+        /// How many clients try to connect, one after another.
+        #[arg(long, default_value_t = 6, value_parser = clap::value_parser!(u16).range(1..=64))]
+        clients: u16,
+    },
+    /// Rebind a port whose last connection is in TIME_WAIT, with and without SO_REUSEADDR.
+    Reuseaddr,
+}
+
+/// The classroom runner (`cargo run`) plays this lesson's stages through here: the same parser
+/// and the same `run` as `main`, so a stage of the runner is this lesson and its arguments.
+#[allow(dead_code)] // Used by the runner, which compiles this file in; `main` does not call it.
+pub fn play(args: &[&str]) -> Result<()> {
+    run(Cli::try_parse_from(args)?)
 }

@@ -12,7 +12,7 @@
 //! the reader's `recv(5)` cuts wherever its buffer is full (three writes, three segments, and
 //! still `b'67abc'`), and the sender merges small writes made close together (200 one-byte
 //! writes leave as far fewer segments). What changed since lesson 03: the server listens with
-//! `net::listen` (lesson 03's socket2 listener), takes one client and ends, as the material's
+//! lesson 01's `TcpListener::bind`, takes one client and ends, as the material's
 //! does; the talk goes one way, and the server reads with a small buffer on purpose.
 //!
 //! Run it:
@@ -29,8 +29,8 @@
 //! each write left in a segment of its own. With `--chunk 1024` it is the opposite: one read
 //! takes all three, `b'1234567abcdehhhhh'`. And 200 writes that leave as a handful of segments.
 
-use std::io::{ErrorKind, Read, Write};
-use std::net::{Shutdown, SocketAddr, TcpListener, TcpStream};
+use std::io::{Read, Write};
+use std::net::{SocketAddr, TcpListener, TcpStream};
 use std::process::ExitCode;
 use std::time::Duration;
 
@@ -38,7 +38,7 @@ use clap::{Parser, Subcommand};
 use socket_lessons::cli::{Addr, Shared};
 use socket_lessons::net::Peer;
 use socket_lessons::text::{count, py_bytes};
-use socket_lessons::{Result, client, net, note, pair, say, segments, server, tr};
+use socket_lessons::{Result, client, demo, net, note, say, segments, server, tr};
 
 /// The material's three sends. 7 + 5 + 5 = 17 bytes, and 7 is not a multiple of 5: so a read of
 /// 5 bytes cuts the first message in two and glues its end to the next one.
@@ -65,76 +65,32 @@ const PEEK_TIMEOUT: Duration = Duration::from_secs(3);
 /// How long the client waits for the server to close; this only ends a wait on a broken server.
 const CLOSE_TIMEOUT: Duration = Duration::from_secs(10);
 
-/// Lesson 04: sticky packets. Three writes, and reads of 5 bytes return b'12345', b'67abc',
-/// b'dehhh'. Run without arguments for the demo, or in two terminals:
-/// `cargo run --bin 04_sticky_demo -- server`, then `cargo run --bin 04_sticky_demo -- client`.
-#[derive(Parser)]
-#[command(version)]
-struct Cli {
-    #[command(subcommand)]
-    command: Option<Command>,
-    /// Nagle's algorithm off for the client's writes (TCP_NODELAY); the server only reads.
-    #[arg(long, global = true)]
-    nodelay: bool,
-    #[command(flatten)]
-    shared: Shared,
-}
-
-#[derive(Subcommand)]
-enum Command {
-    /// Server and client in one process: reads of 5 bytes, of 1024, then 200 tiny writes.
-    Demo,
-    /// Accept one client, wait for its 17 bytes (200 with --tiny), then read them a chunk at a time.
-    Server {
-        #[command(flatten)]
-        addr: Addr,
-        /// The size of each read, in bytes: the material's recv(5), or 1024 with --tiny.
-        #[arg(long, value_name = "BYTES", value_parser = parse_chunk)]
-        chunk: Option<usize>,
-        /// Expect the client's 200 one-byte writes (client --tiny).
-        #[arg(long)]
-        tiny: bool,
-    },
-    /// Connect, send 1234567, abcde and hhhhh in three writes, back to back, and close.
-    Client {
-        #[command(flatten)]
-        addr: Addr,
-        /// Send 200 writes of one byte each instead: the sender's cause of 黏包.
-        #[arg(long)]
-        tiny: bool,
-    },
-}
-
 fn main() -> ExitCode {
     let cli = Cli::parse();
     say::init(&cli.shared);
-    socket_lessons::report(match cli.command.unwrap_or(Command::Demo) {
-        Command::Demo => play(cli.nodelay),
+    socket_lessons::report(run(cli))
+}
+
+fn run(cli: Cli) -> Result<()> {
+    match cli.command.unwrap_or(Command::Demo) {
+        Command::Demo => demo(cli.nodelay),
         Command::Server { addr, chunk, tiny } => {
             let (want, chunk) = if tiny {
                 (TINY_WRITES, chunk.unwrap_or(GLUED_CHUNK))
             } else {
                 (SENT, chunk.unwrap_or(CHUNK))
             };
-            net::listen(&addr, net::BACKLOG).and_then(|listener| serve(&listener, chunk, want))
+            serve(&bind(addr.resolve()?)?, chunk, want)
         }
-        Command::Client { addr, tiny } => addr
-            .resolve()
-            .and_then(|addr| run_client(addr, tiny, cli.nodelay)),
-    })
-}
-
-/// The demo, Nagle on. `pub`: the classroom runner (`cargo run`) plays it too.
-pub fn demo() -> Result<()> {
-    play(false)
+        Command::Client { addr, tiny } => run_client(addr.resolve()?, tiny, cli.nodelay),
+    }
 }
 
 /// Both sides in one process, three times: the material's reads of 5 bytes, reads of 1024, and
 /// the sender's cause, 200 tiny writes read 1024 bytes at a time.
-fn play(nodelay: bool) -> Result<()> {
-    // Python: server.bind(('127.0.0.1', 8080)); server.listen(5) — lesson 03's listener.
-    let listener = net::listen(&Addr::ephemeral(), net::BACKLOG)?;
-    pair::run(
+fn demo(nodelay: bool) -> Result<()> {
+    let listener = bind(Addr::ephemeral().resolve()?)?;
+    demo::run(
         listener,
         |listener| {
             serve(&listener, CHUNK, SENT)?;
@@ -164,11 +120,25 @@ fn play(nodelay: bool) -> Result<()> {
     )
 }
 
+/// Python: `server.bind(('127.0.0.1', 8080))`, `server.listen(5)`: lesson 01's one call (on Unix,
+/// std sets lesson 03's SO_REUSEADDR by itself; the backlog does not matter to one client).
+fn bind(addr: SocketAddr) -> Result<TcpListener> {
+    let listener = TcpListener::bind(addr).map_err(|e| net::bind_error(e, addr))?;
+    net::announce(&listener)?;
+    Ok(listener)
+}
+
 /// The server side: one client, wait for `want` bytes, read `chunk` bytes at a time until it
 /// closes, then say how many reads and how many TCP segments brought the bytes.
 fn serve(listener: &TcpListener, chunk: usize, want: usize) -> Result<()> {
     // Python: conn, addr = server.accept()
-    let (mut sock, _addr) = net::accept(listener)?;
+    demo::accept_turn(listener); // the one-terminal demo: the client may connect now
+    let (mut sock, addr) = listener.accept()?;
+    server!(
+        "accepted a client from {addr}",
+        "接受了来自 {addr} 的客户端"
+    );
+    demo::accepted_turn(listener); // the one-terminal demo: the client may go on
 
     // Why wait at all: whether the writes merge depends on when the bytes reach the server
     // compared with when it reads. The material's server reads at once, and on a busy machine its
@@ -245,7 +215,11 @@ fn serve(listener: &TcpListener, chunk: usize, want: usize) -> Result<()> {
 /// to close, and say how many TCP segments carried the writes.
 fn run_client(addr: SocketAddr, tiny: bool, nodelay: bool) -> Result<()> {
     // Python: client = socket.socket(); client.connect(('127.0.0.1', 8080))
-    let mut sock = net::connect(addr, env!("CARGO_BIN_NAME"))?;
+    demo::connect_turn(addr)?; // the one-terminal demo: wait until the server is in accept()
+    client!("connecting to {addr}", "正在连接 {addr}");
+    let mut sock = TcpStream::connect_timeout(&addr, net::CONNECT_TIMEOUT)
+        .map_err(|e| net::connect_error(e, addr, env!("CARGO_BIN_NAME")))?;
+    demo::connected_turn(addr)?; // the one-terminal demo: wait for the server's `accepted` line
     // Python: client.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1). Off by default, as in
     // the material: Nagle holds a small write back while an earlier one is unacknowledged.
     sock.set_nodelay(nodelay)?;
@@ -292,8 +266,8 @@ fn run_client(addr: SocketAddr, tiny: bool, nodelay: bool) -> Result<()> {
     // The material's client ends here, its close telling the server "no more" (FIN). We send the
     // same FIN with `shutdown(Write)` but keep the socket: the count is final only once every
     // byte has left (Nagle may hold the last ones). When the server closes, it has read them all
-    // and printed all its lines, so ours come after.
-    close_and_wait(&mut sock)?;
+    // and printed all its lines, so ours come after (`net::close_and_wait`).
+    net::close_and_wait(&mut sock, CLOSE_TIMEOUT)?;
     let carried = segments::counts(&sock).map(|counts| counts.sent);
     client!(
         "TCP segments that carried my {n} writes: {}",
@@ -303,38 +277,46 @@ fn run_client(addr: SocketAddr, tiny: bool, nodelay: bool) -> Result<()> {
     Ok(())
 }
 
-/// Close our sending side, then read until the server closes: a read of 0 bytes (FIN), or a
-/// reset (the material's Python server ends with bytes it has not read, and then its OS answers
-/// with RST instead; that reset may even come before our shutdown, which then finds no peer).
-fn close_and_wait(sock: &mut TcpStream) -> Result<()> {
-    let gone = |e: &std::io::Error| {
-        matches!(
-            e.kind(),
-            ErrorKind::ConnectionReset | ErrorKind::NotConnected
-        )
-    };
-    match sock.shutdown(Shutdown::Write) {
-        Err(e) if gone(&e) => return Ok(()),
-        result => result?,
-    }
-    sock.set_read_timeout(Some(CLOSE_TIMEOUT))?;
-    let mut scratch = [0u8; 64];
-    loop {
-        match sock.read(&mut scratch) {
-            Ok(0) => return Ok(()),
-            Ok(_) => continue, // Our server sends nothing; another server's bytes are not ours.
-            Err(e) if gone(&e) => return Ok(()),
-            Err(e) if matches!(e.kind(), ErrorKind::WouldBlock | ErrorKind::TimedOut) => {
-                let seconds = CLOSE_TIMEOUT.as_secs();
-                return Err(tr!(
-                    "the server did not close the connection within {seconds} s of our last byte",
-                    "服务端在我们最后一个字节之后 {seconds} 秒内没有关闭连接"
-                )
-                .into());
-            }
-            Err(e) => return Err(net::talk_error(e, Peer::Server)),
-        }
-    }
+// The command line: what `--help` shows. Skip it on a first reading.
+
+/// Lesson 04: sticky packets. Three writes, and reads of 5 bytes return b'12345', b'67abc',
+/// b'dehhh'. Run without arguments for the demo, or in two terminals:
+/// `cargo run --bin 04_sticky_demo -- server`, then `cargo run --bin 04_sticky_demo -- client`.
+#[derive(Parser)]
+#[command(version)]
+struct Cli {
+    #[command(subcommand)]
+    command: Option<Command>,
+    /// Nagle's algorithm off for the client's writes (TCP_NODELAY); the server only reads.
+    #[arg(long, global = true)]
+    nodelay: bool,
+    #[command(flatten)]
+    shared: Shared,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Server and client in one process: reads of 5 bytes, of 1024, then 200 tiny writes.
+    Demo,
+    /// Accept one client, wait for its 17 bytes (200 with --tiny), then read them a chunk at a time.
+    Server {
+        #[command(flatten)]
+        addr: Addr,
+        /// The size of each read, in bytes: the material's recv(5), or 1024 with --tiny.
+        #[arg(long, value_name = "BYTES", value_parser = parse_chunk)]
+        chunk: Option<usize>,
+        /// Expect the client's 200 one-byte writes (client --tiny).
+        #[arg(long)]
+        tiny: bool,
+    },
+    /// Connect, send 1234567, abcde and hhhhh in three writes, back to back, and close.
+    Client {
+        #[command(flatten)]
+        addr: Addr,
+        /// Send 200 writes of one byte each instead: the sender's cause of 黏包.
+        #[arg(long)]
+        tiny: bool,
+    },
 }
 
 /// `--chunk`: a read needs room for at least one byte, and the buffer is allocated up front.
@@ -347,4 +329,11 @@ fn parse_chunk(text: &str) -> std::result::Result<usize, String> {
     } else {
         Err(format!("a read takes 1 to {MAX_CHUNK} bytes, not {chunk}"))
     }
+}
+
+/// The classroom runner (`cargo run`) plays this lesson's stages through here: the same parser
+/// and the same `run` as `main`, so a stage of the runner is this lesson and its arguments.
+#[allow(dead_code)] // Used by the runner, which compiles this file in; `main` does not call it.
+pub fn play(args: &[&str]) -> Result<()> {
+    run(Cli::try_parse_from(args)?)
 }

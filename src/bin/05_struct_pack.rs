@@ -10,7 +10,7 @@
 //! [i32 little-endian: body length N][N bytes of body]
 //! ```
 //!
-//! What changed since lesson 04: the client sends the same three messages, each with
+//! What changed since lesson 04: the client sends the same three messages (and `黏包问题`), each with
 //! `send_frame` instead of a bare `write_all`; the server reads them with `recv_frame` instead
 //! of `read` into a 5-byte buffer. Both are written below, in this file; from lesson 06 on the
 //! library has them, the same code (`src/frame.rs`; a test checks the two stay the same).
@@ -31,25 +31,26 @@
 //! send is the byte length. `--lang zh` prints every line in Chinese (中文).
 
 use std::io::{self, ErrorKind, Read, Write};
-use std::net::{SocketAddr, TcpListener};
+use std::net::{SocketAddr, TcpListener, TcpStream};
 use std::process::ExitCode;
 
 use clap::{Parser, Subcommand};
 use socket_lessons::cli::{Addr, Shared};
-use socket_lessons::extras::{compare, pack};
+use socket_lessons::extras::{compare, pack, tap::Tap};
 use socket_lessons::net::Peer;
 use socket_lessons::text::{count, hex, py_bytes, quoted};
-use socket_lessons::{Error, Result, client, net, note, pair, say, server, tr};
+use socket_lessons::{Error, Result, client, demo, net, note, say, server, tr};
 
-/// Lesson 04's three messages, unchanged: the same sends that stuck together there.
-pub const MESSAGES: [&[u8]; 3] = [b"1234567", b"abcde", b"hhhhh"];
+/// Lesson 04's three messages, unchanged (the same sends that stuck together there), then the
+/// material's section title: 4 characters but 12 bytes, and the length counts bytes.
+const MESSAGES: [&[u8]; 4] = [b"1234567", b"abcde", b"hhhhh", "黏包问题".as_bytes()];
 
 /// The struct demo's texts: 15 characters and 15 bytes (the material's `0f 00 00 00`), then
 /// the material's section title: 4 characters, but 12 bytes.
 const STRUCT_TEXTS: [&str; 2] = ["hello, sockets!", "黏包问题"];
 
-/// Lesson 04's `recv(5)`, for the `compare` column of raw reads (the runner's too, hence `pub`).
-pub const CHUNK: usize = 5;
+/// Lesson 04's `recv(5)`, for the `compare` column of raw reads.
+const CHUNK: usize = 5;
 
 /// Size of the length prefix: `struct.calcsize('i')` is 4.
 const LEN_SIZE: usize = 4;
@@ -64,75 +65,31 @@ const MAX_FRAME_LEN: usize = 64 * 1024;
 /// How many body bytes of a broken frame its error shows, after the 4 of its length.
 const SHOWN: usize = 32;
 
-/// Lesson 05: a 4-byte length in front of each message gives the messages back whole. Without
-/// arguments, the demo; two terminals: `cargo run --bin 05_struct_pack -- server`, then `client`.
-#[derive(Parser)]
-#[command(version)]
-struct Cli {
-    #[command(subcommand)]
-    command: Option<Command>,
-    #[command(flatten)]
-    shared: Shared,
-}
-
-#[derive(Subcommand)]
-enum Command {
-    /// The struct demo, then server and client in one process, on a port the OS picks (the default).
-    Demo,
-    /// Accept one client; read its messages frame by frame until it closes.
-    Server {
-        #[command(flatten)]
-        addr: Addr,
-    },
-    /// Connect, send 1234567, abcde and hhhhh as three frames, back to back, and close.
-    Client {
-        #[command(flatten)]
-        addr: Addr,
-    },
-    /// The material's struct demo: a text's length packed into 4 bytes, and unpacked back.
-    Struct {
-        /// The texts to measure and pack.
-        #[arg(value_name = "TEXT", default_values = STRUCT_TEXTS)]
-        texts: Vec<String>,
-    },
-    /// Lesson 04 and lesson 05 side by side: the same messages, read raw and read framed.
-    Compare,
-    /// struct.pack('i', N) and struct.pack('!i', N): a number as 4 bytes.
-    Pack {
-        /// A whole number from -2147483648 to 2147483647.
-        #[arg(value_name = "N", allow_hyphen_values = true)]
-        number: String,
-    },
-    /// struct.unpack('i', ...) and struct.unpack('!i', ...): 4 bytes as a number.
-    Unpack {
-        /// 4 bytes as 8 hex digits, spaces allowed: 0f 00 00 00, or 0f000000.
-        #[arg(value_name = "HEX", required = true, num_args = 1..)]
-        hex: Vec<String>,
-    },
-}
-
 fn main() -> ExitCode {
     let cli = Cli::parse();
     say::init(&cli.shared);
-    socket_lessons::report(match cli.command.unwrap_or(Command::Demo) {
+    socket_lessons::report(run(cli))
+}
+
+fn run(cli: Cli) -> Result<()> {
+    match cli.command.unwrap_or(Command::Demo) {
         Command::Demo => demo(),
-        Command::Server { addr } => net::listen(&addr, net::BACKLOG).and_then(serve),
-        Command::Client { addr } => addr.resolve().and_then(run_client),
+        Command::Server { addr } => serve(net::listen(&addr, net::BACKLOG)?),
+        Command::Client { addr } => run_client(addr.resolve()?),
         // The calculator and the projector view: tools around the lesson, in `extras`.
         Command::Struct { texts } => pack::show_struct(&texts),
-        Command::Compare => compare::show(&MESSAGES, CHUNK),
+        Command::Compare => compare::show(&MESSAGES[..3], CHUNK),
         Command::Pack { number } => pack::parse_i32(&number).map(pack::show_pack),
         Command::Unpack { hex } => pack::parse_four_bytes(&hex.join(" ")).map(pack::show_unpack),
-    })
+    }
 }
 
 /// The struct demo, then both sides in one process: the server on a thread, the client here.
-/// `pub`: the classroom runner (`cargo run`) plays it too.
-pub fn demo() -> Result<()> {
+fn demo() -> Result<()> {
     pack::show_struct(&STRUCT_TEXTS)?;
-    // Python: server.bind(('127.0.0.1', 8080)); server.listen(5) — lesson 03's listener.
+    // Python: server.bind(('127.0.0.1', 8080)); server.listen(5): lesson 03's listener, as a call.
     let listener = net::listen(&Addr::ephemeral(), net::BACKLOG)?;
-    pair::run(listener, serve, run_client)?;
+    demo::run(listener, serve, run_client)?;
     note!(
         "to see lesson 04 and this one side by side: cargo run --bin 05_struct_pack -- compare",
         "把第 04 课和本课并排对比: cargo run --bin 05_struct_pack -- compare"
@@ -143,14 +100,18 @@ pub fn demo() -> Result<()> {
 /// The server side: one client, one frame at a time until it closes.
 fn serve(listener: TcpListener) -> Result<()> {
     // Python: conn, addr = server.accept()
-    let (sock, _addr) = net::accept(&listener)?;
+    demo::accept_turn(&listener); // the one-terminal demo: the client may connect now
+    let (sock, addr) = listener.accept()?;
+    server!(
+        "accepted a client from {addr}",
+        "接受了来自 {addr} 的客户端"
+    );
+    demo::accepted_turn(&listener); // the one-terminal demo: the client may go on
 
     // No waiting for the bytes to pile up, as lesson 04 had to: however the reads cut the
     // stream, recv_frame reads exactly 4 bytes of length, then exactly that many bytes.
-    let mut wire = Tap {
-        inner: sock,
-        seen: Vec::new(),
-    };
+    // `Tap` keeps a copy of what `recv_frame` reads, to show the 4 length bytes (src/extras).
+    let mut wire = Tap::new(sock);
     let mut received = 0;
     // Python: header = conn.recv(4); length = struct.unpack('i', header)[0]; data = conn.recv(length)
     while let Some(message) = recv_frame(&mut wire).map_err(|e| broken(e, &wire.arrived()))? {
@@ -178,10 +139,14 @@ fn serve(listener: TcpListener) -> Result<()> {
     Ok(())
 }
 
-/// The client side: three frames, back to back, then close.
+/// The client side: four frames, back to back, then close.
 fn run_client(addr: SocketAddr) -> Result<()> {
     // Python: client = socket.socket(); client.connect(('127.0.0.1', 8080))
-    let mut sock = net::connect(addr, env!("CARGO_BIN_NAME"))?;
+    demo::connect_turn(addr)?; // the one-terminal demo: wait until the server is in accept()
+    client!("connecting to {addr}", "正在连接 {addr}");
+    let mut sock = TcpStream::connect_timeout(&addr, net::CONNECT_TIMEOUT)
+        .map_err(|e| net::connect_error(e, addr, env!("CARGO_BIN_NAME")))?;
+    demo::connected_turn(addr)?; // the one-terminal demo: wait for the server's `accepted` line
     // As in lesson 04, everything is printed first and the sends go out back to back: the same
     // conditions that made the messages stick together there.
     let (writes, frames) = (MESSAGES.len(), count(MESSAGES.len(), "frame", "frames"));
@@ -327,24 +292,58 @@ fn broken(e: io::Error, arrived: &[u8]) -> Error {
     .into()
 }
 
-/// A reader that keeps a copy of the bytes it passes on, so the server can show the 4 length
-/// bytes that `recv_frame` read off the wire before each message, or what a broken frame brought.
-struct Tap<R> {
-    inner: R,
-    seen: Vec<u8>,
+// The command line: what `--help` shows. Skip it on a first reading.
+
+/// Lesson 05: a 4-byte length in front of each message gives the messages back whole. Without
+/// arguments, the demo; two terminals: `cargo run --bin 05_struct_pack -- server`, then `client`.
+#[derive(Parser)]
+#[command(version)]
+struct Cli {
+    #[command(subcommand)]
+    command: Option<Command>,
+    #[command(flatten)]
+    shared: Shared,
 }
 
-impl<R> Tap<R> {
-    /// The bytes read since the last call.
-    fn arrived(&mut self) -> Vec<u8> {
-        std::mem::take(&mut self.seen)
-    }
+#[derive(Subcommand)]
+enum Command {
+    /// The struct demo, then server and client in one process, on a port the OS picks (the default).
+    Demo,
+    /// Accept one client; read its messages frame by frame until it closes.
+    Server {
+        #[command(flatten)]
+        addr: Addr,
+    },
+    /// Connect, send 1234567, abcde and hhhhh as three frames, back to back, and close.
+    Client {
+        #[command(flatten)]
+        addr: Addr,
+    },
+    /// The material's struct demo: a text's length packed into 4 bytes, and unpacked back.
+    Struct {
+        /// The texts to measure and pack.
+        #[arg(value_name = "TEXT", default_values = STRUCT_TEXTS)]
+        texts: Vec<String>,
+    },
+    /// Lesson 04 and lesson 05 side by side: the same messages, read raw and read framed.
+    Compare,
+    /// struct.pack('i', N) and struct.pack('!i', N): a number as 4 bytes.
+    Pack {
+        /// A whole number from -2147483648 to 2147483647.
+        #[arg(value_name = "N", allow_hyphen_values = true)]
+        number: String,
+    },
+    /// struct.unpack('i', ...) and struct.unpack('!i', ...): 4 bytes as a number.
+    Unpack {
+        /// 4 bytes as 8 hex digits, spaces allowed: 0f 00 00 00, or 0f000000.
+        #[arg(value_name = "HEX", required = true, num_args = 1..)]
+        hex: Vec<String>,
+    },
 }
 
-impl<R: Read> Read for Tap<R> {
-    fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
-        let n = self.inner.read(buf)?;
-        self.seen.extend_from_slice(&buf[..n]);
-        Ok(n)
-    }
+/// The classroom runner (`cargo run`) plays this lesson's stages through here: the same parser
+/// and the same `run` as `main`, so a stage of the runner is this lesson and its arguments.
+#[allow(dead_code)] // Used by the runner, which compiles this file in; `main` does not call it.
+pub fn play(args: &[&str]) -> Result<()> {
+    run(Cli::try_parse_from(args)?)
 }

@@ -38,7 +38,7 @@ use socket_lessons::extras::scratch;
 use socket_lessons::names::{self, check_file_name};
 use socket_lessons::net::{self, Peer};
 use socket_lessons::save::{self, Partial};
-use socket_lessons::{Result, client, frame, note, pair, say, server, text};
+use socket_lessons::{Result, client, demo, frame, note, say, server, taught, text};
 
 /// This very file, built in: the demo sends it, as the material's server sends its own script
 /// (`04 struct模块.py`). Built in, so that the demo works from any folder.
@@ -115,8 +115,19 @@ enum Command {
 fn main() -> ExitCode {
     let cli = Cli::parse();
     say::init(&cli.shared);
+    socket_lessons::report(run(cli))
+}
+
+/// The classroom runner (`cargo run`) plays this lesson's stages through here: the same parser
+/// and the same `run` as `main`, so a stage of the runner is this lesson and its arguments.
+#[allow(dead_code)] // Used by the runner, which compiles this file in; `main` does not call it.
+pub fn play(args: &[&str]) -> Result<()> {
+    run(Cli::try_parse_from(args)?)
+}
+
+fn run(cli: Cli) -> Result<()> {
     let secs = cli.timeout;
-    socket_lessons::report(match cli.command.unwrap_or(Command::Demo) {
+    match cli.command.unwrap_or(Command::Demo) {
         Command::Demo => demo(),
         Command::Server {
             addr,
@@ -127,13 +138,12 @@ fn main() -> ExitCode {
             .and_then(|offer| serve(net::listen(&addr, net::BACKLOG)?, &offer, once, secs)),
         Command::Client { addr, out, force } => save::remove_partial_on_interrupt()
             .and_then(|()| run_client(addr.resolve()?, &out, force, secs)),
-    })
+    }
 }
 
 /// The server on a thread sends this file's source; the client here saves it into a scratch
 /// folder; then the copy is compared with the original, byte for byte.
-/// `pub`: the classroom runner (`cargo run`) plays it too.
-pub fn demo() -> Result<()> {
+fn demo() -> Result<()> {
     let scratch = scratch::folder("06")?;
     let served = scratch.path().join(SOURCE_NAME);
     fs::write(&served, SOURCE)?;
@@ -146,7 +156,7 @@ pub fn demo() -> Result<()> {
     fs::create_dir(&received)?;
     // Python: server.bind(('127.0.0.1', 8080)); server.listen(5) — lesson 03's listener.
     let listener = net::listen(&Addr::ephemeral(), net::BACKLOG)?;
-    pair::run(
+    demo::run(
         listener,
         move |listener| serve(listener, &offer, true, TIMEOUT_SECS),
         |addr| run_client(addr, &received, false, TIMEOUT_SECS),
@@ -189,7 +199,7 @@ fn serve(listener: TcpListener, offer: &Offer, once: bool, secs: u64) -> Result<
     server!("ready to send {name:?}", "准备发送 {name:?}");
     loop {
         // Python: sock, addr = server.accept()
-        let (sock, addr) = net::accept(&listener)?;
+        let (sock, addr) = taught::accept(&listener)?;
         handle_client(sock, addr, offer, secs)?;
         if once {
             return Ok(());
@@ -305,7 +315,7 @@ fn run_client(addr: SocketAddr, out: &Path, force: bool, secs: u64) -> Result<()
     // The connect, and every read after it, waits `timeout` at most: a stalled server cannot
     // hang us.
     let timeout = Duration::from_secs(secs);
-    let sock = net::connect_within(addr, env!("CARGO_BIN_NAME"), timeout)?;
+    let sock = taught::connect_within(addr, env!("CARGO_BIN_NAME"), timeout)?;
     let mut sock = save::Receiving::new(sock);
     sock.set_read_timeout(Some(timeout))?;
     let header = read_header(&mut *sock, timeout)?;

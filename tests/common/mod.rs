@@ -187,6 +187,19 @@ pub fn wait(mut child: Child) -> Finished {
     }
 }
 
+/// Wait for `child`, whose stdout is not ours to read (closed, or not piped), to end (with
+/// [`DEADLINE`]); collect its stderr.
+pub fn wait_with_stderr(mut child: Child) -> Finished {
+    let err = read_to_end_on_a_thread(child.stderr.take().expect("stderr is piped"));
+    let stderr = receive_before_deadline(&err, &mut child);
+    let status = child.wait().expect("waiting for the child");
+    Finished {
+        status,
+        stdout: String::new(),
+        stderr,
+    }
+}
+
 /// Read `pipe` to its end on a thread; the text arrives on the returned channel.
 fn read_to_end_on_a_thread(mut pipe: impl Read + Send + 'static) -> Receiver<String> {
     let (send, text) = mpsc::channel();

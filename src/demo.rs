@@ -1,4 +1,5 @@
-//! `demo`: a lesson's server and client in one process, the server on a thread of its own.
+//! The one-terminal demo: a lesson's server and client in one process, the server on a thread of
+//! its own, taking turns at `accept` and `connect` so their lines come out in one order.
 //!
 //! The two sides still talk over a real TCP connection on loopback; only the terminal is shared.
 //! For the lines to come out in the order the conversation happens, on every OS and every run,
@@ -9,14 +10,16 @@
 //! 2. **A connection is a hand-off, made explicit here.** Between one message and the next only
 //!    one side is awake, except around `connect`/`accept`: the server may still be talking
 //!    about its last client when the next one connects, and both wake up when a connection is
-//!    made. So, in a demo, the client's k-th [`net::connect`](crate::net::connect) waits until
-//!    the server's k-th [`net::accept`](crate::net::accept) has begun (the server has said
-//!    everything about the clients before), and returns only once the server has printed its
-//!    `accepted` line. After that the server speaks only after a read.
+//!    made. So, in a demo, the client's k-th `connect` waits until the server's k-th `accept`
+//!    has begun (the server has said everything about the clients before), and the client goes
+//!    on only once the server has printed its `accepted` line. After that the server speaks
+//!    only after a read.
 //!
-//! The hand-off is a `Mutex` and a `Condvar`, std only, the same on Linux, macOS and Windows.
-//! Outside a demo (two terminals) there is no turnstile, and the two helpers do not wait.
-//! Each side's code stays exactly what runs in two terminals.
+//! The lessons say so where it happens, in four calls around their own `accept` and `connect`:
+//! [`accept_turn`] and [`accepted_turn`] on the server's side, [`connect_turn`] and
+//! [`connected_turn`] on the client's. In two terminals there is no demo on the port, and they
+//! return at once: each side's code stays exactly what runs in two terminals. The hand-off is a
+//! `Mutex` and a `Condvar`, std only, the same on Linux, macOS and Windows.
 
 use std::net::{SocketAddr, TcpListener};
 use std::sync::{Condvar, Mutex, MutexGuard};
@@ -111,27 +114,32 @@ fn join(server: thread::JoinHandle<Result<()>>) -> Result<()> {
     }
 }
 
-/// [`net::accept`](crate::net::accept), before it blocks: the server has said all it will say
-/// until a client connects.
-pub(crate) fn server_accepting(port: u16) {
-    step(port, |t| t.accepting += 1);
+/// The server's side, just before `listener.accept()`: in the one-terminal demo, the client may
+/// connect now (the server has said all it will say until a client comes). Elsewhere, nothing.
+pub fn accept_turn(listener: &TcpListener) {
+    if let Ok(addr) = listener.local_addr() {
+        step(addr.port(), |t| t.accepting += 1);
+    }
 }
 
-/// [`net::accept`](crate::net::accept), once its `accepted` line is out.
-pub(crate) fn server_accepted(port: u16) {
-    step(port, |t| t.accepted += 1);
+/// The server's side, once its `accepted` line is out: in the one-terminal demo, the client may
+/// go on. Elsewhere, nothing.
+pub fn accepted_turn(listener: &TcpListener) {
+    if let Ok(addr) = listener.local_addr() {
+        step(addr.port(), |t| t.accepted += 1);
+    }
 }
 
-/// [`net::connect`](crate::net::connect), before its `connecting` line: in a demo, wait until
-/// the server is in the `accept` that will take this connection.
-pub(crate) fn before_connect(addr: SocketAddr) -> Result<()> {
+/// The client's side, before its `connecting` line: in the one-terminal demo, wait your turn,
+/// until the server is in the `accept` that will take this connection. Elsewhere, at once.
+pub fn connect_turn(addr: SocketAddr) -> Result<()> {
     let what = crate::tr!("get to accept()", "进入 accept()");
     wait(addr.port(), &what, |t| t.accepting > t.connected)
 }
 
-/// [`net::connect`](crate::net::connect), once connected: in a demo, wait until the server has
-/// printed its `accepted` line, so the client's next line comes after it.
-pub(crate) fn after_connect(addr: SocketAddr) -> Result<()> {
+/// The client's side, once connected: in the one-terminal demo, wait until the server has
+/// printed its `accepted` line, so the client's next line comes after it. Elsewhere, at once.
+pub fn connected_turn(addr: SocketAddr) -> Result<()> {
     step(addr.port(), |t| t.connected += 1);
     let what = crate::tr!("accept the connection", "接受这个连接");
     wait(addr.port(), &what, |t| t.accepted >= t.connected)
@@ -173,13 +181,12 @@ fn wait(port: u16, what: &str, ready: impl Fn(&Turnstile) -> bool) -> Result<()>
 
 #[cfg(test)]
 mod tests {
-    use std::sync::{Arc, Mutex};
+    use std::net::TcpStream;
+    use std::sync::{Arc, Mutex, mpsc};
     use std::thread;
-    use std::time::{Duration, Instant};
+    use std::time::Duration;
 
     use super::*;
-    use crate::cli::Addr;
-    use crate::net;
 
     /// A log both sides write to, in the order things happen.
     type Log = Arc<Mutex<Vec<&'static str>>>;
@@ -188,27 +195,40 @@ mod tests {
         log.lock().unwrap().push(event);
     }
 
+    fn listener() -> TcpListener {
+        TcpListener::bind("127.0.0.1:0").unwrap()
+    }
+
+    /// What a lesson's client does: its turn, `connect`, its turn.
+    fn connect(addr: SocketAddr) -> Result<TcpStream> {
+        connect_turn(addr)?;
+        let sock = TcpStream::connect(addr)?;
+        connected_turn(addr)?;
+        Ok(sock)
+    }
+
     #[test]
     fn the_client_connects_only_once_a_slow_server_is_done_talking() {
-        let listener = net::listen(&Addr::ephemeral(), net::BACKLOG).unwrap();
         let log = Log::default();
         let (server_log, client_log) = (log.clone(), log.clone());
         run(
-            listener,
+            listener(),
             move |listener| {
                 for _ in 0..2 {
-                    // A server still busy with its last words, slower than any client.
+                    // A server still busy with its last words, slower than any client: the
+                    // race this module exists to remove, made wide enough to lose every time.
                     thread::sleep(Duration::from_millis(30));
                     push(&server_log, "server: done with the last client");
-                    // Not logged after `accept`: from there on the client may run at once (the
-                    // server's `accepted` line, inside `net::accept`, is what it waits for).
-                    drop(net::accept(&listener)?);
+                    accept_turn(&listener);
+                    drop(listener.accept()?);
+                    // Not logged here: from now on the client may run at once.
+                    accepted_turn(&listener);
                 }
                 Ok(())
             },
             move |addr| {
                 for _ in 0..2 {
-                    let sock = net::connect(addr, "test")?;
+                    let sock = connect(addr)?;
                     push(&client_log, "client: connected");
                     drop(sock);
                 }
@@ -224,7 +244,6 @@ mod tests {
 
     #[test]
     fn connect_waits_until_the_server_enters_accept() {
-        use std::sync::mpsc;
         // A demo's turnstile on a port of its own, with no server thread: the test plays it.
         // Port 1: never one the OS picks for port 0, so no other demo's turnstile shares it.
         let port = 1;
@@ -237,10 +256,10 @@ mod tests {
             server_done: false,
         });
         let (done, waited) = mpsc::channel();
-        let client = thread::spawn(move || done.send(before_connect(addr).is_ok()));
+        let client = thread::spawn(move || done.send(connect_turn(addr).is_ok()));
         // The server has not entered accept: the client must still be waiting.
         assert!(waited.recv_timeout(Duration::from_millis(50)).is_err());
-        server_accepting(port);
+        step(port, |t| t.accepting += 1);
         assert_eq!(waited.recv_timeout(TURN_DEADLINE), Ok(true));
         client.join().unwrap().unwrap();
         lock().retain(|t| t.port != port);
@@ -248,16 +267,22 @@ mod tests {
 
     #[test]
     fn a_server_that_stops_before_accept_ends_the_demo_with_its_own_error() {
-        let listener = net::listen(&Addr::ephemeral(), net::BACKLOG).unwrap();
-        let start = Instant::now();
+        let (said, heard) = mpsc::channel();
         let error = run(
-            listener,
+            listener(),
             |_listener| Err("the server's own mistake".into()),
-            |addr| net::connect(addr, "test").map(drop),
+            move |addr| {
+                let waited = connect(addr).map(drop);
+                let _ = said.send(waited.as_ref().map_err(ToString::to_string).err());
+                waited
+            },
         )
         .unwrap_err();
         assert_eq!(error.to_string(), "the server's own mistake");
-        // The client did not wait out the deadline: the server's end woke it.
-        assert!(start.elapsed() < TURN_DEADLINE);
+        // The client was woken by the server's end, not by its own deadline running out.
+        assert_eq!(
+            heard.recv().unwrap().as_deref(),
+            Some("the demo's server stopped before it could get to accept()")
+        );
     }
 }

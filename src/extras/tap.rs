@@ -1,0 +1,32 @@
+//! Lesson 05's window on the wire: a reader that keeps a copy of what passes through it.
+
+use std::io::{self, Read};
+
+/// A reader that keeps a copy of the bytes it passes on, so the server can show the 4 length
+/// bytes that `recv_frame` read off the wire before each message, or what a broken frame brought.
+pub struct Tap<R> {
+    inner: R,
+    seen: Vec<u8>,
+}
+
+impl<R> Tap<R> {
+    pub fn new(inner: R) -> Tap<R> {
+        Tap {
+            inner,
+            seen: Vec::new(),
+        }
+    }
+
+    /// The bytes read since the last call.
+    pub fn arrived(&mut self) -> Vec<u8> {
+        std::mem::take(&mut self.seen)
+    }
+}
+
+impl<R: Read> Read for Tap<R> {
+    fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
+        let n = self.inner.read(buf)?;
+        self.seen.extend_from_slice(&buf[..n]);
+        Ok(n)
+    }
+}

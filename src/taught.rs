@@ -1,0 +1,32 @@
+//! What lessons 01–05 write out around `accept` and `connect`, as one call each for the lessons
+//! after them (06 on): the call, its line, its friendly error and its turn in the demo.
+
+use std::net::{SocketAddr, TcpListener, TcpStream};
+use std::time::Duration;
+
+use crate::{Result, client, demo, net, server};
+
+/// Python: `sock, addr = server.accept()`, with the `accepted` line, taking its turn in the
+/// one-terminal demo ([`demo::accept_turn`], [`demo::accepted_turn`]) as lessons 01–05 do by hand.
+pub fn accept(listener: &TcpListener) -> Result<(TcpStream, SocketAddr)> {
+    demo::accept_turn(listener);
+    let (sock, addr) = listener.accept()?;
+    server!(
+        "accepted a client from {addr}",
+        "接受了来自 {addr} 的客户端"
+    );
+    demo::accepted_turn(listener);
+    Ok((sock, addr))
+}
+
+/// Python: `client.connect((host, port))`, waiting `timeout` at most for the server's answer,
+/// with the `connecting` line and an error that names the command starting the server
+/// (`lesson` is the binary's name), taking its turn in the one-terminal demo.
+pub fn connect_within(addr: SocketAddr, lesson: &str, timeout: Duration) -> Result<TcpStream> {
+    demo::connect_turn(addr)?;
+    client!("connecting to {addr}", "正在连接 {addr}");
+    let sock = TcpStream::connect_timeout(&addr, timeout)
+        .map_err(|e| net::connect_error(e, addr, lesson))?;
+    demo::connected_turn(addr)?;
+    Ok(sock)
+}
