@@ -36,8 +36,11 @@ mod sticky_demo;
 #[path = "bin/05_struct_pack.rs"]
 mod struct_pack;
 
+/// A lesson's way in: its `play`, given a command line.
+type Play = fn(&[&str]) -> Result<()>;
+
 /// Every lesson's program, by the name `cargo run --bin` gives it, and its way in.
-const LESSONS: [(&str, fn(&[&str]) -> Result<()>); 6] = [
+const LESSONS: [(&str, Play); 6] = [
     ("01_basic", basic::play),
     ("02_comm_loop", comm_loop::play),
     ("03_conn_loop", conn_loop::play),
