@@ -49,6 +49,21 @@ pub type Error = Box<dyn std::error::Error + Send + Sync>;
 /// `Result` with the course's [`Error`].
 pub type Result<T> = std::result::Result<T, Error>;
 
+/// `runner_entry!();` at the end of a lesson: `play`, the one way in of the classroom runner
+/// (`cargo run`), which compiles the lesson file in. It parses a stage's command line with the
+/// lesson's own `Cli` and hands it to the lesson's own `run`, exactly as `main` does, so a
+/// stage of the runner is a lesson and its arguments, and the lesson exports nothing else.
+#[macro_export]
+macro_rules! runner_entry {
+    () => {
+        /// The classroom runner's way in: this lesson's parser and `run`, as in `main`.
+        #[allow(dead_code)] // `main` does not call it; the runner does.
+        pub fn play(args: &[&str]) -> $crate::Result<()> {
+            run(<Cli as ::clap::Parser>::try_parse_from(args)?)
+        }
+    };
+}
+
 /// Turn what a lesson's `main` did into an exit code: on error, one line on stderr and exit 1.
 ///
 /// This is why no student sees a panic or a `Debug` dump for an ordinary mistake: every error

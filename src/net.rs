@@ -10,7 +10,7 @@ use std::time::{Duration, Instant};
 use socket2::{Domain, Protocol, Socket, Type};
 
 use crate::cli::{Addr, DEFAULT_PORT};
-use crate::{Result, note, server, tr};
+use crate::{Result, client, note, server, tr};
 
 /// The material's `server.listen(5)`: at most about five finished connections wait for
 /// `accept`. Lesson 03 explains the number and lets you change it with `--backlog`.
@@ -52,6 +52,19 @@ pub fn announce(listener: &TcpListener) -> Result<SocketAddr> {
         );
     }
     Ok(addr)
+}
+
+/// The server's line once `accept` has returned: who connected.
+pub fn accepted(addr: SocketAddr) {
+    server!(
+        "accepted a client from {addr}",
+        "接受了来自 {addr} 的客户端"
+    );
+}
+
+/// The client's line just before `connect`.
+pub fn connecting(addr: SocketAddr) {
+    client!("connecting to {addr}", "正在连接 {addr}");
 }
 
 /// Lesson 04's trick: wait until `want` bytes are waiting in `sock`, or `timeout` has passed,

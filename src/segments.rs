@@ -15,7 +15,7 @@
 
 use std::net::TcpStream;
 
-use crate::lang::{self, Lang};
+use crate::tr;
 
 /// What the kernel counted for one connection so far.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -128,103 +128,25 @@ mod os {
     }
 }
 
-/// The client's verdict on its own writes: how many segments carried `writes` writes, and what
-/// that says about the sender (`nodelay`: Nagle's algorithm was off). Only the numbers decide
-/// the words.
-pub fn sent(writes: usize, segments: Option<u64>, nodelay: bool) -> String {
-    sent_in(lang::current(), writes, segments, nodelay)
-}
-
-/// [`sent`] in a given language (for tests, which must not change the process's language).
-pub fn sent_in(lang: Lang, writes: usize, segments: Option<u64>, nodelay: bool) -> String {
-    use std::cmp::Ordering::{Equal, Greater, Less};
-    let Some(n) = segments else {
-        return not_counted(lang);
-    };
-    let writes = writes as u64;
-    match (lang, n.cmp(&writes), nodelay) {
-        (Lang::En, Less, false) => format!(
-            "{n}, fewer than my {writes} writes: my TCP merged small writes made close together (Nagle's algorithm)"
-        ),
-        (Lang::Zh, Less, false) => {
-            format!(
-                "{n} 个, 比 {writes} 次发送少: 我的 TCP 把时间间隔短的小数据合并发送了 (Nagle 算法)"
-            )
-        }
-        // With TCP_NODELAY, Linux still sends what piled up in the send queue while the
-        // previous segment was on its way (autocorking) as one segment.
-        (Lang::En, Less, true) => format!(
-            "{n}, fewer than my {writes} writes: even with Nagle off, my TCP merged writes that queued up together"
-        ),
-        (Lang::Zh, Less, true) => {
-            format!(
-                "{n} 个, 比 {writes} 次发送少: 即使关掉 Nagle, 我的 TCP 仍把排队等待的数据合并发送了"
-            )
-        }
-        (Lang::En, Equal, _) => format!(
-            "{n}, one per write: the segments kept my writes apart, so any merging was the reader's doing"
-        ),
-        (Lang::Zh, Equal, _) => {
-            format!("{n} 个, 每次发送一个: 报文段把几次发送分开了, 粘在一起是读取方造成的")
-        }
-        (Lang::En, Greater, _) => {
-            format!("{n}, more than my {writes} writes: my TCP split some of them")
-        }
-        (Lang::Zh, Greater, _) => {
-            format!("{n} 个, 比 {writes} 次发送多: 我的 TCP 把一些发送拆开了")
-        }
-    }
-}
-
 /// The server's count of segments that arrived, or why there is none.
 pub fn received(segments: Option<u64>) -> String {
-    received_in(lang::current(), segments)
-}
-
-/// [`received`] in a given language.
-pub fn received_in(lang: Lang, segments: Option<u64>) -> String {
-    match (segments, lang) {
-        (Some(n), Lang::En) => n.to_string(),
-        (Some(n), Lang::Zh) => format!("{n} 个"),
-        (None, _) => not_counted(lang),
+    match segments {
+        Some(n) => tr!("{n}", "{n} 个"),
+        None => not_counted(),
     }
 }
 
 /// The one line's ending where the system keeps no count (Windows): the lesson goes on.
-fn not_counted(lang: Lang) -> String {
-    match lang {
-        Lang::En => "not counted on this system (it keeps no segment count per connection)",
-        Lang::Zh => "本系统不统计 (它不按连接记录报文段数)",
-    }
-    .to_string()
+pub fn not_counted() -> String {
+    tr!(
+        "not counted on this system (it keeps no segment count per connection)",
+        "本系统不统计 (它不按连接记录报文段数)"
+    )
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn without_a_counter_the_line_says_so_in_both_languages() {
-        let en = received_in(Lang::En, None);
-        assert!(en.starts_with("not counted on this system"), "{en}");
-        assert_eq!(sent_in(Lang::En, 3, None, false), en);
-        let zh = received_in(Lang::Zh, None);
-        assert!(zh.starts_with("本系统不统计"), "{zh}");
-        assert_eq!(sent_in(Lang::Zh, 3, None, false), zh);
-    }
-
-    #[test]
-    fn the_numbers_choose_the_words() {
-        let nagle = sent_in(Lang::En, 200, Some(18), false);
-        assert!(nagle.starts_with("18, fewer than my 200 writes"), "{nagle}");
-        assert!(nagle.ends_with("(Nagle's algorithm)"), "{nagle}");
-        let nodelay = sent_in(Lang::En, 200, Some(35), true);
-        assert!(nodelay.contains("even with Nagle off"), "{nodelay}");
-        assert!(sent_in(Lang::En, 3, Some(3), true).starts_with("3, one per write"));
-        assert!(sent_in(Lang::En, 3, Some(4), false).starts_with("4, more than my 3 writes"));
-        assert!(sent_in(Lang::Zh, 200, Some(18), false).starts_with("18 个, 比 200 次发送少"));
-        assert_eq!(received_in(Lang::En, Some(1)), "1");
-    }
 
     /// Linux and macOS count; the three writes and their segments are seen on both sides.
     #[cfg(any(target_os = "linux", target_os = "macos"))]

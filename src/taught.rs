@@ -4,17 +4,14 @@
 use std::net::{SocketAddr, TcpListener, TcpStream};
 use std::time::Duration;
 
-use crate::{Result, client, demo, net, server};
+use crate::{Result, demo, net};
 
 /// Python: `sock, addr = server.accept()`, with the `accepted` line, taking its turn in the
 /// one-terminal demo ([`demo::accept_turn`], [`demo::accepted_turn`]) as lessons 01–05 do by hand.
 pub fn accept(listener: &TcpListener) -> Result<(TcpStream, SocketAddr)> {
     demo::accept_turn(listener);
     let (sock, addr) = listener.accept()?;
-    server!(
-        "accepted a client from {addr}",
-        "接受了来自 {addr} 的客户端"
-    );
+    net::accepted(addr);
     demo::accepted_turn(listener);
     Ok((sock, addr))
 }
@@ -24,7 +21,7 @@ pub fn accept(listener: &TcpListener) -> Result<(TcpStream, SocketAddr)> {
 /// (`lesson` is the binary's name), taking its turn in the one-terminal demo.
 pub fn connect_within(addr: SocketAddr, lesson: &str, timeout: Duration) -> Result<TcpStream> {
     demo::connect_turn(addr)?;
-    client!("connecting to {addr}", "正在连接 {addr}");
+    net::connecting(addr);
     let sock = TcpStream::connect_timeout(&addr, timeout)
         .map_err(|e| net::connect_error(e, addr, lesson))?;
     demo::connected_turn(addr)?;

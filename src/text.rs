@@ -59,6 +59,15 @@ pub fn count(n: usize, one: &str, many: &str) -> String {
     }
 }
 
+/// A number of bytes in the language in use: `1 byte`, `5 bytes`, `5 字节`. One value for both
+/// sentences of a `tr!` or `server!`, so no line counts twice.
+pub fn bytes(n: usize) -> String {
+    match crate::lang::current() {
+        crate::lang::Lang::En => count(n, "byte", "bytes"),
+        crate::lang::Lang::Zh => format!("{n} 字节"),
+    }
+}
+
 /// Bytes as lowercase hex pairs separated by spaces: `0f 00 00 00`.
 pub fn hex(bytes: &[u8]) -> String {
     bytes

@@ -77,10 +77,7 @@ fn serve(listener: TcpListener) -> Result<()> {
     // accept blocks until a client has connected; `addr` is the client's IP and port.
     demo::accept_turn(&listener); // the one-terminal demo: the client may connect now
     let (mut sock, addr) = listener.accept()?;
-    server!(
-        "accepted a client from {addr}",
-        "接受了来自 {addr} 的客户端"
-    );
+    net::accepted(addr);
     demo::accepted_turn(&listener); // the one-terminal demo: the client may go on
 
     // Python: data = sock.recv(1024)
@@ -127,7 +124,7 @@ fn run_client(addr: SocketAddr, message: &str) -> Result<()> {
     // With a time limit: a wrong address would otherwise hang for a minute or more.
     // `net::connect_error` names the command that starts the server, if none is running.
     demo::connect_turn(addr)?; // the one-terminal demo: wait until the server is in accept()
-    client!("connecting to {addr}", "正在连接 {addr}");
+    net::connecting(addr);
     let mut sock = TcpStream::connect_timeout(&addr, net::CONNECT_TIMEOUT)
         .map_err(|e| net::connect_error(e, addr, env!("CARGO_BIN_NAME")))?;
     demo::connected_turn(addr)?; // the one-terminal demo: wait for the server's `accepted` line
@@ -197,9 +194,5 @@ enum Command {
     },
 }
 
-/// The classroom runner (`cargo run`) plays this lesson's stages through here: the same parser
-/// and the same `run` as `main`, so a stage of the runner is this lesson and its arguments.
-#[allow(dead_code)] // Used by the runner, which compiles this file in; `main` does not call it.
-pub fn play(args: &[&str]) -> Result<()> {
-    run(Cli::try_parse_from(args)?)
-}
+// The classroom runner (`cargo run`) plays this lesson through the same parser and `run`.
+socket_lessons::runner_entry!();

@@ -152,10 +152,7 @@ fn serve(listener: TcpListener, mut replies: Lines, clients: Option<usize>) -> R
         // Python: sock, addr = server.accept()
         demo::accept_turn(&listener); // the one-terminal demo: the client may connect now
         let (sock, addr) = listener.accept()?;
-        server!(
-            "accepted a client from {addr}",
-            "接受了来自 {addr} 的客户端"
-        );
+        net::accepted(addr);
         demo::accepted_turn(&listener); // the one-terminal demo: the client may go on
         handle_client(sock, addr, &mut replies)?;
         served += 1;
@@ -219,7 +216,7 @@ fn left(addr: SocketAddr, e: &io::Error) -> Result<()> {
 fn run_client(addr: SocketAddr, mut messages: Lines, leave: Leave) -> Result<()> {
     // Python: client = socket.socket(); client.connect(('127.0.0.1', 8080))
     demo::connect_turn(addr)?; // the one-terminal demo: wait until the server is in accept()
-    client!("connecting to {addr}", "正在连接 {addr}");
+    net::connecting(addr);
     let mut sock = TcpStream::connect_timeout(&addr, net::CONNECT_TIMEOUT)
         .map_err(|e| net::connect_error(e, addr, env!("CARGO_BIN_NAME")))?;
     demo::connected_turn(addr)?; // the one-terminal demo: wait for the server's `accepted` line
@@ -337,9 +334,5 @@ enum Command {
     Reuseaddr,
 }
 
-/// The classroom runner (`cargo run`) plays this lesson's stages through here: the same parser
-/// and the same `run` as `main`, so a stage of the runner is this lesson and its arguments.
-#[allow(dead_code)] // Used by the runner, which compiles this file in; `main` does not call it.
-pub fn play(args: &[&str]) -> Result<()> {
-    run(Cli::try_parse_from(args)?)
-}
+// The classroom runner (`cargo run`) plays this lesson through the same parser and `run`.
+socket_lessons::runner_entry!();

@@ -8,26 +8,23 @@
 //! stream with no message boundaries. Lesson 05 puts the boundaries back.
 //!
 //! The material names two causes, and the demo shows each beside the kernel's count of the TCP
-//! segments that carried the bytes (`socket_lessons::segments`; Windows keeps none, and says so):
-//! the reader's `recv(5)` cuts wherever its buffer is full (three writes, three segments, and
-//! still `b'67abc'`), and the sender merges small writes made close together (200 one-byte
-//! writes leave as far fewer segments). What changed since lesson 03: the server listens with
-//! lesson 01's `TcpListener::bind`, takes one client and ends, as the material's
-//! does; the talk goes one way, and the server reads with a small buffer on purpose.
+//! segments that carried the bytes (`socket_lessons::segments`): the reader's `recv(5)` cuts
+//! wherever its buffer is full (three writes, three segments, still `b'67abc'`), and the sender
+//! merges small writes made close together (200 one-byte writes leave as a handful of segments).
+//! Since lesson 03: one client, then the server ends, as the material's does; the talk goes one
+//! way, and the server reads with a small buffer on purpose.
 //!
 //! Run it:
-//! - one terminal (the demo: reads of 5 bytes, the same writes read with 1024 bytes, then 200
-//!   writes of one byte): `cargo run --bin 04_sticky_demo` (add `--nodelay`: Nagle off)
-//! - two terminals, server first:
-//!   `cargo run --bin 04_sticky_demo -- server` (try `--chunk 1024` and `--chunk 3` too)
-//!   `cargo run --bin 04_sticky_demo -- client`
-//!   and the sender's cause: `server --tiny`, then `client --tiny` (and `client --tiny --nodelay`)
+//! - one terminal (reads of 5 bytes, of 1024, then 200 writes of one byte; `--nodelay`: Nagle
+//!   off): `cargo run --bin 04_sticky_demo`
+//! - two terminals, server first: `cargo run --bin 04_sticky_demo -- server` (try `--chunk 1024`,
+//!   `--chunk 3`), then `cargo run --bin 04_sticky_demo -- client`; and the sender's cause:
+//!   `server --tiny`, then `client --tiny` (and `client --tiny --nodelay`)
 //! - the material's own programs, against ours or each other:
 //!   `python3 tests/python/sticky_server.py 8080` and `python3 tests/python/sticky_client.py 8080`
 //!
 //! Watch for: `b'67abc'`, the end of the first message glued to the start of the second, though
-//! each write left in a segment of its own. With `--chunk 1024` it is the opposite: one read
-//! takes all three, `b'1234567abcdehhhhh'`. And 200 writes that leave as a handful of segments.
+//! each write left in a segment of its own; with `--chunk 1024`, one read takes all three.
 
 use std::io::{Read, Write};
 use std::net::{SocketAddr, TcpListener, TcpStream};
@@ -37,7 +34,7 @@ use std::time::Duration;
 use clap::{Parser, Subcommand};
 use socket_lessons::cli::{Addr, Shared};
 use socket_lessons::net::Peer;
-use socket_lessons::text::{count, py_bytes};
+use socket_lessons::text::{bytes, count, py_bytes};
 use socket_lessons::{Result, client, demo, net, note, say, segments, server, tr};
 
 /// The material's three sends. 7 + 5 + 5 = 17 bytes, and 7 is not a multiple of 5: so a read of
@@ -45,19 +42,15 @@ use socket_lessons::{Result, client, demo, net, note, say, segments, server, tr}
 const MESSAGES: [&[u8]; 3] = [b"1234567", b"abcde", b"hhhhh"];
 /// How many bytes the client sends in all: 17.
 const SENT: usize = MESSAGES[0].len() + MESSAGES[1].len() + MESSAGES[2].len();
-
 /// The sender's cause: this many writes of one byte each, back to back, for TCP to merge.
 const TINY_WRITES: usize = 200;
 
 /// The material's `recv(5)`: smaller than the first message, so the cut is visible.
 const CHUNK: usize = 5;
-
 /// The opposite case: a buffer bigger than everything sent, so one read can take it all.
 const GLUED_CHUNK: usize = 1024;
-
 /// The largest `--chunk` (the buffer is allocated up front); more than one read ever hands over.
 const MAX_CHUNK: usize = 64 * 1024;
-
 /// How long the server waits for all the client's bytes before it reads whatever is there: room
 /// for a slow classroom network, and an end for a lesson whose client never comes through.
 const PEEK_TIMEOUT: Duration = Duration::from_secs(3);
@@ -134,20 +127,14 @@ fn serve(listener: &TcpListener, chunk: usize, want: usize) -> Result<()> {
     // Python: conn, addr = server.accept()
     demo::accept_turn(listener); // the one-terminal demo: the client may connect now
     let (mut sock, addr) = listener.accept()?;
-    server!(
-        "accepted a client from {addr}",
-        "接受了来自 {addr} 的客户端"
-    );
+    net::accepted(addr);
     demo::accepted_turn(listener); // the one-terminal demo: the client may go on
 
-    // Why wait at all: whether the writes merge depends on when the bytes reach the server
-    // compared with when it reads. The material's server reads at once, and on a busy machine its
-    // second `recv(5)` can run before `abcde` has arrived and return only `b'67'`. This lesson
-    // removes that luck so everyone in the room sees the same thing: `peek` (look, do not take)
-    // until all bytes are there, in `net::wait_for_bytes`, the same on every OS, with a time
-    // limit for a client that sends fewer (someone typing in `nc`). A real program never waits
-    // for bytes to pile up, and does not know how many will come: that is lesson 05's job.
-    // Nothing is printed before the wait: the client is still talking.
+    // Why wait: the material's server reads at once, and on a busy machine its second `recv(5)`
+    // can run before `abcde` has arrived and return only `b'67'`. So that the whole room sees the
+    // same reads, `net::wait_for_bytes` peeks (looks, does not take) until all bytes are there,
+    // with a time limit. A real program never waits so, and cannot know how many bytes will
+    // come: that is lesson 05's job. Nothing is printed before: the client is still talking.
     let waiting = net::wait_for_bytes(&sock, want, PEEK_TIMEOUT);
     match waiting.map_err(|e| net::talk_error(e, Peer::Client))? {
         waiting if waiting >= want => server!(
@@ -180,26 +167,25 @@ fn serve(listener: &TcpListener, chunk: usize, want: usize) -> Result<()> {
         }
         total += n;
         pieces += 1;
-        let (got, more) = (count(n, "byte", "bytes"), if n > 20 { "..." } else { "" });
+        let (got, more) = (bytes(n), if n > 20 { "..." } else { "" });
+        let shown = py_bytes(&buf[..n.min(20)]);
         server!(
-            "read({chunk}) returned {got}: {}{more}",
-            "read({chunk}) 返回 {n} 字节: {}{more}",
-            py_bytes(&buf[..n.min(20)])
+            "read({chunk}) returned {got}: {shown}{more}",
+            "read({chunk}) 返回 {got}: {shown}{more}"
         );
     }
 
     // Every byte has arrived (the client closed after its last one): the kernel's count is final.
     let arrived = segments::counts(&sock).map(|counts| counts.received);
-    let bytes = count(total, "byte", "bytes");
-    let reads = count(pieces, "read", "reads");
+    let (total, reads) = (bytes(total), count(pieces, "read", "reads"));
+    let arrived = segments::received(arrived);
     server!(
-        "TCP segments that brought the {bytes}: {}",
-        "带来这 {total} 字节的 TCP 报文段: {}",
-        segments::received(arrived)
+        "TCP segments that brought the {total}: {arrived}",
+        "带来这 {total}的 TCP 报文段: {arrived}"
     );
     note!(
-        "{bytes} came in {reads}; nothing in them says where one of the client's writes ended",
-        "{total} 字节分 {pieces} 次读取到达; 数据里没有任何东西标出客户端每次发送在哪里结束"
+        "{total} came in {reads}; nothing in them says where one of the client's writes ended",
+        "{total}分 {pieces} 次读取到达; 数据里没有任何东西标出客户端每次发送在哪里结束"
     );
     note!(
         "one read may return part of a message, one whole message, or several messages; TCP is a byte stream with no message boundaries",
@@ -216,17 +202,16 @@ fn serve(listener: &TcpListener, chunk: usize, want: usize) -> Result<()> {
 fn run_client(addr: SocketAddr, tiny: bool, nodelay: bool) -> Result<()> {
     // Python: client = socket.socket(); client.connect(('127.0.0.1', 8080))
     demo::connect_turn(addr)?; // the one-terminal demo: wait until the server is in accept()
-    client!("connecting to {addr}", "正在连接 {addr}");
+    net::connecting(addr);
     let mut sock = TcpStream::connect_timeout(&addr, net::CONNECT_TIMEOUT)
         .map_err(|e| net::connect_error(e, addr, env!("CARGO_BIN_NAME")))?;
     demo::connected_turn(addr)?; // the one-terminal demo: wait for the server's `accepted` line
     // Python: client.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1). Off by default, as in
     // the material: Nagle holds a small write back while an earlier one is unacknowledged.
     sock.set_nodelay(nodelay)?;
-    let nagle = if nodelay {
-        tr!("Nagle's algorithm off", "Nagle 算法关闭")
-    } else {
-        tr!("Nagle's algorithm on", "Nagle 算法开启")
+    let nagle = match nodelay {
+        true => tr!("Nagle's algorithm off", "Nagle 算法关闭"),
+        false => tr!("Nagle's algorithm on", "Nagle 算法开启"),
     };
 
     // All is printed before the first write, so the writes follow each other at once: a line in
@@ -243,19 +228,19 @@ fn run_client(addr: SocketAddr, tiny: bool, nodelay: bool) -> Result<()> {
         "{n} writes back to back ({nagle}), then closing my side:",
         "背靠背发送 {n} 次 ({nagle}), 然后关闭我这一端:"
     );
-    if !tiny {
-        for (i, message) in writes.iter().enumerate() {
-            let (i, len, bytes) = (i + 1, message.len(), py_bytes(message));
-            client!(
-                "  write {i}: {len} bytes {bytes}",
-                "  第 {i} 次发送: {len} 字节 {bytes}"
-            );
-        }
-    } else {
+    if tiny {
         client!(
             "  1 byte per write, b'0' to b'9' over and over: {n} bytes in all",
             "  每次发送 1 字节, b'0' 到 b'9' 循环: 共 {n} 字节"
         );
+    } else {
+        for (i, message) in (1..).zip(&writes) {
+            let (size, shown) = (bytes(message.len()), py_bytes(message));
+            client!(
+                "  write {i}: {size} {shown}",
+                "  第 {i} 次发送: {size} {shown}"
+            );
+        }
     }
     // Python: client.send(b'1234567'); client.send(b'abcde'); client.send(b'hhhhh')
     for message in &writes {
@@ -272,9 +257,38 @@ fn run_client(addr: SocketAddr, tiny: bool, nodelay: bool) -> Result<()> {
     client!(
         "TCP segments that carried my {n} writes: {}",
         "承载我这 {n} 次发送的 TCP 报文段: {}",
-        segments::sent(n, carried, nodelay)
+        verdict(n, carried, nodelay)
     );
     Ok(())
+}
+
+/// The client's verdict on its own writes: how many segments carried `writes` writes, and what
+/// that says about the sender. Only the numbers decide the words.
+fn verdict(writes: usize, segments: Option<u64>, nodelay: bool) -> String {
+    use std::cmp::Ordering::{Equal, Greater, Less};
+    let Some(n) = segments else {
+        return segments::not_counted();
+    };
+    match (n.cmp(&(writes as u64)), nodelay) {
+        (Less, false) => tr!(
+            "{n}, fewer than my {writes} writes: my TCP merged small writes made close together (Nagle's algorithm)",
+            "{n} 个, 比 {writes} 次发送少: 我的 TCP 把时间间隔短的小数据合并发送了 (Nagle 算法)"
+        ),
+        // With TCP_NODELAY, Linux still sends what piled up in the send queue while the
+        // previous segment was on its way (autocorking) as one segment.
+        (Less, true) => tr!(
+            "{n}, fewer than my {writes} writes: even with Nagle off, my TCP merged writes that queued up together",
+            "{n} 个, 比 {writes} 次发送少: 即使关掉 Nagle, 我的 TCP 仍把排队等待的数据合并发送了"
+        ),
+        (Equal, _) => tr!(
+            "{n}, one per write: the segments kept my writes apart, so any merging was the reader's doing",
+            "{n} 个, 每次发送一个: 报文段把几次发送分开了, 粘在一起是读取方造成的"
+        ),
+        (Greater, _) => tr!(
+            "{n}, more than my {writes} writes: my TCP split some of them",
+            "{n} 个, 比 {writes} 次发送多: 我的 TCP 把一些发送拆开了"
+        ),
+    }
 }
 
 // The command line: what `--help` shows. Skip it on a first reading.
@@ -331,9 +345,5 @@ fn parse_chunk(text: &str) -> std::result::Result<usize, String> {
     }
 }
 
-/// The classroom runner (`cargo run`) plays this lesson's stages through here: the same parser
-/// and the same `run` as `main`, so a stage of the runner is this lesson and its arguments.
-#[allow(dead_code)] // Used by the runner, which compiles this file in; `main` does not call it.
-pub fn play(args: &[&str]) -> Result<()> {
-    run(Cli::try_parse_from(args)?)
-}
+// The classroom runner (`cargo run`) plays this lesson through the same parser and `run`.
+socket_lessons::runner_entry!();

@@ -102,10 +102,7 @@ fn serve(listener: TcpListener) -> Result<()> {
     // Python: conn, addr = server.accept()
     demo::accept_turn(&listener); // the one-terminal demo: the client may connect now
     let (sock, addr) = listener.accept()?;
-    server!(
-        "accepted a client from {addr}",
-        "接受了来自 {addr} 的客户端"
-    );
+    net::accepted(addr);
     demo::accepted_turn(&listener); // the one-terminal demo: the client may go on
 
     // No waiting for the bytes to pile up, as lesson 04 had to: however the reads cut the
@@ -143,7 +140,7 @@ fn serve(listener: TcpListener) -> Result<()> {
 fn run_client(addr: SocketAddr) -> Result<()> {
     // Python: client = socket.socket(); client.connect(('127.0.0.1', 8080))
     demo::connect_turn(addr)?; // the one-terminal demo: wait until the server is in accept()
-    client!("connecting to {addr}", "正在连接 {addr}");
+    net::connecting(addr);
     let mut sock = TcpStream::connect_timeout(&addr, net::CONNECT_TIMEOUT)
         .map_err(|e| net::connect_error(e, addr, env!("CARGO_BIN_NAME")))?;
     demo::connected_turn(addr)?; // the one-terminal demo: wait for the server's `accepted` line
@@ -341,9 +338,5 @@ enum Command {
     },
 }
 
-/// The classroom runner (`cargo run`) plays this lesson's stages through here: the same parser
-/// and the same `run` as `main`, so a stage of the runner is this lesson and its arguments.
-#[allow(dead_code)] // Used by the runner, which compiles this file in; `main` does not call it.
-pub fn play(args: &[&str]) -> Result<()> {
-    run(Cli::try_parse_from(args)?)
-}
+// The classroom runner (`cargo run`) plays this lesson through the same parser and `run`.
+socket_lessons::runner_entry!();

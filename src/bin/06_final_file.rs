@@ -118,12 +118,8 @@ fn main() -> ExitCode {
     socket_lessons::report(run(cli))
 }
 
-/// The classroom runner (`cargo run`) plays this lesson's stages through here: the same parser
-/// and the same `run` as `main`, so a stage of the runner is this lesson and its arguments.
-#[allow(dead_code)] // Used by the runner, which compiles this file in; `main` does not call it.
-pub fn play(args: &[&str]) -> Result<()> {
-    run(Cli::try_parse_from(args)?)
-}
+// The classroom runner (`cargo run`) plays this lesson through the same parser and `run`.
+socket_lessons::runner_entry!();
 
 fn run(cli: Cli) -> Result<()> {
     let secs = cli.timeout;

@@ -39,13 +39,10 @@ pub fn demo() -> Result<()> {
     );
     let listener = TcpListener::bind("127.0.0.1:0")?;
     let addr = net::announce(&listener)?;
-    client!("connecting to {addr}", "正在连接 {addr}");
+    net::connecting(addr);
     let mut client = TcpStream::connect(addr)?;
     let (mut server, addr) = listener.accept()?;
-    server!(
-        "accepted a client from {addr}",
-        "接受了来自 {addr} 的客户端"
-    );
+    net::accepted(addr);
 
     client_sends(&mut client, &long)?;
     server_answers(&mut server, size, REPLIES[0])?; // reads the first 1024 bytes
