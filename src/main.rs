@@ -315,9 +315,9 @@ fn list() {
             stage.section
         );
         say::plain(&heading.bold().to_string());
-        say::plain(&format!("    {}", pick(stage.idea)));
-        say::plain(&format!("    {watch}: {}", pick(stage.watch)));
-        say::plain(&format!("    {alone}: {}", stage.command()));
+        say::hanging("   ", pick(stage.idea));
+        say::hanging(&format!("    {watch}:"), pick(stage.watch));
+        say::hanging(&format!("    {alone}:"), &stage.command());
     }
     say::plain("");
     say::plain(&tr!(
@@ -345,12 +345,9 @@ fn play<'a>(stages: impl IntoIterator<Item = &'a Stage>, pause: bool) -> Result<
         // Headings are the runner's, not a side of a conversation: untagged, also with --lanes.
         let heading = format!("== {} · {} ==", stage.name(), stage.section);
         say::plain(&heading.bold().to_string());
-        say::plain(&format!("   {}", pick(stage.idea)));
-        say::plain(
-            &format!("   {watch}: {}", pick(stage.watch))
-                .dimmed()
-                .to_string(),
-        );
+        say::hanging("  ", pick(stage.idea));
+        let watch = format!("   {watch}:").dimmed().to_string();
+        say::hanging(&watch, &pick(stage.watch).dimmed().to_string());
         // After the heading: the teacher can talk about the idea before the demo runs.
         match if pause { ask()? } else { Answer::Play } {
             Answer::Play => stage.play().map_err(|e| format!("{}: {e}", stage.name()))?,

@@ -4,8 +4,8 @@
 //! Printing only prints: the order of a demo's lines is the demo harness's business
 //! ([`demo`](crate::demo)), never this module's. Colors only help a person at a terminal: they are
 //! off when `NO_COLOR` is set (<https://no-color.org>) or when stdout is a pipe or a file, so
-//! tests and transcripts see plain text. `--lanes` lays the lines out as two columns
-//! ([`lanes`](crate::lanes)), also only on a terminal.
+//! tests and transcripts see plain text. On a terminal, lines are wrapped to its width at word
+//! boundaries, and `--lanes` lays them out as two columns ([`lanes`](crate::lanes)).
 
 use std::fmt;
 use std::io::{IsTerminal, Write};
@@ -26,8 +26,9 @@ pub enum Role {
     Note,
 }
 
-/// The terminal's width when `--lanes` was asked for and stdout is a terminal; else unset.
-static LANES: OnceLock<usize> = OnceLock::new();
+/// How lines are laid out on a terminal: its width, and whether `--lanes` was asked for. Unset
+/// when stdout is a pipe or a file: a line is then written whole, one line of text.
+static TERMINAL: OnceLock<(usize, bool)> = OnceLock::new();
 
 /// Set up the output once, at the start of `main`: the language, colors or not, lanes or not.
 pub fn init(shared: &Shared) {
@@ -37,8 +38,8 @@ pub fn init(shared: &Shared) {
     if no_color || !terminal {
         colored::control::set_override(false);
     }
-    if shared.lanes && terminal {
-        let _ = LANES.set(lanes::terminal_width());
+    if terminal {
+        let _ = TERMINAL.set((lanes::terminal_width(), shared.lanes));
     }
 }
 
@@ -54,8 +55,11 @@ pub fn line(role: Role, text: fmt::Arguments) {
         Role::Client => ("[client]".green().bold(), Lane::Right),
         Role::Note => ("[note]  ".yellow(), Lane::Across),
     };
-    match LANES.get() {
-        Some(&width) => plain(&lanes::layout(lane, &tag, &text.to_string(), width)),
+    // On a terminal the line is wrapped here, at a space or between two Chinese characters,
+    // under its text: the terminal itself would cut a word anywhere ("r|eads").
+    match TERMINAL.get() {
+        Some(&(width, true)) => plain(&lanes::layout(lane, &tag, &text.to_string(), width)),
+        Some(&(width, false)) => plain(&lanes::hang(&tag, &text.to_string(), 0, width)),
         None => plain(&format!("{tag} {text}")),
     }
 }
@@ -64,6 +68,15 @@ pub fn line(role: Role, text: fmt::Arguments) {
 /// when the reader has closed the pipe, a closed pipe ends the process quietly ([`exit`]).
 pub fn plain(text: &str) {
     exit::or_quietly_on_closed_pipe(|| writeln!(std::io::stdout().lock(), "{text}"));
+}
+
+/// Print `text` under a `lead` (an indent, a label), wrapped on a terminal like every tagged
+/// line, continuation lines under the text: the runner's idea and watch-for lines.
+pub fn hanging(lead: &str, text: &str) {
+    match TERMINAL.get() {
+        Some(&(width, _)) => plain(&lanes::hang(lead, text, 0, width)),
+        None => plain(&format!("{lead} {text}")),
+    }
 }
 
 /// The one line a failed lesson prints, on stderr.

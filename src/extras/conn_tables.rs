@@ -59,24 +59,8 @@ pub fn backlog(listener: &TcpListener, backlog: i32, clients: u16) -> Result<()>
         "{clients} 个客户端中有 {through} 个在 listen({backlog}) 下完成了握手"
     );
     note!(
-        "the material calls this queue the half-connection pool (半连接池). On Linux it holds",
-        "教材把这个队列叫做半连接池。在 Linux 上, 它存放的是已经完成握手、"
-    );
-    note!(
-        "connections that are *complete* and wait for accept(): listen(n) lets n+1 in, and",
-        "正在等待 accept() 的连接: listen(n) 放进 n+1 个, n 的上限是"
-    );
-    note!(
-        "caps n at net.core.somaxconn. The others are not refused: the kernel drops their",
-        "net.core.somaxconn。其余的客户端并没有被拒绝: 内核丢弃了它们的 SYN,"
-    );
-    note!(
-        "SYN, and they would retry for a minute or more, getting in as soon as accept() makes room.",
-        "它们会重试一分钟甚至更久, 一旦 accept() 腾出位置就能进来。"
-    );
-    note!(
-        "n+1 is Linux's count: macOS and Windows count otherwise, and Windows refuses the rest.",
-        "n+1 是 Linux 的算法: macOS 和 Windows 的计数不同, Windows 会直接拒绝多出来的客户端。"
+        "the material calls this queue the half-connection pool (半连接池). On Linux it holds connections that are *complete* and wait for accept(): listen(n) lets n+1 in, and caps n at net.core.somaxconn. The others are not refused: the kernel drops their SYN, and they would retry for a minute or more, getting in as soon as accept() makes room. n+1 is Linux's count: macOS and Windows count otherwise, and Windows refuses the rest.",
+        "教材把这个队列叫做半连接池。在 Linux 上, 它存放的是已经完成握手、正在等待 accept() 的连接: listen(n) 放进 n+1 个, n 的上限是 net.core.somaxconn。其余的客户端并没有被拒绝: 内核丢弃了它们的 SYN, 它们会重试一分钟甚至更久, 一旦 accept() 腾出位置就能进来。n+1 是 Linux 的算法: macOS 和 Windows 的计数不同, Windows 会直接拒绝多出来的客户端。"
     );
     Ok(())
 }
@@ -84,12 +68,8 @@ pub fn backlog(listener: &TcpListener, backlog: i32, clients: u16) -> Result<()>
 /// `reuseaddr`: "address in use" after a restart, reproduced for each of the four combinations.
 pub fn reuseaddr() -> Result<()> {
     note!(
-        "a server accepts one client and closes first, so its side of the connection enters",
-        "服务端接受一个客户端, 并且先关闭连接, 于是它这一端的连接进入"
-    );
-    note!(
-        "TIME_WAIT; then the listener is closed and a new one binds the same port.",
-        "TIME_WAIT 状态; 然后关闭监听套接字, 再用一个新的套接字绑定同一个端口。"
+        "a server accepts one client and closes first, so its side of the connection enters TIME_WAIT; then the listener is closed and a new one binds the same port.",
+        "服务端接受一个客户端, 并且先关闭连接, 于是它这一端的连接进入 TIME_WAIT 状态; 然后关闭监听套接字, 再用一个新的套接字绑定同一个端口。"
     );
     for old in [false, true] {
         for new in [false, true] {
@@ -108,16 +88,8 @@ pub fn reuseaddr() -> Result<()> {
         }
     }
     note!(
-        "Linux lets the port be reused over TIME_WAIT only when the old and the new socket both",
-        "在 Linux 上, 只有旧的和新的套接字都设置了 SO_REUSEADDR, 才能越过 TIME_WAIT"
-    );
-    note!(
-        "set SO_REUSEADDR: the old connection keeps the setting of the listener it came from.",
-        "重用这个端口: 旧连接保留着它所来自的那个监听套接字的设置。"
-    );
-    note!(
-        "Rust's std `TcpListener::bind` sets it on Unix, so a std server restarts cleanly.",
-        "Rust 标准库的 `TcpListener::bind` 在 Unix 上会设置它, 所以标准库写的服务端可以顺利重启。"
+        "Linux lets the port be reused over TIME_WAIT only when the old and the new socket both set SO_REUSEADDR: the old connection keeps the setting of the listener it came from. Rust's std `TcpListener::bind` sets it on Unix, so a std server restarts cleanly.",
+        "在 Linux 上, 只有旧的和新的套接字都设置了 SO_REUSEADDR, 才能越过 TIME_WAIT 重用这个端口: 旧连接保留着它所来自的那个监听套接字的设置。Rust 标准库的 `TcpListener::bind` 在 Unix 上会设置它, 所以标准库写的服务端可以顺利重启。"
     );
     // Windows gives SO_REUSEADDR another meaning, and rebinds over TIME_WAIT without it.
     #[cfg(windows)]
