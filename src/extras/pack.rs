@@ -131,7 +131,7 @@ pub fn parse_four_bytes(text: &str) -> Result<[u8; 4]> {
         .into());
     }
     let n = digits.len();
-    if n % 2 != 0 {
+    if !n.is_multiple_of(2) {
         let many = count(n, "hex digit", "hex digits");
         return Err(tr!(
             "'{text}' has {many}, not whole bytes: a byte is 2 digits, try unpack 0f 00 00 00",
