@@ -147,7 +147,11 @@ fn timed_out_is_none(e: io::Error) -> io::Result<usize> {
 /// Who is at the other end of a connection, for the words of [`gone`].
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Peer {
+    /// A server that has not answered yet: it may never have accepted us at all.
     Server,
+    /// A server that has answered at least once: it did accept us, so a reset now cannot be
+    /// a connection left in its queue.
+    AnsweredServer,
     Client,
 }
 
@@ -155,22 +159,30 @@ pub enum Peer {
 /// close. `None` for every other error.
 ///
 /// - A reset (RST, `ConnectionReset`): the peer dropped the connection without the FIN
-///   handshake: it aborted, it closed with bytes it had not read, or its listener closed with
-///   this connection still waiting in the queue (a server busy with another client that then
-///   ended). A clean close would have been a read of 0 bytes.
+///   handshake: it was stopped (Ctrl-C) or crashed with bytes it had not read, it aborted, or
+///   (a server that never answered) its listener closed with this connection still waiting in
+///   the queue. A clean close would have been a read of 0 bytes. Only the causes that fit what
+///   was seen are named.
 /// - A broken pipe (`BrokenPipe`, Windows' `ConnectionAborted`): we wrote after the peer had
 ///   closed; its OS answered the write with a reset.
 pub fn gone(e: &io::Error, peer: Peer) -> Option<String> {
     let words = match (e.kind(), peer) {
         (io::ErrorKind::ConnectionReset, Peer::Server) => tr!(
-            "the server reset the connection (an RST, not a clean close): it closed without reading what we sent, maybe because it was busy with another client and then ended",
-            "服务端重置了连接 (RST, 不是正常关闭): 它没有读我们发的数据就关闭了, 可能它正忙于另一个客户端, 然后结束了"
+            "the server reset the connection (an RST, not a clean close) before answering: it was stopped (Ctrl-C) or crashed, or closed without reading what we sent, or it never accepted us and ended while we waited in its queue",
+            "服务端在回复之前重置了连接 (RST, 不是正常关闭): 它被停止 (Ctrl-C) 或崩溃了, 或者没有读我们发的数据就关闭了, 或者它从未接受我们, 在我们还在它的队列里等待时就结束了"
+        ),
+        (io::ErrorKind::ConnectionReset, Peer::AnsweredServer) => tr!(
+            "the server reset the connection (an RST, not a clean close): it was stopped (Ctrl-C) or crashed, or closed without reading what we sent",
+            "服务端重置了连接 (RST, 不是正常关闭): 它被停止 (Ctrl-C) 或崩溃了, 或者没有读我们发的数据就关闭了"
         ),
         (io::ErrorKind::ConnectionReset, Peer::Client) => tr!(
             "the client reset the connection (an RST, not a clean close): it aborted, or closed without reading what we sent",
             "客户端重置了连接 (RST, 不是正常关闭): 它中止了, 或者没有读我们发的数据就关闭了"
         ),
-        (io::ErrorKind::BrokenPipe | io::ErrorKind::ConnectionAborted, Peer::Server) => tr!(
+        (
+            io::ErrorKind::BrokenPipe | io::ErrorKind::ConnectionAborted,
+            Peer::Server | Peer::AnsweredServer,
+        ) => tr!(
             "the server had already closed the connection, so our write had nowhere to go (a broken pipe)",
             "服务端已经关闭了连接, 我们写的数据无处可去 (broken pipe, 管道破裂)"
         ),

@@ -113,7 +113,7 @@ pub fn stopped(e: &io::Error, peer: Peer, timeout: Duration) -> Option<String> {
             "nothing moved for {secs} s (--timeout); dropping this client, to serve the next",
             "{secs} 秒内毫无进展 (--timeout); 断开这个客户端, 去服务下一个"
         )),
-        Peer::Server => Some(tr!(
+        Peer::Server | Peer::AnsweredServer => Some(tr!(
             "nothing came from the server for {secs} s (--timeout); giving up",
             "服务端 {secs} 秒内没有发来任何字节 (--timeout); 放弃"
         )),

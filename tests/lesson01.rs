@@ -224,6 +224,6 @@ fn a_reset_is_told_in_chinese_too() {
     assert!(!client.status.success());
     assert_eq!(
         client.stderr.trim_end(),
-        "错误: 服务端重置了连接 (RST, 不是正常关闭): 它没有读我们发的数据就关闭了, 可能它正忙于另一个客户端, 然后结束了"
+        "错误: 服务端在回复之前重置了连接 (RST, 不是正常关闭): 它被停止 (Ctrl-C) 或崩溃了, 或者没有读我们发的数据就关闭了, 或者它从未接受我们, 在我们还在它的队列里等待时就结束了"
     );
 }

@@ -32,8 +32,8 @@ fn the_demo_loops_and_shows_the_empty_line_trap_without_hanging() {
             "[note]   with no time limit, both sides would wait forever. Lesson 03 skips empty lines.",
             "[client] sending 25 bytes: \"how many bytes is 字节?\"",
             "[server] received 25 bytes: \"how many bytes is 字节?\"",
-            "[server] sending 32 bytes: \"字节 is 6 bytes: 3 a character\"",
-            "[client] received 32 bytes: \"字节 is 6 bytes: 3 a character\"",
+            "[server] sending 34 bytes: \"字节 is 6 bytes: 3 per character\"",
+            "[client] received 34 bytes: \"字节 is 6 bytes: 3 per character\"",
             "[client] no more messages (end of input): closing",
             "[server] read 0 bytes: the client has closed the connection",
         ]
@@ -267,4 +267,30 @@ fn every_line_speaks_chinese_under_lang_zh() {
         output.assert_success();
         assert_chinese(&output.stdout);
     }
+}
+
+#[test]
+fn a_server_that_answered_and_then_resets_is_not_said_to_have_queued_us() {
+    // A server that answers the first message, then closes with the second unread: a reset
+    // after an answer. The client was accepted, so its words leave out the queue.
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").expect("a port of its own");
+    let port = listener.local_addr().expect("a bound address").port();
+    let server = std::thread::spawn(move || {
+        use std::io::{Read, Write};
+        let (mut sock, _) = listener.accept().expect("the client connects");
+        let mut first = [0u8; 3];
+        sock.read_exact(&mut first).expect("the first message");
+        sock.write_all(b"ok").expect("the answer");
+        sock.peek(&mut [0u8; 1]).expect("the second message arrives");
+    });
+    let client = run(
+        bin!("02_comm_loop", "client", "--port", port.to_string()),
+        "one\ntwo\n",
+    );
+    server.join().expect("the server thread ends");
+    assert!(client.stdout.contains("[client] received 2 bytes: \"ok\""), "{client:#?}");
+    assert_eq!(
+        client.assert_one_line_error(),
+        "error: the server reset the connection (an RST, not a clean close): it was stopped (Ctrl-C) or crashed, or closed without reading what we sent"
+    );
 }

@@ -177,12 +177,19 @@ fn the_lessons_transcripts_match_the_programs() {
 
 #[test]
 fn a_pattern_matches_what_varies_and_nothing_else() {
-    assert!(matches("listening on 127.0.0.1:[..]", "listening on 127.0.0.1:8080"));
+    assert!(matches(
+        "listening on 127.0.0.1:[..]",
+        "listening on 127.0.0.1:8080"
+    ));
     assert!(matches("a [..] c [..]", "a b c d"));
-    assert!(!matches("listening on 127.0.0.1:[..]", "listening on 0.0.0.0:8080"));
+    assert!(!matches(
+        "listening on 127.0.0.1:[..]",
+        "listening on 0.0.0.0:8080"
+    ));
     assert!(!matches(r"b'\x0f'", "b'/x0f'"));
     assert!(!matches("exactly", "exactly this"));
-    assert_eq!(split(r#"client --message "你好 server" --port 1"#), [
-        "client", "--message", "你好 server", "--port", "1"
-    ]);
+    assert_eq!(
+        split(r#"client --message "你好 server" --port 1"#),
+        ["client", "--message", "你好 server", "--port", "1"]
+    );
 }

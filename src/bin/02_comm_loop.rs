@@ -36,7 +36,10 @@ use socket_lessons::{Result, client, demo, note, say, server, text, tr};
 const CLIENT_SCRIPT: [&str; 3] = ["你好, server!", "", "how many bytes is 字节?"];
 
 /// What the demo's server "types" in answer, one line a message that reaches it.
-const SERVER_SCRIPT: [&str; 2] = ["你好, client! (welcome)", "字节 is 6 bytes: 3 a character"];
+const SERVER_SCRIPT: [&str; 2] = [
+    "你好, client! (welcome)",
+    "字节 is 6 bytes: 3 per character",
+];
 
 /// The material's `recv(1024)`: an upper bound, not a promise (lesson 04 shows why that matters).
 const BUF_SIZE: usize = 1024;
@@ -156,19 +159,21 @@ fn run_client(addr: SocketAddr, mut messages: Lines) -> Result<()> {
     demo::connected_turn(addr)?; // the one-terminal demo: wait for the server's `accepted` line
 
     let mut buf = [0u8; BUF_SIZE];
+    // Until the server answers, a reset may mean it never accepted us (`net::gone`'s words).
+    let mut server = Peer::Server;
     // Python: while True: msg = input('请输入你需要发送的消息>>>:').strip()
     while let Some(message) = messages.next_line()? {
         // Python: client.send(msg.encode('utf8'))
         let ((size, text), len) = (shown(&message), message.len());
         client!("sending {size}: {text}", "发送 {len} 字节: {text}");
         sock.write_all(&message)
-            .map_err(|e| net::talk_error(e, Peer::Server))?;
+            .map_err(|e| net::talk_error(e, server))?;
 
         // Python: data = client.recv(1024)
         if message.is_empty() {
             // The material's client would now wait forever. We wait a little, to show it.
             let comes = reply_comes_within(&mut sock, &mut buf, EMPTY_WAIT);
-            if !comes.map_err(|e| net::talk_error(e, Peer::Server))? {
+            if !comes.map_err(|e| net::talk_error(e, server))? {
                 note!(
                     "no reply: an empty message is 0 bytes, and 0 bytes send nothing at all.",
                     "没有回复: 空消息就是 0 字节, 而 0 字节根本什么也不会发送。"
@@ -188,7 +193,7 @@ fn run_client(addr: SocketAddr, mut messages: Lines) -> Result<()> {
         // fails with a reset, and `net::talk_error` says so in words.
         let n = sock
             .read(&mut buf)
-            .map_err(|e| net::talk_error(e, Peer::Server))?;
+            .map_err(|e| net::talk_error(e, server))?;
         if n == 0 {
             client!(
                 "read 0 bytes: the server has closed the connection",
@@ -198,6 +203,7 @@ fn run_client(addr: SocketAddr, mut messages: Lines) -> Result<()> {
         }
         let (size, text) = shown(&buf[..n]);
         client!("received {size}: {text}", "收到 {n} 字节: {text}");
+        server = Peer::AnsweredServer;
     }
 
     // Python: client.close() — at the end of input (Ctrl-D), which the material never reaches.

@@ -220,8 +220,9 @@ fn run_client(addr: SocketAddr, mut messages: Lines, leave: Leave) -> Result<()>
     let mut sock = TcpStream::connect_timeout(&addr, net::CONNECT_TIMEOUT)
         .map_err(|e| net::connect_error(e, addr, env!("CARGO_BIN_NAME")))?;
     demo::connected_turn(addr)?; // the one-terminal demo: wait for the server's `accepted` line
-    // A reset or a broken pipe ends the client with words, not an OS error.
-    let talk_error = |e| net::talk_error(e, Peer::Server);
+    // A reset or a broken pipe ends the client with words, not an OS error; until the server
+    // answers, a reset may also mean it never accepted us.
+    let mut server = Peer::Server;
 
     let mut buf = [0u8; BUF_SIZE];
     while let Some(message) = messages.next_line()? {
@@ -237,10 +238,13 @@ fn run_client(addr: SocketAddr, mut messages: Lines, leave: Leave) -> Result<()>
         // Python: client.send(msg.encode('utf8'))
         let ((size, text), len) = (shown(&message), message.len());
         client!("sending {size}: {text}", "发送 {len} 字节: {text}");
-        sock.write_all(&message).map_err(talk_error)?;
+        sock.write_all(&message)
+            .map_err(|e| net::talk_error(e, server))?;
 
         // Python: data = client.recv(1024)
-        let n = sock.read(&mut buf).map_err(talk_error)?;
+        let n = sock
+            .read(&mut buf)
+            .map_err(|e| net::talk_error(e, server))?;
         if n == 0 {
             client!(
                 "read 0 bytes: the server has closed the connection",
@@ -250,6 +254,7 @@ fn run_client(addr: SocketAddr, mut messages: Lines, leave: Leave) -> Result<()>
         }
         let (size, text) = shown(&buf[..n]);
         client!("received {size}: {text}", "收到 {n} 字节: {text}");
+        server = Peer::AnsweredServer;
     }
 
     match leave {

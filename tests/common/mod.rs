@@ -383,7 +383,7 @@ impl Drop for Server {
 
 /// What a peer that resets says, in every client of lessons 01–03: the server reset the
 /// connection, and why that is not a clean close.
-pub const SERVER_RESET: &str = "error: the server reset the connection (an RST, not a clean close): it closed without reading what we sent, maybe because it was busy with another client and then ended";
+pub const SERVER_RESET: &str = "error: the server reset the connection (an RST, not a clean close) before answering: it was stopped (Ctrl-C) or crashed, or closed without reading what we sent, or it never accepted us and ended while we waited in its queue";
 
 /// A port on which nobody listens, held for as long as the value lives: a socket bound to it but
 /// never put into `listen`. A connect to it is refused (the OS answers with a reset), and no other
