@@ -49,6 +49,25 @@ pub fn quoted(bytes: &[u8]) -> String {
     format!("{:?}", String::from_utf8_lossy(bytes))
 }
 
+/// A peer's message as a line shows it: [`quoted`] whole up to [`PREVIEW_BYTES`]; longer, its
+/// first and last ten characters, `"0123456789"…"0123456789"`, the `…` outside the quotes
+/// standing for what is between. One rule for every message a lesson shows, so a pasted page of
+/// text takes one line of the projector, not the whole screen; the line's byte count says how
+/// long it really was.
+pub fn preview(bytes: &[u8]) -> String {
+    if bytes.len() <= PREVIEW_BYTES {
+        return quoted(bytes);
+    }
+    let text = String::from_utf8_lossy(bytes);
+    let chars: Vec<char> = text.chars().collect();
+    let head: String = chars[..10.min(chars.len())].iter().collect();
+    let tail: String = chars[chars.len().saturating_sub(10)..].iter().collect();
+    format!("{}…{}", quoted(head.as_bytes()), quoted(tail.as_bytes()))
+}
+
+/// The longest message [`preview`] shows whole: a line of the projector, about.
+pub const PREVIEW_BYTES: usize = 64;
+
 /// `1 byte`, `5 bytes`: a count with its noun in the singular or the plural (English only;
 /// a Chinese sentence needs no plural: `5 字节`).
 pub fn count(n: usize, one: &str, many: &str) -> String {
@@ -80,6 +99,19 @@ pub fn hex(bytes: &[u8]) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_long_message_shows_its_two_ends() {
+        assert_eq!(preview("你好".as_bytes()), "\"你好\"");
+        let digits = b"0123456789".repeat(110);
+        assert_eq!(preview(&digits), "\"0123456789\"…\"0123456789\"");
+        // Characters, not bytes: a long Chinese message is never cut inside a character.
+        let chinese = "黏包问题".repeat(20);
+        assert_eq!(
+            preview(chinese.as_bytes()),
+            "\"黏包问题黏包问题黏包\"…\"问题黏包问题黏包问题\""
+        );
+    }
 
     #[test]
     fn byte_literals_read_like_python() {

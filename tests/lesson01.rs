@@ -227,3 +227,56 @@ fn a_reset_is_told_in_chinese_too() {
         "错误: 服务端在回复之前重置了连接 (RST, 不是正常关闭): 它被停止 (Ctrl-C) 或崩溃了, 或者没有读我们发的数据就关闭了, 或者它从未接受我们, 在我们还在它的队列里等待时就结束了"
     );
 }
+
+#[test]
+fn an_empty_message_is_not_sent_and_nothing_hangs() {
+    let mut server = Server::start(bin!("01_basic", "server", "--port", "0"));
+    let client = run(
+        bin!(
+            "01_basic",
+            "client",
+            "--port",
+            server.port(),
+            "--message",
+            ""
+        ),
+        "",
+    );
+    client.assert_success();
+    assert!(
+        client.lines()[1]
+            .starts_with("[client] an empty message is 0 bytes, and 0 bytes send nothing"),
+        "{client:#?}"
+    );
+    server.expect_line("read 0 bytes: the client closed without sending anything");
+    server.finish().assert_success();
+}
+
+#[test]
+fn a_long_message_is_shown_by_its_two_ends() {
+    let long = "0123456789".repeat(300);
+    let mut server = Server::start(bin!("01_basic", "server", "--port", "0"));
+    let client = run(
+        bin!(
+            "01_basic",
+            "client",
+            "--port",
+            server.port(),
+            "--message",
+            &long
+        ),
+        "",
+    );
+    // Not asserted: how the client ends. The server closes with 1976 bytes unread, so the
+    // client gets the answer or a reset, whichever its read meets first.
+    assert_eq!(
+        client.lines()[1],
+        "[client] sending 3000 bytes: \"0123456789\"…\"0123456789\""
+    );
+    let line = server.expect_line("received");
+    // recv(1024): the server takes the first 1024 bytes, and shows them by their two ends too.
+    assert_eq!(
+        line,
+        "[server] received 1024 bytes: \"0123456789\"…\"4567890123\""
+    );
+}

@@ -281,14 +281,18 @@ fn a_server_that_answered_and_then_resets_is_not_said_to_have_queued_us() {
         let mut first = [0u8; 3];
         sock.read_exact(&mut first).expect("the first message");
         sock.write_all(b"ok").expect("the answer");
-        sock.peek(&mut [0u8; 1]).expect("the second message arrives");
+        sock.peek(&mut [0u8; 1])
+            .expect("the second message arrives");
     });
     let client = run(
         bin!("02_comm_loop", "client", "--port", port.to_string()),
         "one\ntwo\n",
     );
     server.join().expect("the server thread ends");
-    assert!(client.stdout.contains("[client] received 2 bytes: \"ok\""), "{client:#?}");
+    assert!(
+        client.stdout.contains("[client] received 2 bytes: \"ok\""),
+        "{client:#?}"
+    );
     assert_eq!(
         client.assert_one_line_error(),
         "error: the server reset the connection (an RST, not a clean close): it was stopped (Ctrl-C) or crashed, or closed without reading what we sent"

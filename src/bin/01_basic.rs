@@ -96,11 +96,12 @@ fn serve(listener: TcpListener) -> Result<()> {
         );
         return Ok(());
     }
-    // Bytes are not characters: the peer may send anything. `text::quoted` shows bytes that are
-    // not UTF-8 as � (where Python's `decode('utf8')` would raise), and control characters as
-    // escapes: a peer's ESC or BEL never reaches the terminal as itself.
-    let (text, bytes) = (text::quoted(&buf[..n]), text::count(n, "byte", "bytes"));
-    server!("received {bytes}: {text}", "收到 {n} 字节: {text}");
+    // Bytes are not characters: the peer may send anything. `text::preview` shows bytes that are
+    // not UTF-8 as � (where Python's `decode('utf8')` would raise), control characters as
+    // escapes (a peer's ESC or BEL never reaches the terminal as itself), and a long message by
+    // its two ends.
+    let (text, bytes) = (text::preview(&buf[..n]), text::bytes(n));
+    server!("received {bytes}: {text}", "收到 {bytes}: {text}");
 
     // Python: sock.send('萨瓦迪卡客户端'.encode('utf8'))
     // `send` may send only part of what it is given; `write_all` loops until all of it is out,
@@ -130,13 +131,22 @@ fn run_client(addr: SocketAddr, message: &str) -> Result<()> {
     demo::connected_turn(addr)?; // the one-terminal demo: wait for the server's `accepted` line
 
     // Python: client.send(b'...')
+    // An empty message is 0 bytes, and sending 0 bytes sends nothing: the server would wait
+    // for a message and we for its answer, forever (lesson 02 shows the trap). Close instead.
+    if message.is_empty() {
+        client!(
+            "an empty message is 0 bytes, and 0 bytes send nothing: the server would wait for it, and we for the answer, forever (lesson 02). Closing instead",
+            "空消息就是 0 字节, 而 0 字节什么也发送不了: 服务端会一直等它, 我们会一直等回复 (第 02 课)。改为直接关闭"
+        );
+        return Ok(());
+    }
     // We print before we send and after we receive: in the demo, that keeps the two sides'
     // lines in the order the conversation happens.
-    let (len, bytes) = (message.len(), text::count(message.len(), "byte", "bytes"));
-    client!(
-        "sending {bytes}: {message:?}",
-        "发送 {len} 字节: {message:?}"
+    let (text, bytes) = (
+        text::preview(message.as_bytes()),
+        text::bytes(message.len()),
     );
+    client!("sending {bytes}: {text}", "发送 {bytes}: {text}");
     sock.write_all(message.as_bytes())
         .map_err(|e| net::talk_error(e, Peer::Server))?;
 
@@ -154,8 +164,8 @@ fn run_client(addr: SocketAddr, message: &str) -> Result<()> {
         );
         return Ok(());
     }
-    let (text, bytes) = (text::quoted(&buf[..n]), text::count(n, "byte", "bytes"));
-    client!("received {bytes}: {text}", "收到 {n} 字节: {text}");
+    let (text, bytes) = (text::preview(&buf[..n]), text::bytes(n));
+    client!("received {bytes}: {text}", "收到 {bytes}: {text}");
 
     // Python: client.close()
     client!("closing", "关闭连接");

@@ -228,10 +228,11 @@ fn reply_comes_within(sock: &mut TcpStream, buf: &mut [u8], wait: Duration) -> i
 }
 
 /// A message as the lines show it: its size (`1 byte`, `5 bytes`) and its text, quoted and
-/// escaped by `text::quoted`, so a peer's control bytes never act on the terminal.
+/// escaped by `text::preview` (a long one by its two ends), so a peer's control bytes never act
+/// on the terminal.
 fn shown(bytes: &[u8]) -> (String, String) {
     let size = text::count(bytes.len(), "byte", "bytes");
-    (size, text::quoted(bytes))
+    (size, text::preview(bytes))
 }
 
 // The command line: what `--help` shows. Skip it on a first reading.

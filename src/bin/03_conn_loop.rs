@@ -278,10 +278,11 @@ fn run_client(addr: SocketAddr, mut messages: Lines, leave: Leave) -> Result<()>
 }
 
 /// A message as the lines show it: its size (`1 byte`, `5 bytes`) and its text, quoted and
-/// escaped by `text::quoted`, so a peer's control bytes never act on the terminal.
+/// escaped by `text::preview` (a long one by its two ends), so a peer's control bytes never act
+/// on the terminal.
 fn shown(bytes: &[u8]) -> (String, String) {
     let size = text::count(bytes.len(), "byte", "bytes");
-    (size, text::quoted(bytes))
+    (size, text::preview(bytes))
 }
 
 /// `backlog`: what `listen(n)` really limits, shown with lesson 03's own listener, built with

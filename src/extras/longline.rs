@@ -78,7 +78,7 @@ pub fn demo() -> Result<()> {
 
 /// `longline`'s client: its person types `message`, and it is sent, as `run_client` does.
 fn client_sends(sock: &mut TcpStream, message: &[u8]) -> Result<()> {
-    let (size, text, len) = (shown(message).0, preview(message), message.len());
+    let (size, text, len) = (shown(message).0, text::preview(message), message.len());
     client!("sending {size}: {text}", "发送 {len} 字节: {text}");
     Ok(sock.write_all(message)?)
 }
@@ -87,7 +87,7 @@ fn client_sends(sock: &mut TcpStream, message: &[u8]) -> Result<()> {
 /// are all here; then its person answers what the read showed.
 fn server_answers(sock: &mut TcpStream, pending: usize, reply: &str) -> Result<()> {
     let got = read_once(sock, pending)?;
-    let (size, text, n) = (shown(&got).0, preview(&got), got.len());
+    let (size, text, n) = (shown(&got).0, text::preview(&got), got.len());
     server!("received {size}: {text}", "收到 {n} 字节: {text}");
     let ((size, text), len) = (shown(reply.as_bytes()), reply.len());
     server!("sending {size}: {text}", "发送 {len} 字节: {text}");
@@ -109,16 +109,6 @@ fn read_once(sock: &mut TcpStream, pending: usize) -> Result<Vec<u8>> {
     let mut buf = [0u8; BUF_SIZE];
     let n = sock.read(&mut buf)?;
     Ok(buf[..n].to_vec())
-}
-
-/// A long message shown by its two ends, `"0123456789"…"0123456789"`: the `…`, outside the
-/// quotes, stands for the bytes in between. Up to 64 bytes are shown whole.
-fn preview(bytes: &[u8]) -> String {
-    if bytes.len() <= 64 {
-        return text::quoted(bytes);
-    }
-    let (head, tail) = (&bytes[..10], &bytes[bytes.len() - 10..]);
-    format!("{}…{}", text::quoted(head), text::quoted(tail))
 }
 
 /// A message as the lines show it: its size (`1 byte`, `5 bytes`) and its text, quoted and
