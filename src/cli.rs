@@ -56,6 +56,24 @@ impl Addr {
     /// The first socket address `--host`/`--port` name (a host name may resolve to several).
     pub fn resolve(&self) -> Result<SocketAddr> {
         let Addr { host, port } = self;
+        // `--host 127.0.0.1:8080`: the port belongs in `--port`. (An IPv6 address has colons of
+        // its own, so only a host with a single colon, or `[v6]:port`, is taken for this.)
+        let with_port = match host.rsplit_once(':') {
+            Some((name, digits))
+                if !digits.is_empty() && digits.bytes().all(|b| b.is_ascii_digit()) =>
+            {
+                let name = name.trim_start_matches('[').trim_end_matches(']');
+                (!name.contains(':') || host.starts_with('[')).then_some((name, digits))
+            }
+            _ => None,
+        };
+        if let Some((name, digits)) = with_port {
+            return Err(tr!(
+                "'{host}' has a port in it: give the host and the port apart, --host {name} --port {digits}",
+                "'{host}' 里带了端口: 请把主机和端口分开写, --host {name} --port {digits}"
+            )
+            .into());
+        }
         let mut addrs = (host.as_str(), *port).to_socket_addrs().map_err(|e| {
             tr!(
                 "cannot use host '{host}': {e} (try --host 127.0.0.1)",
@@ -69,5 +87,33 @@ impl Addr {
             )
             .into()
         })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn with(host: &str) -> Result<SocketAddr> {
+        let host = host.to_string();
+        Addr {
+            host,
+            port: DEFAULT_PORT,
+        }
+        .resolve()
+    }
+
+    #[test]
+    fn a_port_in_the_host_is_sent_to_port() {
+        let error = with("127.0.0.1:8080").unwrap_err().to_string();
+        assert_eq!(
+            error,
+            "'127.0.0.1:8080' has a port in it: give the host and the port apart, --host 127.0.0.1 --port 8080"
+        );
+        let v6 = with("[::1]:9000").unwrap_err().to_string();
+        assert!(v6.ends_with("--host ::1 --port 9000"), "{v6}");
+        // An IPv6 address alone is a host, colons and all.
+        assert_eq!(with("::1").unwrap().port(), DEFAULT_PORT);
+        assert_eq!(with("localhost").unwrap().port(), DEFAULT_PORT);
     }
 }
