@@ -3,6 +3,7 @@
 //! adds its own on top with `#[command(flatten)]`.
 
 use std::net::{SocketAddr, ToSocketAddrs};
+use std::path::Path;
 
 use clap::Args;
 
@@ -15,6 +16,27 @@ pub const DEFAULT_PORT: u16 = 8080;
 /// The host of the material: loopback, so a lesson server is reachable from this machine only
 /// until the teacher asks for `--host 0.0.0.0`.
 pub const DEFAULT_HOST: &str = "127.0.0.1";
+
+/// How to run the program `lesson` (`01_basic`, `socket-lessons`) the way this one was run, for
+/// a hint that must work as printed: `cargo run --bin 01_basic --` when this program lives in
+/// a folder Cargo built (`cargo run`, `cargo test`: Cargo keeps a `.fingerprint` folder beside
+/// what it builds), `cargo run --release --bin …` for a release build, and plain `01_basic` once
+/// installed with `cargo install --path .`. The runner is `cargo run --`, Cargo's default.
+pub fn program(lesson: &str) -> String {
+    let exe = std::env::current_exe().ok();
+    let folder = exe.as_deref().and_then(Path::parent);
+    if !folder.is_some_and(|folder| folder.join(".fingerprint").is_dir()) {
+        return lesson.to_string();
+    }
+    let release = folder
+        .and_then(Path::file_name)
+        .is_some_and(|name| name == "release");
+    let profile = if release { " --release" } else { "" };
+    match lesson {
+        "socket-lessons" => format!("cargo run{profile} --"),
+        _ => format!("cargo run{profile} --bin {lesson} --"),
+    }
+}
 
 /// `--lang` and `--lanes`: on every lesson and the runner, before or after the subcommand.
 #[derive(Args, Debug, Clone, Default)]

@@ -14,7 +14,7 @@ use std::process::ExitCode;
 use clap::Parser;
 use colored::Colorize;
 use socket_lessons::lang::{self, Lang};
-use socket_lessons::{Result, say, tr};
+use socket_lessons::{Result, cli, say, tr};
 
 // Each lesson's own `main` is not called from here, hence `dead_code`.
 #[allow(dead_code)]
@@ -93,9 +93,10 @@ impl Stage {
 
     /// The command that plays this stage alone.
     fn command(&self) -> String {
+        let program = cli::program(self.lesson);
         match self.args {
-            "" => format!("cargo run --bin {}", self.lesson),
-            args => format!("cargo run --bin {} -- {args}", self.lesson),
+            "" => program.trim_end_matches(" --").to_string(),
+            args => format!("{program} {args}"),
         }
     }
 }
@@ -320,9 +321,10 @@ fn list() {
         say::hanging(&format!("    {alone}:"), &stage.command());
     }
     say::plain("");
+    let runner = cli::program("socket-lessons");
     say::plain(&tr!(
-        "play one lesson's stages: cargo run -- 3 (several: 3 5, 3-5)    everything, pausing before each stage: cargo run -- --pause",
-        "只播放一课: cargo run -- 3 (多课: 3 5, 3-5)    全部播放, 每段之前暂停: cargo run -- --pause"
+        "play one lesson's stages: {runner} 3 (several: 3 5, 3-5)    everything, pausing before each stage: {runner} --pause",
+        "只播放一课: {runner} 3 (多课: 3 5, 3-5)    全部播放, 每段之前暂停: {runner} --pause"
     ));
 }
 

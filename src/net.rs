@@ -9,7 +9,7 @@ use std::time::{Duration, Instant};
 
 use socket2::{Domain, Protocol, Socket, Type};
 
-use crate::cli::{Addr, DEFAULT_PORT};
+use crate::cli::{self, Addr, DEFAULT_PORT};
 use crate::{Result, client, note, server, tr};
 
 /// The material's `server.listen(5)`: at most about five finished connections wait for
@@ -227,6 +227,10 @@ pub fn bind_error(error: io::Error, addr: SocketAddr) -> crate::Error {
 }
 
 /// Explain a failed `connect` in words a student can act on: usually the server is not running.
+///
+/// For a refused connection it names the command that starts the right server, written the way
+/// this program was started (`cargo run --bin …` or the installed command, [`cli::program`]),
+/// with the client's `--port`; a server on another machine must listen on `0.0.0.0` there.
 pub fn connect_error(error: io::Error, addr: SocketAddr, lesson: &str) -> crate::Error {
     let port = addr.port();
     let port_arg = if port == DEFAULT_PORT {
@@ -234,10 +238,15 @@ pub fn connect_error(error: io::Error, addr: SocketAddr, lesson: &str) -> crate:
     } else {
         format!(" --port {port}")
     };
+    let server = format!("{} server", cli::program(lesson));
     match error.kind() {
+        io::ErrorKind::ConnectionRefused if addr.ip().is_loopback() => tr!(
+            "could not connect to {addr} — start the server first: {server}{port_arg}",
+            "无法连接 {addr} — 请先启动服务端: {server}{port_arg}"
+        ),
         io::ErrorKind::ConnectionRefused => tr!(
-            "could not connect to {addr} — start the server first: cargo run --bin {lesson} -- server{port_arg}",
-            "无法连接 {addr} — 请先启动服务端: cargo run --bin {lesson} -- server{port_arg}"
+            "could not connect to {addr} — no server listens there; on that machine, start it first: {server} --host 0.0.0.0{port_arg}",
+            "无法连接 {addr} — 那里没有服务端在监听; 请先在那台机器上启动: {server} --host 0.0.0.0{port_arg}"
         ),
         // The server took the connection and reset it before `connect` returned (a time-limited
         // connect asks the socket for a pending error once it is up, and finds the reset).

@@ -35,7 +35,7 @@ use std::net::{SocketAddr, TcpListener, TcpStream};
 use std::process::ExitCode;
 
 use clap::{Parser, Subcommand};
-use socket_lessons::cli::{Addr, Shared};
+use socket_lessons::cli::{self, Addr, Shared};
 use socket_lessons::extras::{compare, pack, tap::Tap};
 use socket_lessons::net::Peer;
 use socket_lessons::text::{count, hex, py_bytes, quoted};
@@ -90,9 +90,10 @@ fn demo() -> Result<()> {
     // Python: server.bind(('127.0.0.1', 8080)); server.listen(5): lesson 03's listener, as a call.
     let listener = net::listen(&Addr::ephemeral(), net::BACKLOG)?;
     demo::run(listener, serve, run_client)?;
+    let compare = format!("{} compare", cli::program("05_struct_pack"));
     note!(
-        "to see lesson 04 and this one side by side: cargo run --bin 05_struct_pack -- compare",
-        "把第 04 课和本课并排对比: cargo run --bin 05_struct_pack -- compare"
+        "to see lesson 04 and this one side by side: {compare}",
+        "把第 04 课和本课并排对比: {compare}"
     );
     Ok(())
 }

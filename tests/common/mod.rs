@@ -395,8 +395,21 @@ pub struct RefusedPort {
 
 impl RefusedPort {
     pub fn new() -> RefusedPort {
+        RefusedPort::held(false)
+    }
+
+    /// A refused port that a lesson server may still listen on, once the test is ready: both
+    /// sockets set SO_REUSEADDR, and Unix lets two such sockets bind one port while neither
+    /// listens. (Windows gives SO_REUSEADDR another meaning: Unix only.)
+    #[cfg(unix)]
+    pub fn for_a_server_later() -> RefusedPort {
+        RefusedPort::held(true)
+    }
+
+    fn held(reuse: bool) -> RefusedPort {
         use socket2::{Domain, Socket, Type};
         let socket = Socket::new(Domain::IPV4, Type::STREAM, None).expect("a socket");
+        socket.set_reuse_address(reuse).expect("SO_REUSEADDR");
         let addr: SocketAddr = "127.0.0.1:0".parse().expect("a valid address");
         socket.bind(&addr.into()).expect("a port of its own");
         let port = socket

@@ -1,0 +1,100 @@
+//! Every command a lesson prints as a hint runs as printed: the server a refused client names,
+//! the runner's "run alone" commands and its last line, lesson 05's pointer to `compare`.
+//!
+//! The tests run the programs from Cargo's target folder, so the hints read `cargo run --bin X
+//! -- ARGS` (installed, they read `X ARGS`: `cli::program` chooses). A test checks that form,
+//! then runs program X with ARGS itself, as `cargo run` would; it does not call Cargo inside
+//! `cargo test`.
+
+mod common;
+
+use std::process::Command;
+
+use common::{Server, run};
+
+/// The program a lesson's name stands for, built by Cargo for this test.
+fn program(name: &str) -> Command {
+    match name {
+        "socket-lessons" => bin!("socket-lessons"),
+        "01_basic" => bin!("01_basic"),
+        "02_comm_loop" => bin!("02_comm_loop"),
+        "03_conn_loop" => bin!("03_conn_loop"),
+        "04_sticky_demo" => bin!("04_sticky_demo"),
+        "05_struct_pack" => bin!("05_struct_pack"),
+        "06_final_file" => bin!("06_final_file"),
+        other => panic!("no program {other}"),
+    }
+}
+
+/// `cargo run --bin X -- A B` or `cargo run -- A B`: the program and its arguments, or a failed
+/// test if the hint is not in that form.
+fn command_of(hint: &str) -> Command {
+    let words: Vec<&str> = hint.split_whitespace().collect();
+    let (name, args) = match words.as_slice() {
+        ["cargo", "run", "--bin", name, "--", args @ ..] => (*name, args),
+        ["cargo", "run", "--bin", name] => (*name, &[][..]),
+        ["cargo", "run", "--", args @ ..] => ("socket-lessons", args),
+        _ => panic!("not a command Cargo runs: {hint:?}"),
+    };
+    let mut command = program(name);
+    command.args(args);
+    command
+}
+
+/// A client of every lesson, with no server: its one line names a server command that starts
+/// a server on that very port.
+#[cfg(unix)]
+#[test]
+fn the_server_a_refused_client_names_starts_on_its_port() {
+    for lesson in [
+        "01_basic",
+        "02_comm_loop",
+        "03_conn_loop",
+        "04_sticky_demo",
+        "05_struct_pack",
+    ] {
+        let refused = common::RefusedPort::for_a_server_later();
+        let port = refused.port.to_string();
+        let mut client = program(lesson);
+        client.args(["client", "--port", &port]);
+        let error = run(client, "").assert_one_line_error();
+        let (_, hint) = error
+            .split_once("start the server first: ")
+            .unwrap_or_else(|| panic!("no server command in {error:?}"));
+        let server = Server::start(command_of(hint));
+        assert_eq!(server.port(), port, "{lesson}: {hint}");
+    }
+}
+
+#[test]
+fn every_command_the_runner_lists_runs() {
+    let list = run(bin!("socket-lessons", "list"), "");
+    list.assert_success();
+    let mut commands: Vec<&str> = list
+        .stdout
+        .lines()
+        .filter_map(|line| line.trim().strip_prefix("run alone: "))
+        .collect();
+    // The last line: one lesson, and everything with --pause (stdin is no terminal: no pause).
+    let last = list.stdout.lines().last().expect("a last line");
+    let (one, all) = last.split_once("    ").expect("two hints");
+    commands.push(
+        one.trim_start_matches("play one lesson's stages: ")
+            .split(" (")
+            .next()
+            .unwrap(),
+    );
+    commands.push(all.trim_start_matches("everything, pausing before each stage: "));
+    assert!(commands.len() > 10, "{commands:?}");
+    for hint in commands {
+        run(command_of(hint), "").assert_success();
+    }
+}
+
+#[test]
+fn lesson_05_points_to_a_compare_that_runs() {
+    let demo = run(bin!("05_struct_pack"), "");
+    let last = demo.stdout.lines().last().expect("a last line");
+    let (_, hint) = last.split_once("side by side: ").expect("the pointer");
+    run(command_of(hint), "").assert_success();
+}
