@@ -291,13 +291,25 @@ mod tests {
     fn a_refused_connection_names_the_command_that_starts_the_server() {
         let error = io::Error::from(io::ErrorKind::ConnectionRefused);
         let at_default = connect_error(error, "127.0.0.1:8080".parse().unwrap(), "01_basic");
+        // This test's own program is no lesson Cargo built in its folder: the installed form.
         assert_eq!(
             at_default.to_string(),
-            "could not connect to 127.0.0.1:8080 — start the server first: cargo run --bin 01_basic -- server"
+            "could not connect to 127.0.0.1:8080 — start the server first: 01_basic server"
         );
         let error = io::Error::from(io::ErrorKind::ConnectionRefused);
         let elsewhere = connect_error(error, "127.0.0.1:9000".parse().unwrap(), "03_conn_loop");
-        assert!(elsewhere.to_string().ends_with("-- server --port 9000"));
+        assert!(
+            elsewhere
+                .to_string()
+                .ends_with("03_conn_loop server --port 9000")
+        );
+        let error = io::Error::from(io::ErrorKind::ConnectionRefused);
+        let remote = connect_error(error, "192.0.2.7:8080".parse().unwrap(), "01_basic");
+        assert!(
+            remote
+                .to_string()
+                .ends_with("on that machine, start it first: 01_basic server --host 0.0.0.0")
+        );
     }
 
     #[test]
