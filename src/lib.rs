@@ -26,6 +26,7 @@ pub mod demo;
 pub mod exit;
 pub mod extras;
 pub mod frame;
+pub mod help;
 pub mod input;
 pub mod lanes;
 pub mod lang;

@@ -191,3 +191,81 @@ fn errors_and_hints_speak_chinese_too() {
         assert_all_chinese(&finished, &error);
     }
 }
+
+/// What clap itself writes in a help text; it stays English (README.zh.md says so).
+const CLAPS_OWN: [&str; 3] = [
+    "Print help",
+    "Print version",
+    "Print this message or the help of the given subcommand(s)",
+];
+
+/// The lesson's own texts in a `--help`: the first line, each subcommand's line, each option's
+/// help (long form: on the lines under the option), without clap's headings, the usage, the
+/// option names, `[default: …]` and the possible values.
+fn help_texts(help: &str) -> (Vec<String>, Vec<String>) {
+    let (mut texts, mut subcommands) = (Vec::new(), Vec::new());
+    let mut section = "";
+    for (i, line) in help.lines().enumerate() {
+        let trimmed = line.trim();
+        if i == 0 {
+            texts.push(trimmed.to_string());
+        } else if !line.starts_with(' ') && trimmed.ends_with(':') {
+            section = trimmed;
+        } else if section == "Commands:" {
+            if let Some((name, text)) = trimmed.split_once(char::is_whitespace) {
+                subcommands.push(name.to_string());
+                texts.push(text.trim().to_string());
+            }
+        } else if line.starts_with(&" ".repeat(10))
+            && !trimmed.starts_with('[')
+            && !trimmed.starts_with("- ")
+            && trimmed != "Possible values:"
+        {
+            texts.push(trimmed.to_string());
+        }
+    }
+    texts.retain(|text| !text.is_empty() && !CLAPS_OWN.iter().any(|own| text.starts_with(own)));
+    subcommands.retain(|name| name != "help");
+    (texts, subcommands)
+}
+
+#[test]
+fn under_lang_zh_every_help_text_of_every_lesson_is_chinese() {
+    let programs = [
+        "socket-lessons",
+        "01_basic",
+        "02_comm_loop",
+        "03_conn_loop",
+        "04_sticky_demo",
+        "05_struct_pack",
+        "06_final_file",
+    ];
+    let mut untranslated = Vec::new();
+    let mut checked = 0;
+    for program in programs {
+        let dir = std::path::Path::new(env!("CARGO_BIN_EXE_01_basic"))
+            .parent()
+            .unwrap();
+        let path = dir.join(format!("{program}{}", std::env::consts::EXE_SUFFIX));
+        let help = |args: &[&str]| {
+            let mut command = std::process::Command::new(&path);
+            command.args(args).args(["--help", "--lang", "zh"]);
+            let finished = run(command, "");
+            finished.assert_success();
+            finished.stdout
+        };
+        let (texts, subcommands) = help_texts(&help(&[]));
+        let mut all = texts;
+        for subcommand in subcommands {
+            all.extend(help_texts(&help(&[&subcommand])).0);
+        }
+        checked += all.len();
+        untranslated.extend(
+            all.into_iter()
+                .filter(|text| !text.chars().any(|c| ('\u{4e00}'..='\u{9fff}').contains(&c)))
+                .map(|text| format!("{program}: {text}")),
+        );
+    }
+    assert!(checked > 50, "only {checked} help texts seen");
+    assert!(untranslated.is_empty(), "{untranslated:#?}");
+}

@@ -34,15 +34,35 @@ fn every_page_opens_with_its_section_its_twin_and_its_neighbours() {
         for (i, page) in pages.iter().enumerate() {
             let text = std::fs::read_to_string(page).expect("the page reads");
             let header = text.lines().nth(2).unwrap_or_default();
-            assert!(header.starts_with(opening), "{}: {header:?}", page.display());
+            assert!(
+                header.starts_with(opening),
+                "{}: {header:?}",
+                page.display()
+            );
             let name = page.file_name().expect("a name").to_string_lossy();
             let twin = Path::new(twin_folder).join(&*name);
-            assert!(twin.is_file(), "{} has no twin {}", page.display(), twin.display());
-            assert!(header.contains(&format!("{name})")), "{}: no link to its twin", page.display());
+            assert!(
+                twin.is_file(),
+                "{} has no twin {}",
+                page.display(),
+                twin.display()
+            );
+            assert!(
+                header.contains(&format!("{name})")),
+                "{}: no link to its twin",
+                page.display()
+            );
             let neighbours = [i.checked_sub(1), Some(i + 1).filter(|&n| n < pages.len())];
             for neighbour in neighbours.into_iter().flatten() {
-                let other = pages[neighbour].file_name().expect("a name").to_string_lossy();
-                assert!(header.contains(&format!("({other})")), "{}: no link to {other}", page.display());
+                let other = pages[neighbour]
+                    .file_name()
+                    .expect("a name")
+                    .to_string_lossy();
+                assert!(
+                    header.contains(&format!("({other})")),
+                    "{}: no link to {other}",
+                    page.display()
+                );
             }
         }
     }

@@ -40,7 +40,7 @@ const GREETING: &str = "萨瓦迪卡, client! (hello from the server)";
 const BUF_SIZE: usize = 1024;
 
 fn main() -> ExitCode {
-    let cli = Cli::parse();
+    let cli: Cli = socket_lessons::help::parse();
     say::init(&cli.shared);
     socket_lessons::report(run(cli))
 }

@@ -49,7 +49,7 @@ const BUF_SIZE: usize = 1024;
 const EMPTY_WAIT: Duration = Duration::from_millis(300);
 
 fn main() -> ExitCode {
-    let cli = Cli::parse();
+    let cli: Cli = socket_lessons::help::parse();
     say::init(&cli.shared);
     socket_lessons::report(run(cli))
 }

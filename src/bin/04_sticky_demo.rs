@@ -59,7 +59,7 @@ const PEEK_TIMEOUT: Duration = Duration::from_secs(3);
 const CLOSE_TIMEOUT: Duration = Duration::from_secs(10);
 
 fn main() -> ExitCode {
-    let cli = Cli::parse();
+    let cli: Cli = socket_lessons::help::parse();
     say::init(&cli.shared);
     socket_lessons::report(run(cli))
 }

@@ -66,7 +66,7 @@ const MAX_FRAME_LEN: usize = 64 * 1024;
 const SHOWN: usize = 32;
 
 fn main() -> ExitCode {
-    let cli = Cli::parse();
+    let cli: Cli = socket_lessons::help::parse();
     say::init(&cli.shared);
     socket_lessons::report(run(cli))
 }
@@ -312,7 +312,7 @@ enum Command {
         #[command(flatten)]
         addr: Addr,
     },
-    /// Connect, send 1234567, abcde and hhhhh as three frames, back to back, and close.
+    /// Connect, send 1234567, abcde, hhhhh and 黏包问题 as four frames, back to back, and close.
     Client {
         #[command(flatten)]
         addr: Addr,

@@ -113,7 +113,7 @@ enum Command {
 }
 
 fn main() -> ExitCode {
-    let cli = Cli::parse();
+    let cli: Cli = socket_lessons::help::parse();
     say::init(&cli.shared);
     socket_lessons::report(run(cli))
 }
