@@ -5,7 +5,7 @@
 //! Every byte that came from a peer and reaches the screen goes through [`py_bytes`] or
 //! [`quoted`]: a peer is anyone on the classroom network, and a raw ESC, BEL, CR or backspace
 //! could recolor, beep at or rewrite the teacher's terminal. Both print control characters as
-//! escapes (`\x1b`, `\u{1b}`), never as themselves.
+//! Python's escapes (`\x1b`), never as themselves.
 
 use std::fmt::Write;
 
@@ -39,14 +39,53 @@ pub fn py_bytes(bytes: &[u8]) -> String {
     out
 }
 
-/// Bytes from a peer as text, quoted and escaped the way Rust's `{:?}` does: `"你好\n"`.
+/// Bytes from a peer as text, quoted and escaped the way Python's `repr(data.decode('utf8'))`
+/// shows a `str`: `'你好\n'`, `"it's"`, `'\x1b[2J'`. Students come from Python: the lessons show
+/// peer text in Python's notation, as [`py_bytes`] shows raw bytes.
 ///
 /// Bytes are not characters: a message may hold bytes that are not UTF-8, or end in the middle
 /// of a character. Those show as `�` instead of failing, where Python's `data.decode('utf8')`
-/// would raise. Control characters show as escapes (`\u{1b}`), so they cannot act on the
-/// terminal.
+/// would raise. A character Python would not print as itself is escaped, so nothing acts on the
+/// terminal: control characters (`\x1b`, `\x07`, `\r`), spaces other than the plain one
+/// (`\u3000`, the full-width space), and the invisible format characters (`\u200b`, `\ufeff`).
 pub fn quoted(bytes: &[u8]) -> String {
-    format!("{:?}", String::from_utf8_lossy(bytes))
+    let text = String::from_utf8_lossy(bytes);
+    let quote = if text.contains('\'') && !text.contains('"') {
+        '"'
+    } else {
+        '\''
+    };
+    let mut out = String::from(quote);
+    for c in text.chars() {
+        match c {
+            '\\' => out.push_str("\\\\"),
+            '\t' => out.push_str("\\t"),
+            '\n' => out.push_str("\\n"),
+            '\r' => out.push_str("\\r"),
+            _ if c == quote => {
+                out.push('\\');
+                out.push(c);
+            }
+            _ if printable(c) => out.push(c),
+            // Writing into a String cannot fail.
+            _ if (c as u32) < 0x100 => write!(out, "\\x{:02x}", c as u32).expect("a String"),
+            _ if (c as u32) < 0x10000 => write!(out, "\\u{:04x}", c as u32).expect("a String"),
+            _ => write!(out, "\\U{:08x}", c as u32).expect("a String"),
+        }
+    }
+    out.push(quote);
+    out
+}
+
+/// Would Python's `str.isprintable()` keep `c` as itself? Not for control characters, spaces other
+/// than `' '` (Zs, Zl, Zp), format characters (Cf) and private use (Co). Python also escapes
+/// unassigned code points, which std cannot tell apart; those show as themselves here.
+fn printable(c: char) -> bool {
+    let format = matches!(c as u32,
+        0xad | 0x600..=0x605 | 0x61c | 0x6dd | 0x70f | 0x180e | 0x200b..=0x200f | 0x202a..=0x202e
+        | 0x2060..=0x2064 | 0x2066..=0x206f | 0xfeff | 0xfff9..=0xfffb | 0xe0001 | 0xe0020..=0xe007f);
+    let private = matches!(c as u32, 0xe000..=0xf8ff | 0xf0000..);
+    c == ' ' || !(c.is_control() || c.is_whitespace() || format || private)
 }
 
 /// A peer's message as a line shows it: [`quoted`] whole up to [`PREVIEW_BYTES`]; longer, its
@@ -102,14 +141,14 @@ mod tests {
 
     #[test]
     fn a_long_message_shows_its_two_ends() {
-        assert_eq!(preview("你好".as_bytes()), "\"你好\"");
+        assert_eq!(preview("你好".as_bytes()), "'你好'");
         let digits = b"0123456789".repeat(110);
-        assert_eq!(preview(&digits), "\"0123456789\"…\"0123456789\"");
+        assert_eq!(preview(&digits), "'0123456789'…'0123456789'");
         // Characters, not bytes: a long Chinese message is never cut inside a character.
         let chinese = "黏包问题".repeat(20);
         assert_eq!(
             preview(chinese.as_bytes()),
-            "\"黏包问题黏包问题黏包\"…\"问题黏包问题黏包问题\""
+            "'黏包问题黏包问题黏包'…'问题黏包问题黏包问题'"
         );
     }
 
@@ -127,12 +166,27 @@ mod tests {
     }
 
     #[test]
-    fn quoted_text_never_carries_a_control_character() {
-        assert_eq!(quoted("你好\n".as_bytes()), "\"你好\\n\"");
-        let hostile = b"\x1b[31mred\x07\x08\r";
-        let shown = quoted(hostile);
+    fn quoted_text_reads_like_python_and_never_carries_a_control_character() {
+        // Each expected text is what Python 3 prints for `repr()` of the same string.
+        let cases: [(&str, &str); 11] = [
+            ("你好\n", r"'你好\n'"),
+            ("it's", r#""it's""#),
+            ("both ' and \"", r#"'both \' and "'"#),
+            ("a\\b\t\r\x00\x7f\x1b[31m", r"'a\\b\t\r\x00\x7f\x1b[31m'"),
+            ("\u{3000}", r"'\u3000'"),
+            ("\u{200b}", r"'\u200b'"),
+            ("\u{feff}", r"'\ufeff'"),
+            ("\u{85}", r"'\x85'"),
+            ("\u{ad}", r"'\xad'"),
+            ("\u{e000}", r"'\ue000'"),
+            ("😀 \u{2028}", r"'😀 \u2028'"),
+        ];
+        for (text, python) in cases {
+            assert_eq!(quoted(text.as_bytes()), python, "{text:?}");
+        }
+        let shown = quoted(b"\x1b[31mred\x07\x08\r");
         assert!(!shown.chars().any(char::is_control), "{shown}");
-        assert_eq!(quoted(b"\xff"), "\"\u{fffd}\"");
+        assert_eq!(quoted(b"\xff"), "'\u{fffd}'");
     }
 
     #[test]

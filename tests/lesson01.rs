@@ -23,10 +23,10 @@ fn the_demo_is_one_exchange_in_order() {
             "[server] listening on 127.0.0.1:PORT",
             "[client] connecting to 127.0.0.1:PORT",
             "[server] accepted a client from 127.0.0.1:PORT",
-            "[client] sending 39 bytes: \"你好, server! (hello from the client)\"",
-            "[server] received 39 bytes: \"你好, server! (hello from the client)\"",
-            "[server] sending 45 bytes, then closing: \"萨瓦迪卡, client! (hello from the server)\"",
-            "[client] received 45 bytes: \"萨瓦迪卡, client! (hello from the server)\"",
+            "[client] sending 39 bytes: '你好, server! (hello from the client)'",
+            "[server] received 39 bytes: '你好, server! (hello from the client)'",
+            "[server] sending 45 bytes, then closing: '萨瓦迪卡, client! (hello from the server)'",
+            "[client] received 45 bytes: '萨瓦迪卡, client! (hello from the server)'",
             "[client] closing",
         ]
     );
@@ -44,12 +44,12 @@ fn server_and_client_work_as_two_processes() {
     assert_eq!(
         client.lines()[1..],
         [
-            "[client] sending 9 bytes: \"早上好\"",
-            "[client] received 45 bytes: \"萨瓦迪卡, client! (hello from the server)\"",
+            "[client] sending 9 bytes: '早上好'",
+            "[client] received 45 bytes: '萨瓦迪卡, client! (hello from the server)'",
             "[client] closing",
         ]
     );
-    server.expect_line("received 9 bytes: \"早上好\"");
+    server.expect_line("received 9 bytes: '早上好'");
     server.finish().assert_success();
 }
 
@@ -63,7 +63,7 @@ fn nc_is_a_client_too() {
     stdin
         .write_all("hello from nc\n".as_bytes())
         .expect("nc reads its stdin");
-    server.expect_line("received 14 bytes: \"hello from nc\\n\"");
+    server.expect_line("received 14 bytes: 'hello from nc\\n'");
     drop(stdin);
     let nc = common::wait(nc);
     assert_eq!(nc.stdout, "萨瓦迪卡, client! (hello from the server)");
@@ -271,12 +271,12 @@ fn a_long_message_is_shown_by_its_two_ends() {
     // client gets the answer or a reset, whichever its read meets first.
     assert_eq!(
         client.lines()[1],
-        "[client] sending 3000 bytes: \"0123456789\"…\"0123456789\""
+        "[client] sending 3000 bytes: '0123456789'…'0123456789'"
     );
     let line = server.expect_line("received");
     // recv(1024): the server takes the first 1024 bytes, and shows them by their two ends too.
     assert_eq!(
         line,
-        "[server] received 1024 bytes: \"0123456789\"…\"4567890123\""
+        "[server] received 1024 bytes: '0123456789'…'4567890123'"
     );
 }

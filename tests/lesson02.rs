@@ -22,18 +22,18 @@ fn the_demo_loops_and_shows_the_empty_line_trap_without_hanging() {
             "[server] listening on 127.0.0.1:PORT",
             "[client] connecting to 127.0.0.1:PORT",
             "[server] accepted a client from 127.0.0.1:PORT",
-            "[client] sending 15 bytes: \"你好, server!\"",
-            "[server] received 15 bytes: \"你好, server!\"",
-            "[server] sending 25 bytes: \"你好, client! (welcome)\"",
-            "[client] received 25 bytes: \"你好, client! (welcome)\"",
-            "[client] sending 0 bytes: \"\"",
+            "[client] sending 15 bytes: '你好, server!'",
+            "[server] received 15 bytes: '你好, server!'",
+            "[server] sending 25 bytes: '你好, client! (welcome)'",
+            "[client] received 25 bytes: '你好, client! (welcome)'",
+            "[client] sending 0 bytes: ''",
             "[note]   no reply: an empty message is 0 bytes, and 0 bytes send nothing at all.",
             "[note]   the server is still waiting for a message, and we were waiting for its reply:",
             "[note]   with no time limit, both sides would wait forever. Lesson 03 skips empty lines.",
-            "[client] sending 25 bytes: \"how many bytes is 字节?\"",
-            "[server] received 25 bytes: \"how many bytes is 字节?\"",
-            "[server] sending 34 bytes: \"字节 is 6 bytes: 3 per character\"",
-            "[client] received 34 bytes: \"字节 is 6 bytes: 3 per character\"",
+            "[client] sending 25 bytes: 'how many bytes is 字节?'",
+            "[server] received 25 bytes: 'how many bytes is 字节?'",
+            "[server] sending 34 bytes: '字节 is 6 bytes: 3 per character'",
+            "[client] received 34 bytes: '字节 is 6 bytes: 3 per character'",
             "[client] no more messages (end of input): closing",
             "[server] read 0 bytes: the client has closed the connection",
         ]
@@ -56,10 +56,10 @@ fn server_and_client_loop_as_two_processes() {
     assert_eq!(
         client.lines()[1..],
         [
-            "[client] sending 3 bytes: \"one\"",
-            "[client] received 11 bytes: \"first reply\"",
-            "[client] sending 7 bytes: \"two 二\"",
-            "[client] received 12 bytes: \"第二 reply\"",
+            "[client] sending 3 bytes: 'one'",
+            "[client] received 11 bytes: 'first reply'",
+            "[client] sending 7 bytes: 'two 二'",
+            "[client] received 12 bytes: '第二 reply'",
             "[client] no more messages (end of input): closing",
         ]
     );
@@ -89,10 +89,10 @@ fn an_empty_line_from_a_real_client_is_explained_and_the_loop_goes_on() {
     );
     client.assert_success();
     let lines = client.lines();
-    assert_eq!(lines[1], "[client] sending 0 bytes: \"\"");
+    assert_eq!(lines[1], "[client] sending 0 bytes: ''");
     assert!(lines[2].starts_with("[note]   no reply: an empty message is 0 bytes"));
-    assert_eq!(lines[5], "[client] sending 4 bytes: \"ping\"");
-    assert_eq!(lines[6], "[client] received 4 bytes: \"pong\"");
+    assert_eq!(lines[5], "[client] sending 4 bytes: 'ping'");
+    assert_eq!(lines[6], "[client] received 4 bytes: 'pong'");
     server.finish().assert_success();
 }
 
@@ -137,7 +137,7 @@ fn bytes_that_are_not_utf8_are_shown_not_fatal() {
         .expect("the client reads its stdin");
     drop(stdin);
     common::wait(child).assert_success();
-    server.expect_line("received 3 bytes: \"\u{fffd} \u{fffd}\"");
+    server.expect_line("received 3 bytes: '\u{fffd} \u{fffd}'");
     server.finish().assert_success();
 }
 
@@ -154,19 +154,19 @@ fn a_line_longer_than_the_read_leaves_every_reply_one_behind() {
     assert_eq!(
         conversation,
         [
-            r#"[client] sending 1100 bytes: "0123456789"…"0123456789""#,
-            r#"[server] received 1024 bytes: "0123456789"…"4567890123""#,
-            r#"[server] sending 15 bytes: "收到 (got it)""#,
-            r#"[client] received 15 bytes: "收到 (got it)""#,
+            "[client] sending 1100 bytes: '0123456789'…'0123456789'",
+            "[server] received 1024 bytes: '0123456789'…'4567890123'",
+            "[server] sending 15 bytes: '收到 (got it)'",
+            "[client] received 15 bytes: '收到 (got it)'",
             // The rest of the long line, read as a message of its own, and answered.
-            r#"[server] received 76 bytes: "4567890123"…"0123456789""#,
-            r#"[server] sending 28 bytes: "还是数字? (more digits?)""#,
-            r#"[client] sending 15 bytes: "你好, server!""#,
-            r#"[client] received 28 bytes: "还是数字? (more digits?)""#,
-            r#"[server] received 15 bytes: "你好, server!""#,
-            r#"[server] sending 15 bytes: "你好! (hello)""#,
-            r#"[client] sending 12 bytes: "再见 (bye)""#,
-            r#"[client] received 15 bytes: "你好! (hello)""#,
+            "[server] received 76 bytes: '4567890123'…'0123456789'",
+            "[server] sending 28 bytes: '还是数字? (more digits?)'",
+            "[client] sending 15 bytes: '你好, server!'",
+            "[client] received 28 bytes: '还是数字? (more digits?)'",
+            "[server] received 15 bytes: '你好, server!'",
+            "[server] sending 15 bytes: '你好! (hello)'",
+            "[client] sending 12 bytes: '再见 (bye)'",
+            "[client] received 15 bytes: '你好! (hello)'",
         ]
     );
     assert!(
@@ -189,10 +189,10 @@ fn a_full_width_space_is_an_empty_line() {
     );
     client.assert_success();
     let lines = client.lines();
-    assert_eq!(lines[1], "[client] sending 0 bytes: \"\"", "{lines:#?}");
+    assert_eq!(lines[1], "[client] sending 0 bytes: ''", "{lines:#?}");
     assert!(lines[2].starts_with("[note]   no reply"), "{lines:#?}");
     assert_eq!(
-        lines[6], "[client] received 4 bytes: \"pong\"",
+        lines[6], "[client] received 4 bytes: 'pong'",
         "{lines:#?}"
     );
     server.finish().assert_success();
@@ -290,7 +290,7 @@ fn a_server_that_answered_and_then_resets_is_not_said_to_have_queued_us() {
     );
     server.join().expect("the server thread ends");
     assert!(
-        client.stdout.contains("[client] received 2 bytes: \"ok\""),
+        client.stdout.contains("[client] received 2 bytes: 'ok'"),
         "{client:#?}"
     );
     assert_eq!(

@@ -22,31 +22,31 @@ fn the_demo_serves_three_clients_one_of_which_resets() {
             "[server] listening on 127.0.0.1:PORT",
             "[client] connecting to 127.0.0.1:PORT",
             "[server] accepted a client from 127.0.0.1:PORT",
-            "[client] sending 15 bytes: \"你好, server!\"",
-            "[server] received 15 bytes: \"你好, server!\"",
-            "[server] sending 17 bytes: \"你好! (welcome)\"",
-            "[client] received 17 bytes: \"你好! (welcome)\"",
+            "[client] sending 15 bytes: '你好, server!'",
+            "[server] received 15 bytes: '你好, server!'",
+            "[server] sending 17 bytes: '你好! (welcome)'",
+            "[client] received 17 bytes: '你好! (welcome)'",
             "[client] skipping an empty line: 0 bytes would send nothing",
-            "[client] sending 16 bytes: \"再见 (goodbye)\"",
-            "[server] received 16 bytes: \"再见 (goodbye)\"",
-            "[server] sending 22 bytes: \"太忙了 暂无消息\"",
-            "[client] received 22 bytes: \"太忙了 暂无消息\"",
+            "[client] sending 16 bytes: '再见 (goodbye)'",
+            "[server] received 16 bytes: '再见 (goodbye)'",
+            "[server] sending 22 bytes: '太忙了 暂无消息'",
+            "[client] received 22 bytes: '太忙了 暂无消息'",
             "[client] no more messages: closing (the server will read 0 bytes)",
             "[server] 127.0.0.1:PORT left: read 0 bytes (the client closed the connection)",
             "[client] connecting to 127.0.0.1:PORT",
             "[server] accepted a client from 127.0.0.1:PORT",
-            "[client] sending 35 bytes: \"I will leave without saying goodbye\"",
-            "[server] received 35 bytes: \"I will leave without saying goodbye\"",
-            "[server] sending 22 bytes: \"太忙了 暂无消息\"",
-            "[client] received 22 bytes: \"太忙了 暂无消息\"",
+            "[client] sending 35 bytes: 'I will leave without saying goodbye'",
+            "[server] received 35 bytes: 'I will leave without saying goodbye'",
+            "[server] sending 22 bytes: '太忙了 暂无消息'",
+            "[client] received 22 bytes: '太忙了 暂无消息'",
             "[client] no more messages: aborting with SO_LINGER 0 (the server's read will fail)",
             "[server] 127.0.0.1:PORT left: the client reset the connection (an RST, not a clean close): it aborted, or closed without reading what we sent",
             "[client] connecting to 127.0.0.1:PORT",
             "[server] accepted a client from 127.0.0.1:PORT",
-            "[client] sending 17 bytes: \"is anybody there?\"",
-            "[server] received 17 bytes: \"is anybody there?\"",
-            "[server] sending 22 bytes: \"太忙了 暂无消息\"",
-            "[client] received 22 bytes: \"太忙了 暂无消息\"",
+            "[client] sending 17 bytes: 'is anybody there?'",
+            "[server] received 17 bytes: 'is anybody there?'",
+            "[server] sending 22 bytes: '太忙了 暂无消息'",
+            "[client] received 22 bytes: '太忙了 暂无消息'",
             "[client] no more messages: closing (the server will read 0 bytes)",
             "[server] 127.0.0.1:PORT left: read 0 bytes (the client closed the connection)",
         ]
@@ -70,8 +70,8 @@ fn the_server_survives_a_clean_leave_and_a_reset_and_serves_the_next_client() {
     assert_eq!(
         first.lines()[1..],
         [
-            "[client] sending 5 bytes: \"hello\"",
-            "[client] received 22 bytes: \"太忙了 暂无消息\"",
+            "[client] sending 5 bytes: 'hello'",
+            "[client] received 22 bytes: '太忙了 暂无消息'",
             "[client] skipping an empty line: 0 bytes would send nothing",
             "[client] no more messages: closing (the server will read 0 bytes)",
         ]
@@ -92,7 +92,7 @@ fn the_server_survives_a_clean_leave_and_a_reset_and_serves_the_next_client() {
     third.assert_success();
     assert_eq!(
         third.lines()[2],
-        "[client] received 22 bytes: \"太忙了 暂无消息\""
+        "[client] received 22 bytes: '太忙了 暂无消息'"
     );
     server.expect_line("left: read 0 bytes");
 }
@@ -142,9 +142,9 @@ fn the_server_answers_typed_replies_and_the_default_for_an_empty_one() {
     assert_eq!(
         received,
         [
-            "[client] received 6 bytes: \"你好\"",
-            "[client] received 22 bytes: \"太忙了 暂无消息\"",
-            "[client] received 22 bytes: \"太忙了 暂无消息\"",
+            "[client] received 6 bytes: '你好'",
+            "[client] received 22 bytes: '太忙了 暂无消息'",
+            "[client] received 22 bytes: '太忙了 暂无消息'",
         ]
     );
 }

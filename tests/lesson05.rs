@@ -42,10 +42,10 @@ const CLIENT_SENDS: [&str; 5] = [
 
 /// What the server prints from `accepted` on, for the four messages.
 const SERVER_READS: [&str; 6] = [
-    "[server] length 07 00 00 00 = 7, then 7 bytes: \"1234567\"",
-    "[server] length 05 00 00 00 = 5, then 5 bytes: \"abcde\"",
-    "[server] length 05 00 00 00 = 5, then 5 bytes: \"hhhhh\"",
-    "[server] length 0c 00 00 00 = 12, then 12 bytes: \"黏包问题\"",
+    "[server] length 07 00 00 00 = 7, then 7 bytes: '1234567'",
+    "[server] length 05 00 00 00 = 5, then 5 bytes: 'abcde'",
+    "[server] length 05 00 00 00 = 5, then 5 bytes: 'hhhhh'",
+    "[server] length 0c 00 00 00 = 12, then 12 bytes: '黏包问题'",
     "[server] the client has closed, between two frames",
     "[note]   4 messages received, each whole: the length in front of each put the boundaries back",
 ];
@@ -195,7 +195,7 @@ fn a_peers_control_characters_reach_the_screen_escaped() {
     assert!(
         server
             .stdout
-            .contains(r#"then 12 bytes: "\u{1b}[31mred\u{7}\rX\u{8}""#),
+            .contains(r"then 12 bytes: '\x1b[31mred\x07\rX\x08'"),
         "{}",
         server.stdout
     );
@@ -226,7 +226,7 @@ fn one_message_of_one_byte_is_singular() {
     let server = server_after_sending(b"\x01\x00\x00\x00x");
     server.assert_success();
     let lines = server.lines();
-    assert!(lines.contains(&"[server] length 01 00 00 00 = 1, then 1 byte: \"x\"".to_string()));
+    assert!(lines.contains(&"[server] length 01 00 00 00 = 1, then 1 byte: 'x'".to_string()));
     assert!(
         lines
             .iter()

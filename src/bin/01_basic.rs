@@ -109,10 +109,10 @@ fn serve(listener: TcpListener) -> Result<()> {
     // Python: sock.close(); server.close()
     // Dropping a socket closes it: here, at the end of the function, `sock` then `listener`.
     // Said before the write, as every line is: once the client has the answer, it speaks.
-    let len = GREETING.len();
+    let (bytes, text) = (text::bytes(GREETING.len()), text::quoted(GREETING.as_bytes()));
     server!(
-        "sending {len} bytes, then closing: {GREETING:?}",
-        "发送 {len} 字节, 然后关闭连接: {GREETING:?}"
+        "sending {bytes}, then closing: {text}",
+        "发送 {bytes}, 然后关闭连接: {text}"
     );
     sock.write_all(GREETING.as_bytes())
         .map_err(|e| net::talk_error(e, Peer::Client))?;

@@ -27,6 +27,7 @@ const REPLIES: [&str; 3] = ["收到 (got it)", "还是数字? (more digits?)", "
 /// (`net::wait_for_bytes`), so every run cuts the line at the same place, 1024 + 76. Two real
 /// programs do not wait: the cut falls wherever the bytes happen to be, which only makes it worse.
 pub fn demo() -> Result<()> {
+    let (hello, bye) = (text::quoted(HELLO.as_bytes()), text::quoted(BYE.as_bytes()));
     let long = DIGITS.repeat(110);
     let (size, rest) = (long.len(), long.len() - BUF_SIZE);
     note!(
@@ -51,15 +52,15 @@ pub fn demo() -> Result<()> {
     client_sends(&mut client, HELLO.as_bytes())?;
     client_reads(&mut client, REPLIES[1].len())?;
     note!(
-        "that reply answers the rest of the long line, not {HELLO:?}",
-        "这条回复答的是长消息剩下的部分, 不是 {HELLO:?}"
+        "that reply answers the rest of the long line, not {hello}",
+        "这条回复答的是长消息剩下的部分, 不是 {hello}"
     );
     server_answers(&mut server, HELLO.len(), REPLIES[2])?;
     client_sends(&mut client, BYE.as_bytes())?;
     client_reads(&mut client, REPLIES[2].len())?;
     note!(
-        "and this one answers {HELLO:?}, not {BYE:?}: the conversation is one reply behind, for good.",
-        "而这条答的是 {HELLO:?}, 不是 {BYE:?}: 对话从此永远慢了一拍。"
+        "and this one answers {hello}, not {bye}: the conversation is one reply behind, for good.",
+        "而这条答的是 {hello}, 不是 {bye}: 对话从此永远慢了一拍。"
     );
     note!(
         "recv({BUF_SIZE}) took the line in two pieces, {BUF_SIZE} + {rest} bytes, and the server answered each piece:",

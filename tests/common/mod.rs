@@ -454,7 +454,7 @@ pub fn assert_server_reset(error: &str) {
 pub const HOSTILE: &[u8] = b"\x1b[2J\x1b[31mred\x07\rover\x08";
 
 /// The same bytes as `text::quoted` shows them.
-pub const HOSTILE_SHOWN: &str = r#""\u{1b}[2J\u{1b}[31mred\u{7}\rover\u{8}""#;
+pub const HOSTILE_SHOWN: &str = r"'\x1b[2J\x1b[31mred\x07\rover\x08'";
 
 /// A server on a port of its own that takes one client's first `message_len` bytes, answers
 /// with [`HOSTILE`], and waits for the client to close (so nothing is left unread: no reset).
