@@ -8,6 +8,7 @@
 //!   [`note!`]); [`lanes`] lays them out in two columns for the projector.
 //! - [`net`]: bind, accept and connect with their lines and friendly errors, the socket2
 //!   listener that lesson 03 builds by hand, what a reset means, lesson 04's wait for bytes.
+//! - [`oserror`]: an OS's error in the course's words; what a server does when `accept` fails.
 //! - [`names`]: what lesson 06 accepts in a peer's header: its JSON, a whole-number size, a
 //!   file name every OS can save.
 //! - [`pair`]: a lesson's server and client in one process, for `demo`, in a fixed order.
@@ -28,6 +29,7 @@ pub mod lanes;
 pub mod lang;
 pub mod names;
 pub mod net;
+pub mod oserror;
 pub mod pair;
 pub mod save;
 pub mod say;

@@ -33,7 +33,7 @@ use clap::{Parser, Subcommand};
 use socket_lessons::cli::{Addr, Shared};
 use socket_lessons::input::Lines;
 use socket_lessons::net::{self, Peer};
-use socket_lessons::{Result, client, pair, say, server, text, tr};
+use socket_lessons::{Result, client, oserror, pair, say, server, text, tr};
 use socket2::{Domain, Protocol, SockRef, Socket, Type};
 
 // The tables of `backlog` and `reuseaddr`: tools around this lesson, not its idea; skip them
@@ -193,8 +193,15 @@ fn serve(listener: TcpListener, mut replies: Lines, clients: Option<usize>) -> R
     let mut served = 0;
     while clients.is_none_or(|clients| served < clients) {
         // Python: sock, addr = server.accept()
-        // Lesson 01's `net::accept`: the call and its `accepted` line.
-        let (sock, addr) = net::accept(&listener)?;
+        // Lesson 01's `net::accept`: the call and its `accepted` line. A failed accept may be
+        // one client that left while queued (a reset): say so, and accept the next one.
+        let (sock, addr) = match net::accept(&listener) {
+            Ok(accepted) => accepted,
+            Err(e) => {
+                oserror::accept_failed(e)?;
+                continue;
+            }
+        };
         handle_client(sock, addr, &mut replies)?;
         served += 1;
     }
@@ -248,7 +255,7 @@ fn handle_client(mut sock: TcpStream, addr: SocketAddr, replies: &mut Lines) -> 
 /// pipe (who closed, and why a reset rather than a clean close), the system's for the rest.
 /// A client that leaves is no error of the server's: `Ok`, and the server goes on.
 fn left(addr: SocketAddr, e: &io::Error) -> Result<()> {
-    let words = net::gone(e, Peer::Client).unwrap_or_else(|| e.to_string());
+    let words = net::gone(e, Peer::Client).unwrap_or_else(|| oserror::words(e));
     server!("{addr} left: {words}", "{addr} 离开了: {words}");
     Ok(())
 }
