@@ -198,12 +198,20 @@ mod tests {
         }
         #[cfg(unix)]
         for code in [libc::ECONNABORTED, libc::ECONNRESET, libc::EPROTO] {
-            assert_eq!(accept_failure(&os(code)), AcceptFailure::Transient, "{code}");
+            assert_eq!(
+                accept_failure(&os(code)),
+                AcceptFailure::Transient,
+                "{code}"
+            );
         }
         // WSAECONNRESET and WSAENOTCONN, as Windows and Wine give them.
         #[cfg(windows)]
         for code in [10054, 10053, 10057] {
-            assert_eq!(accept_failure(&os(code)), AcceptFailure::Transient, "{code}");
+            assert_eq!(
+                accept_failure(&os(code)),
+                AcceptFailure::Transient,
+                "{code}"
+            );
         }
     }
 
@@ -214,7 +222,11 @@ mod tests {
         #[cfg(windows)]
         let codes = [10024, 10055];
         for code in codes {
-            assert_eq!(accept_failure(&os(code)), AcceptFailure::Exhausted, "{code}");
+            assert_eq!(
+                accept_failure(&os(code)),
+                AcceptFailure::Exhausted,
+                "{code}"
+            );
             assert!(words(&os(code)).starts_with("the system is out of resources"));
         }
         assert!(accept_failed(os(codes[0]).into()).is_ok());
@@ -237,7 +249,10 @@ mod tests {
             assert_eq!(line.lines().count(), 1, "{line}");
         }
         let not_io: Error = "not an OS error".into();
-        assert_eq!(accept_failed(not_io).unwrap_err().to_string(), "not an OS error");
+        assert_eq!(
+            accept_failed(not_io).unwrap_err().to_string(),
+            "not an OS error"
+        );
     }
 
     #[test]

@@ -161,7 +161,11 @@ fn a_second_client_while_the_first_is_served_is_reset_and_told_why() {
     // The server ended with the second connection still in its queue: the system resets it.
     let second = second.finish();
     if wine::reset_may_read_as_eof() && second.status.success() {
-        assert!(second.stdout.ends_with("the server closed the connection without answering"));
+        assert!(
+            second
+                .stdout
+                .ends_with("the server closed the connection without answering")
+        );
         return;
     }
     common::assert_server_reset(&second.assert_one_line_error());

@@ -456,7 +456,10 @@ fn a_client_that_resets_gets_words_not_an_os_error() {
         child.stdout = Some(stdout.into_inner());
         let finished = common::wait(child);
         if wine::reset_may_read_as_eof() && finished.status.success() {
-            assert!(finished.stdout.contains("(the client has closed)"), "{finished:#?}");
+            assert!(
+                finished.stdout.contains("(the client has closed)"),
+                "{finished:#?}"
+            );
             continue;
         }
         assert!(!finished.status.success(), "{finished:#?}");
