@@ -9,6 +9,15 @@
 use std::collections::VecDeque;
 use std::io::{self, BufRead, IsTerminal, Write};
 
+/// The key that ends the input at a terminal, for the help and the pages to name. A Windows
+/// console sends Ctrl-D as the character U+0004, a line like any other; it ends the input with
+/// Ctrl-Z at the start of a line, then Enter.
+#[cfg(windows)]
+pub const END_OF_INPUT: &str = "Ctrl-Z, then Enter";
+/// The key that ends the input at a terminal: Ctrl-D, on Linux and macOS.
+#[cfg(not(windows))]
+pub const END_OF_INPUT: &str = "Ctrl-D";
+
 /// Where the lines come from.
 pub struct Lines {
     source: Source,
@@ -40,7 +49,7 @@ impl Lines {
     }
 
     /// The next line, without its line ending and without whitespace around it ([`strip`], as
-    /// Python's `.strip()`), or `None` at the end of the input (Ctrl-D at a terminal).
+    /// Python's `.strip()`), or `None` at the end of the input ([`END_OF_INPUT`] at a terminal).
     pub fn next_line(&mut self) -> io::Result<Option<Vec<u8>>> {
         let line = match &mut self.source {
             Source::Script(lines) => lines.pop_front(),

@@ -11,7 +11,8 @@
 //!   `cargo run --bin 03_conn_loop`
 //! - two terminals, server first; then start and end clients one after another:
 //!   `cargo run --bin 03_conn_loop -- server`
-//!   `cargo run --bin 03_conn_loop -- client` (end with Ctrl-D, or `client --abort`)
+//!   `cargo run --bin 03_conn_loop -- client` (end with Ctrl-D; on Windows Ctrl-Z, then
+//!   Enter; or `client --abort`)
 //! - the server unattended, answering every message with the default text:
 //!   `cargo run --bin 03_conn_loop -- server < /dev/null`
 //! - the listen queue: `cargo run --bin 03_conn_loop -- backlog --backlog 2 --clients 6`
@@ -31,7 +32,7 @@ use std::time::Duration;
 
 use clap::{Parser, Subcommand};
 use socket_lessons::cli::{Addr, Shared};
-use socket_lessons::input::Lines;
+use socket_lessons::input::{END_OF_INPUT, Lines};
 use socket_lessons::net::{self, Peer};
 use socket_lessons::{Result, client, oserror, pair, say, server, text, tr};
 use socket2::{Domain, Protocol, SockRef, Socket, Type};
@@ -91,7 +92,8 @@ enum Command {
         #[arg(long, default_value_t = net::BACKLOG)]
         backlog: i32,
     },
-    /// Connect; send each non-empty line typed here and print the reply. Ctrl-D ends.
+    /// Connect; send each non-empty line typed here and print the reply, until the end of the input.
+    #[command(about = format!("Connect; send each non-empty line typed here and print the reply. {END_OF_INPUT} ends."))]
     Client {
         #[command(flatten)]
         addr: Addr,

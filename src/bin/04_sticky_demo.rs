@@ -8,7 +8,7 @@
 //! stream with no message boundaries. Lesson 05 puts the boundaries back.
 //!
 //! The material names two causes, and the demo shows each beside the kernel's count of the TCP
-//! segments that carried the bytes (`socket_lessons::segments`; Windows keeps none, and says so):
+//! segments that carried the bytes (`socket_lessons::segments`; Windows counts for admins only):
 //! the reader's `recv(5)` cuts wherever its buffer is full (three writes, three segments, and
 //! still `b'67abc'`), and the sender merges small writes made close together (200 one-byte
 //! writes leave as far fewer segments). What changed since lesson 03: the server listens with
