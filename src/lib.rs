@@ -51,12 +51,17 @@ pub type Result<T> = std::result::Result<T, Error>;
 /// Turn what a lesson's `main` did into an exit code: on error, one line on stderr and exit 1.
 ///
 /// This is why no student sees a panic or a `Debug` dump for an ordinary mistake: every error
-/// is printed with `Display`, which the friendly messages of [`net`] fill in.
+/// is printed with `Display`, which the friendly messages of [`net`] fill in; an OS error that
+/// reaches here as it came is put in words by [`oserror::words`].
 pub fn report(result: Result<()>) -> ExitCode {
     match result {
         Ok(()) => ExitCode::SUCCESS,
         Err(error) => {
-            say::error(&error.to_string());
+            // An OS error that no lesson put in words: the course's words for its kind.
+            match error.downcast_ref::<std::io::Error>() {
+                Some(e) => say::error(&oserror::words(e)),
+                None => say::error(&error.to_string()),
+            }
             ExitCode::FAILURE
         }
     }

@@ -449,6 +449,14 @@ fn a_client_that_resets_gets_words_not_an_os_error() {
         stdout.read_line(&mut first).expect("the listening line");
         let addr: std::net::SocketAddr = first.trim().rsplit(' ').next().unwrap().parse().unwrap();
         let client = std::net::TcpStream::connect(addr).expect("connect");
+        // Reset only once the server has accepted: a reset before that fails the `accept`
+        // itself on Windows, which is another test's subject (lesson 03).
+        let mut accepted = String::new();
+        stdout.read_line(&mut accepted).expect("the accepted line");
+        assert!(
+            accepted.contains(addr.ip().to_string().as_str()),
+            "{accepted}"
+        );
         socket2::SockRef::from(&client)
             .set_linger(Some(std::time::Duration::ZERO))
             .expect("SO_LINGER 0");
