@@ -3,6 +3,8 @@
 //! server that vanishes, a peer that sends terminal control bytes, a full-width space.
 
 mod common;
+#[path = "common/wine.rs"]
+mod wine;
 
 use std::io::Write;
 use std::net::TcpStream;
@@ -215,8 +217,10 @@ fn a_second_client_while_the_first_is_served_is_reset_and_told_why() {
     // The first client leaves without a word: the server reads 0 bytes and ends.
     drop(first);
     server.finish().assert_success();
-    let error = second.finish().assert_one_line_error();
-    common::assert_server_reset(&error);
+    let second = second.finish();
+    if !wine::read_eof_for_reset(second.status.success()) {
+        common::assert_server_reset(&second.assert_one_line_error());
+    }
 }
 
 #[test]
@@ -228,7 +232,9 @@ fn a_server_that_vanishes_mid_conversation_is_named() {
         "anyone?\n",
     );
     vanishing.join().expect("the server thread ends");
-    assert_eq!(client.assert_one_line_error(), SERVER_RESET);
+    if !wine::read_eof_for_reset(client.status.success()) {
+        assert_eq!(client.assert_one_line_error(), SERVER_RESET);
+    }
 }
 
 #[test]

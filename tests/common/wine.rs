@@ -14,6 +14,12 @@ pub fn reset_may_read_as_eof() -> bool {
     under_wine()
 }
 
+/// Did a program that should have seen its peer's reset end well (`succeeded`), having read a
+/// clean close instead? Only ever under Wine, for the reason of [`reset_may_read_as_eof`].
+pub fn read_eof_for_reset(succeeded: bool) -> bool {
+    reset_may_read_as_eof() && succeeded
+}
+
 /// Is this test running under Wine, as `.ci/wine.sh` says?
 fn under_wine() -> bool {
     std::env::var_os("SOCKET_LESSONS_WINE").is_some_and(|v| v == "1")
