@@ -9,6 +9,7 @@
 
 use clap::{Command, Parser};
 
+use crate::cli::{END_OF_INPUT, END_OF_INPUT_ZH};
 use crate::lang::{self, Lang};
 
 /// Parse the command line as `T`, with help texts in Chinese if Chinese is asked for: what each
@@ -58,12 +59,14 @@ fn in_chinese(command: Command) -> Command {
     command.mut_subcommands(in_chinese)
 }
 
-/// The Chinese form of one English help text, if the table has it.
-pub fn chinese(english: &str) -> Option<&'static str> {
+/// The Chinese form of one English help text, if the table has it. The end-of-input key is
+/// this system's ([`END_OF_INPUT`]): the table writes it `{END_OF_INPUT}`.
+pub fn chinese(english: &str) -> Option<String> {
+    let key = english.replace(END_OF_INPUT, "{END_OF_INPUT}");
     ZH.iter()
         .chain(ZH_MORE)
-        .find(|(en, _)| *en == english)
-        .map(|(_, zh)| *zh)
+        .find(|(en, _)| *en == key)
+        .map(|(_, zh)| zh.replace("{END_OF_INPUT}", END_OF_INPUT_ZH))
 }
 
 /// Every lesson's help texts, English then Chinese (lesson 06's and 07's, and the end-of-input
@@ -241,12 +244,12 @@ const ZH: &[(&str, &str)] = &[
 /// The help texts of lessons 06 and 07 and the prompts' end-of-input key, English then Chinese.
 const ZH_MORE: &[(&str, &str)] = &[
     (
-        "Connect; send each line typed here and print the reply. Ctrl-D ends",
-        "连接; 把在这里输入的每一行发出去, 打印回复。Ctrl-D 结束",
+        "Connect; send each line typed here and print the reply. {END_OF_INPUT} ends.",
+        "连接; 把在这里输入的每一行发出去, 打印回复。{END_OF_INPUT} 结束",
     ),
     (
-        "Connect; send each non-empty line typed here and print the reply. Ctrl-D ends",
-        "连接; 把在这里输入的每个非空行发出去, 打印回复。Ctrl-D 结束",
+        "Connect; send each non-empty line typed here and print the reply. {END_OF_INPUT} ends.",
+        "连接; 把在这里输入的每个非空行发出去, 打印回复。{END_OF_INPUT} 结束",
     ),
     (
         "Lesson 06: a file behind a JSON header behind a length. Run without arguments for the demo, or in two terminals: `cargo run --bin 06_final_file -- server --file PATH`, then `cargo run --bin 06_final_file -- client`",

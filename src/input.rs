@@ -9,6 +9,8 @@
 use std::collections::VecDeque;
 use std::io::{self, BufRead, IsTerminal, Write};
 
+pub use crate::cli::END_OF_INPUT;
+
 /// Where the lines come from.
 pub struct Lines {
     source: Source,
@@ -40,7 +42,7 @@ impl Lines {
     }
 
     /// The next line, without its line ending and without whitespace around it ([`strip`], as
-    /// Python's `.strip()`), or `None` at the end of the input (Ctrl-D at a terminal).
+    /// Python's `.strip()`), or `None` at the end of the input ([`END_OF_INPUT`] at a terminal).
     pub fn next_line(&mut self) -> io::Result<Option<Vec<u8>>> {
         let line = match &mut self.source {
             Source::Script(lines) => lines.pop_front(),

@@ -11,7 +11,8 @@
 //!    ([`server!`], [`client!`], [`note!`]); [`lanes`] lays them out in two columns.
 //! 3. **Sockets.** [`net`]: the words around the socket calls (friendly errors, the `listening
 //!    on` line, what a reset means), lesson 03's listener in one call, lesson 04's wait for
-//!    bytes. [`frame`]: length-prefixed frames, lesson 05's cure, used from lesson 06 on.
+//!    bytes. [`oserror`]: an OS's error in the course's words; what a server does when
+//!    `accept` fails. [`frame`]: length-prefixed frames, lesson 05's cure, used from lesson 06 on.
 //! 4. **Demo harness.** [`demo`]: a lesson's server and client in one process, taking turns.
 //! 5. **Lesson support.** [`taught`]: `accept`/`connect` as one call, for lesson 06 on.
 //!    [`input`]: lines typed at a prompt (lessons 02 and 03), or scripted for `demo`.
@@ -32,6 +33,7 @@ pub mod lanes;
 pub mod lang;
 pub mod names;
 pub mod net;
+pub mod oserror;
 pub mod save;
 pub mod say;
 pub mod segments;
@@ -68,12 +70,17 @@ macro_rules! runner_entry {
 /// Turn what a lesson's `main` did into an exit code: on error, one line on stderr and exit 1.
 ///
 /// This is why no student sees a panic or a `Debug` dump for an ordinary mistake: every error
-/// is printed with `Display`, which the friendly messages of [`net`] fill in.
+/// is printed with `Display`, which the friendly messages of [`net`] fill in; an OS error that
+/// reaches here as it came is put in words by [`oserror::words`].
 pub fn report(result: Result<()>) -> ExitCode {
     match result {
         Ok(()) => ExitCode::SUCCESS,
         Err(error) => {
-            say::error(&error.to_string());
+            // An OS error that no lesson put in words: the course's words for its kind.
+            match error.downcast_ref::<std::io::Error>() {
+                Some(e) => say::error(&oserror::words(e)),
+                None => say::error(&error.to_string()),
+            }
             ExitCode::FAILURE
         }
     }

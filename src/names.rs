@@ -17,8 +17,31 @@ pub const MAX_NAME_BYTES: usize = 255;
 /// Characters Windows refuses in a file name (and `/`, `\`, which separate folders somewhere).
 const FORBIDDEN: [char; 9] = ['<', '>', ':', '"', '|', '?', '*', '/', '\\'];
 
-/// Names Windows keeps for devices, with or without an extension: `CON`, `nul.txt`, `COM1.log`.
-const DEVICES: [&str; 4] = ["CON", "PRN", "AUX", "NUL"];
+/// Names Windows keeps for devices, with or without an extension and with spaces before the
+/// extension: `CON`, `nul.txt`, `CON .txt`, `CONIN$`. `COM` and `LPT` take a number after them,
+/// [`PORT_NUMBERS`].
+const DEVICES: [&str; 6] = ["CON", "PRN", "AUX", "NUL", "CONIN$", "CONOUT$"];
+
+/// The numbers of the ports `COM` and `LPT`: Windows counts the superscripts ¹ ² ³ among them.
+const PORT_NUMBERS: [char; 12] = ['1', '2', '3', '4', '5', '6', '7', '8', '9', '¹', '²', '³'];
+
+/// One rule a name must pass: what is wrong with it, in one phrase, or `None`.
+type Rule = fn(&str) -> Option<String>;
+
+/// Every rule a peer's file name must pass, in the order they are tried; the first that fails
+/// names the problem. The one list: [`check_file_name`] walks it, and a test covers each rule.
+const RULES: [Rule; 10] = [
+    empty,
+    folder,
+    absolute,
+    drive,
+    separator,
+    control,
+    windows_character,
+    trailing_dot_or_space,
+    device,
+    too_long,
+];
 
 /// The header's JSON, `json.loads(dict_data_bytes)`, refused in one line if it is empty, not
 /// UTF-8 text, or not JSON of the shape `T` (serde names the missing field or the wrong type).
@@ -68,57 +91,85 @@ pub fn check_file_name(name: &str) -> Result<()> {
     .into())
 }
 
-/// What is wrong with `name`, if anything.
+/// What is wrong with `name`, if anything: the first rule it fails.
 fn problem(name: &str) -> Option<String> {
-    let stem = name.split('.').next().unwrap_or(name).to_ascii_uppercase();
-    let numbered_device = ["COM", "LPT"].iter().any(|device| {
-        stem.strip_prefix(device)
-            .is_some_and(|n| n.len() == 1 && n.as_bytes()[0].is_ascii_digit() && n != "0")
-    });
-    let problem = if name.is_empty() {
-        tr!("it is empty", "它是空的")
-    } else if name == "." || name == ".." {
-        tr!("it names a folder", "它指向一个文件夹")
-    } else if name.starts_with(['/', '\\']) {
-        tr!("it is an absolute path", "它是绝对路径")
-    } else if name.len() >= 2
-        && name.as_bytes()[1] == b':'
-        && name.as_bytes()[0].is_ascii_alphabetic()
-    {
-        tr!("it starts with a drive (C:)", "它以盘符开头 (C:)")
-    } else if name.contains(['/', '\\']) {
-        tr!("it contains a path separator", "它含有路径分隔符")
-    } else if let Some(c) = name.chars().find(|c| c.is_control()) {
-        let c = format!("{c:?}");
-        tr!(
-            "it contains the control character {c}",
-            "它含有控制字符 {c}"
-        )
-    } else if let Some(c) = name.chars().find(|c| FORBIDDEN.contains(c)) {
-        tr!(
-            "Windows cannot save a name with {c:?} in it",
-            "Windows 无法保存含有 {c:?} 的名字"
-        )
-    } else if name.ends_with(['.', ' ']) {
+    RULES.iter().find_map(|rule| rule(name))
+}
+
+fn empty(name: &str) -> Option<String> {
+    name.is_empty().then(|| tr!("it is empty", "它是空的"))
+}
+
+fn folder(name: &str) -> Option<String> {
+    (name == "." || name == "..").then(|| tr!("it names a folder", "它指向一个文件夹"))
+}
+
+fn absolute(name: &str) -> Option<String> {
+    name.starts_with(['/', '\\'])
+        .then(|| tr!("it is an absolute path", "它是绝对路径"))
+}
+
+fn drive(name: &str) -> Option<String> {
+    let bytes = name.as_bytes();
+    (bytes.len() >= 2 && bytes[1] == b':' && bytes[0].is_ascii_alphabetic())
+        .then(|| tr!("it starts with a drive (C:)", "它以盘符开头 (C:)"))
+}
+
+fn separator(name: &str) -> Option<String> {
+    name.contains(['/', '\\'])
+        .then(|| tr!("it contains a path separator", "它含有路径分隔符"))
+}
+
+fn control(name: &str) -> Option<String> {
+    let c = format!("{:?}", name.chars().find(|c| c.is_control())?);
+    Some(tr!(
+        "it contains the control character {c}",
+        "它含有控制字符 {c}"
+    ))
+}
+
+fn windows_character(name: &str) -> Option<String> {
+    let c = name.chars().find(|c| FORBIDDEN.contains(c))?;
+    Some(tr!(
+        "Windows cannot save a name with {c:?} in it",
+        "Windows 无法保存含有 {c:?} 的名字"
+    ))
+}
+
+fn trailing_dot_or_space(name: &str) -> Option<String> {
+    name.ends_with(['.', ' ']).then(|| {
         tr!(
             "it ends with a dot or a space, which Windows drops",
             "它以点或空格结尾, Windows 会把它们去掉"
         )
-    } else if DEVICES.contains(&stem.as_str()) || numbered_device {
+    })
+}
+
+/// Windows looks at the name up to its first dot, without the spaces at its end: `CON .txt` is
+/// the console, as `CON.txt` and `CON` are.
+fn device(name: &str) -> Option<String> {
+    let stem = name.split('.').next().unwrap_or(name).trim_end_matches(' ');
+    let stem = stem.to_ascii_uppercase();
+    let port = ["COM", "LPT"].iter().any(|port| {
+        let mut number = stem.strip_prefix(port).unwrap_or_default().chars();
+        number.next().is_some_and(|n| PORT_NUMBERS.contains(&n)) && number.next().is_none()
+    });
+    (DEVICES.contains(&stem.as_str()) || port).then(|| {
         tr!(
             "Windows keeps that name for a device",
             "Windows 把这个名字留给了设备"
         )
-    } else if name.len() > MAX_NAME_BYTES {
-        let len = name.len();
+    })
+}
+
+fn too_long(name: &str) -> Option<String> {
+    let len = name.len();
+    (len > MAX_NAME_BYTES).then(|| {
         tr!(
             "it is {len} bytes long, over the {MAX_NAME_BYTES} bytes file systems take",
             "它有 {len} 字节, 超过文件系统允许的 {MAX_NAME_BYTES} 字节"
         )
-    } else {
-        return None;
-    };
-    Some(problem)
+    })
 }
 
 #[cfg(test)]
@@ -140,39 +191,10 @@ mod tests {
         assert!(check_file_name(&"x".repeat(MAX_NAME_BYTES)).is_ok());
     }
 
-    #[test]
-    fn paths_devices_and_what_windows_refuses_are_refused() {
-        let refused = [
-            "",
-            ".",
-            "..",
-            "/etc/passwd",
-            "\\\\server\\share",
-            "../x",
-            "a/b",
-            "a\\b",
-            "C:x",
-            "c:\\x",
-            "a:b",
-            "x.",
-            "x ",
-            "a<b",
-            "a|b",
-            "a?b",
-            "a*b",
-            "a\"b",
-            "a\0b",
-            "a\x1bb",
-            "a\nb",
-            "CON",
-            "con",
-            "aux.txt",
-            "NUL.tar.gz",
-            "COM1",
-            "lpt9.log",
-            "PRN",
-        ];
+    /// `rule` refuses every name of `refused`, in one line, and passes every name of `kept`.
+    fn check(rule: Rule, refused: &[&str], kept: &[&str]) {
         for name in refused {
+            assert!(rule(name).is_some(), "{name:?} passes this rule");
             let error = check_file_name(name).unwrap_err().to_string();
             assert!(
                 error.starts_with("refusing the file name"),
@@ -181,6 +203,97 @@ mod tests {
             assert_eq!(error.lines().count(), 1, "{name:?}: {error}");
             assert!(!error.chars().any(|c| c.is_control()), "{name:?}: {error}");
         }
-        assert!(check_file_name(&"x".repeat(MAX_NAME_BYTES + 1)).is_err());
+        for name in kept {
+            assert_eq!(rule(name), None, "{name:?}");
+        }
+    }
+
+    #[test]
+    fn rule_empty() {
+        check(empty, &[""], &["x"]);
+    }
+
+    #[test]
+    fn rule_folder() {
+        check(folder, &[".", ".."], &["...x", ".hidden"]);
+    }
+
+    #[test]
+    fn rule_absolute() {
+        check(absolute, &["/etc/passwd", "\\\\server\\share"], &["a/b"]);
+    }
+
+    #[test]
+    fn rule_drive() {
+        check(drive, &["C:x", "c:\\x", "a:b"], &["1:x", "ab:"]);
+    }
+
+    #[test]
+    fn rule_separator() {
+        check(separator, &["../x", "a/b", "a\\b"], &["a.b"]);
+    }
+
+    #[test]
+    fn rule_control() {
+        check(control, &["a\0b", "a\x1bb", "a\nb", "a\u{85}b"], &["a b"]);
+    }
+
+    #[test]
+    fn rule_windows_character() {
+        check(
+            windows_character,
+            &["a<b", "a>b", "a|b", "a?b", "a*b", "a\"b", "ab:"],
+            &["a$b", "a#b"],
+        );
+    }
+
+    #[test]
+    fn rule_trailing_dot_or_space() {
+        check(
+            trailing_dot_or_space,
+            &["x.", "x ", "x.txt "],
+            &[".x", " x"],
+        );
+    }
+
+    #[test]
+    fn rule_device() {
+        check(
+            device,
+            &[
+                "CON",
+                "con",
+                "PRN",
+                "aux.txt",
+                "NUL.tar.gz",
+                "CON .txt",
+                "nul .txt",
+                "CONIN$",
+                "conout$.log",
+                "COM1",
+                "lpt9.log",
+                "COM¹",
+                "com².txt",
+                "LPT³",
+                "lpt¹ .x",
+            ],
+            &[
+                "CONSOLE.txt",
+                "COM10",
+                "COM0",
+                "COM⁴",
+                "LPT",
+                " CON",
+                "CON_",
+                "CONIN",
+            ],
+        );
+    }
+
+    #[test]
+    fn rule_too_long() {
+        let longest = "x".repeat(MAX_NAME_BYTES);
+        let wide = "课".repeat(MAX_NAME_BYTES / 3 + 1);
+        check(too_long, &[&format!("{longest}x"), &wide], &[&longest]);
     }
 }

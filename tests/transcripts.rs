@@ -149,6 +149,12 @@ fn the_lessons_transcripts_match_the_programs() {
         .map(|entry| entry.expect("an entry").path())
         .filter(|path| path.extension().is_some_and(|ext| ext == "md"))
         .collect();
+    // The transcripts are Linux's. Lesson 03's pages show Linux's `backlog` and `reuseaddr`
+    // tables, which macOS and Windows fill in otherwise (the pages say so): there those two
+    // pages are skipped, and `tests/lesson03.rs` checks each system's own tables.
+    if cfg!(not(target_os = "linux")) {
+        pages.retain(|page| !page.ends_with("03_conn_loop.md"));
+    }
     pages.sort();
     let mut failures = Vec::new();
     let mut count = 0;
@@ -171,7 +177,7 @@ fn the_lessons_transcripts_match_the_programs() {
             ));
         }
     }
-    assert!(count >= 37, "only {count} transcripts found");
+    assert!(count >= 30, "only {count} transcripts found");
     assert!(failures.is_empty(), "{}", failures.join("\n\n"));
 }
 

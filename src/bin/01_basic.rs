@@ -109,7 +109,10 @@ fn serve(listener: TcpListener) -> Result<()> {
     // Python: sock.close(); server.close()
     // Dropping a socket closes it: here, at the end of the function, `sock` then `listener`.
     // Said before the write, as every line is: once the client has the answer, it speaks.
-    let (bytes, text) = (text::bytes(GREETING.len()), text::quoted(GREETING.as_bytes()));
+    let (bytes, text) = (
+        text::bytes(GREETING.len()),
+        text::quoted(GREETING.as_bytes()),
+    );
     server!(
         "sending {bytes}, then closing: {text}",
         "发送 {bytes}, 然后关闭连接: {text}"

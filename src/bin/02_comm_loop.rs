@@ -16,9 +16,9 @@
 //! Watch for: the trap lesson 03 fixes. Send an empty line: zero bytes are nothing on the wire,
 //! so the server keeps waiting for a message while the client waits for a reply. The material's
 //! programs hang there forever; this client gives up after [`EMPTY_WAIT`] and says why. End the
-//! client (Ctrl-D): the server reads 0 bytes, TCP's "the other side has closed". And `longline`:
-//! a line longer than the 1024-byte read comes in two pieces, and every reply after it answers
-//! the message before. Lesson 05 is the cure.
+//! client (Ctrl-D; on Windows Ctrl-Z, then Enter): the server reads 0 bytes, TCP's "the other
+//! side has closed". And `longline`: a line longer than the 1024-byte read comes in two pieces,
+//! and every reply after it answers the message before. Lesson 05 is the cure.
 
 use std::io::{self, ErrorKind, Read, Write};
 use std::net::{SocketAddr, TcpListener, TcpStream};
@@ -28,7 +28,7 @@ use std::time::Duration;
 use clap::{Parser, Subcommand};
 use socket_lessons::cli::{Addr, Shared};
 use socket_lessons::extras::longline;
-use socket_lessons::input::Lines;
+use socket_lessons::input::{END_OF_INPUT, Lines};
 use socket_lessons::net::{self, Peer};
 use socket_lessons::{Result, client, demo, note, say, server, text, tr};
 
@@ -206,7 +206,7 @@ fn run_client(addr: SocketAddr, mut messages: Lines) -> Result<()> {
         server = Peer::AnsweredServer;
     }
 
-    // Python: client.close() — at the end of input (Ctrl-D), which the material never reaches.
+    // Python: client.close() — at the end of input (`END_OF_INPUT`), which the material never reaches.
     client!(
         "no more messages (end of input): closing",
         "没有更多消息了 (输入结束): 关闭连接"
@@ -257,7 +257,8 @@ enum Command {
         #[command(flatten)]
         addr: Addr,
     },
-    /// Connect; send each line typed here and print the reply. Ctrl-D ends.
+    /// Connect; send each line typed here and print the reply, until the end of the input.
+    #[command(about = format!("Connect; send each line typed here and print the reply. {END_OF_INPUT} ends."))]
     Client {
         #[command(flatten)]
         addr: Addr,

@@ -11,7 +11,8 @@
 //!   `cargo run --bin 03_conn_loop`
 //! - two terminals, server first; then start and end clients one after another:
 //!   `cargo run --bin 03_conn_loop -- server`
-//!   `cargo run --bin 03_conn_loop -- client` (end with Ctrl-D, or `client --abort`)
+//!   `cargo run --bin 03_conn_loop -- client` (end with Ctrl-D; on Windows Ctrl-Z, then
+//!   Enter; or `client --abort`)
 //! - the server unattended, answering every message with the default text:
 //!   `cargo run --bin 03_conn_loop -- server < /dev/null`
 //! - the listen queue: `cargo run --bin 03_conn_loop -- backlog --backlog 2 --clients 6`
@@ -31,9 +32,9 @@ use std::time::Duration;
 
 use clap::{Parser, Subcommand};
 use socket_lessons::cli::{Addr, Shared};
-use socket_lessons::input::Lines;
+use socket_lessons::input::{END_OF_INPUT, Lines};
 use socket_lessons::net::{self, Peer};
-use socket_lessons::{Result, client, demo, say, server, text, tr};
+use socket_lessons::{Result, client, demo, oserror, say, server, text, tr};
 use socket2::{Domain, Protocol, SockRef, Socket, Type};
 
 // The tables of `backlog` and `reuseaddr`: tools around this lesson, not its idea; skip them
@@ -151,7 +152,15 @@ fn serve(listener: TcpListener, mut replies: Lines, clients: Option<usize>) -> R
     while clients.is_none_or(|clients| served < clients) {
         // Python: sock, addr = server.accept()
         demo::accept_turn(&listener); // the one-terminal demo: the client may connect now
-        let (sock, addr) = listener.accept()?;
+        // A failed accept may be one client that left while queued (a reset): say so, and
+        // accept the next one (`oserror::accept_failed`).
+        let (sock, addr) = match listener.accept() {
+            Ok(accepted) => accepted,
+            Err(e) => {
+                oserror::accept_failed(e.into())?;
+                continue;
+            }
+        };
         net::accepted(addr);
         demo::accepted_turn(&listener); // the one-terminal demo: the client may go on
         handle_client(sock, addr, &mut replies)?;
@@ -207,7 +216,7 @@ fn handle_client(mut sock: TcpStream, addr: SocketAddr, replies: &mut Lines) -> 
 /// pipe (who closed, and why a reset rather than a clean close), the system's for the rest.
 /// A client that leaves is no error of the server's: `Ok`, and the server goes on.
 fn left(addr: SocketAddr, e: &io::Error) -> Result<()> {
-    let words = net::gone(e, Peer::Client).unwrap_or_else(|| e.to_string());
+    let words = net::gone(e, Peer::Client).unwrap_or_else(|| oserror::words(e));
     server!("{addr} left: {words}", "{addr} 离开了: {words}");
     Ok(())
 }
@@ -318,7 +327,8 @@ enum Command {
         #[arg(long, default_value_t = net::BACKLOG, value_parser = clap::value_parser!(i32).range(0..=1024))]
         backlog: i32,
     },
-    /// Connect; send each non-empty line typed here and print the reply. Ctrl-D ends.
+    /// Connect; send each non-empty line typed here and print the reply, until the end of the input.
+    #[command(about = format!("Connect; send each non-empty line typed here and print the reply. {END_OF_INPUT} ends."))]
     Client {
         #[command(flatten)]
         addr: Addr,

@@ -8,7 +8,8 @@
 //! stream with no message boundaries. Lesson 05 puts the boundaries back.
 //!
 //! The material names two causes, and the demo shows each beside the kernel's count of the TCP
-//! segments that carried the bytes (`socket_lessons::segments`): the reader's `recv(5)` cuts
+//! segments that carried the bytes (`socket_lessons::segments`; Windows counts for
+//! administrators only): the reader's `recv(5)` cuts
 //! wherever its buffer is full (three writes, three segments, still `b'67abc'`), and the sender
 //! merges small writes made close together (200 one-byte writes leave as a handful of segments).
 //! Since lesson 03: one client, then the server ends, as the material's does; the talk goes one
