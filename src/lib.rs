@@ -11,8 +11,11 @@
 //! - [`names`]: what lesson 06 accepts in a peer's header: its JSON, a whole-number size, a
 //!   file name every OS can save.
 //! - [`pair`]: a lesson's server and client in one process, for `demo`, in a fixed order.
-//! - [`save`]: lesson 06's disk and time: the file sent, the partial file put in place whole or
-//!   not at all, Ctrl-C, the words for a peer that stalled or left.
+//! - [`save`]: lesson 06's disk: the file sent, the folder saved into, a refusal as a reset.
+//! - [`partial`]: lesson 06's partial file, put in place whole or not at all; Ctrl-C removes it.
+//! - [`stall`]: lessons 06 and 07 in time: one deadline for a peer that moves no byte, and the
+//!   words for a transfer that stopped.
+//! - [`rate`]: `--rate`, a transfer slowed down to watch.
 //! - [`segments`]: lesson 04's TCP segment counters, where the OS has them.
 //! - [`input`]: lines typed at a prompt (lessons 02 and 03), or scripted for `demo`.
 //! - [`text`]: bytes shown as people read them, and never raw: Python byte literals, hex.
@@ -29,9 +32,12 @@ pub mod lang;
 pub mod names;
 pub mod net;
 pub mod pair;
+pub mod partial;
+pub mod rate;
 pub mod save;
 pub mod say;
 pub mod segments;
+pub mod stall;
 pub mod text;
 
 use std::process::ExitCode;

@@ -1171,7 +1171,9 @@ fn assert_gives_up(port: u16, error: &str) {
     assert_eq!(names_in(out.path()), Vec::<String>::new());
 }
 
-const BUSY: &str = "no header from the server within 1 s: it may be busy with another client, or its queue of waiting connections full (lesson 03's backlog); try again later";
+/// Not a byte of the header: the server never accepted this connection (a lesson server sends
+/// its header the moment it accepts), or accepted it and said nothing.
+const BUSY: &str = "connected, but the server did not accept this connection within 1 s (not a byte came; a lesson server sends its header as soon as it accepts): it is busy with other clients, or its queue of waiting connections is full (lesson 03's backlog); try again later";
 
 #[test]
 fn a_server_silent_before_the_header_costs_the_timeout() {
@@ -1189,7 +1191,10 @@ fn a_server_that_never_accepts_is_called_busy() {
 #[test]
 fn a_server_silent_inside_the_header_costs_the_timeout() {
     let (port, _rest) = controlled_server(b"\x10\x00".to_vec());
-    assert_gives_up(port, BUSY);
+    assert_gives_up(
+        port,
+        "the server accepted this connection and began its header (2 bytes), then sent nothing for 1 s (--timeout); giving up",
+    );
 }
 
 #[test]

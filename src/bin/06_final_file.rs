@@ -9,15 +9,15 @@
 //!
 //! What changed since lesson 05: the frame carries a JSON header, and after it come
 //! `file_size` raw bytes that need no frame: the header counted them. The server is lesson
-//! 03's connection loop. What is new is a client that trusts nothing the peer says, and two
-//! sides that wait `--timeout` seconds at most for a silent peer. The disk side (a partial
-//! file, nothing replaced unless `--force`, Ctrl-C) is in `src/save.rs`: read it second.
+//! 03's connection loop. New: a client that trusts nothing the peer says, and two sides that
+//! give up on a peer that moves no byte for `--timeout` (`src/stall.rs`). The disk (a partial
+//! file, Ctrl-C) is in `src/save.rs` and `src/partial.rs`: read them second.
 //!
-//! Run it: `cargo run --bin 06_final_file` (the demo: the lesson sends its own source into a
+//! Run it: `cargo run --bin 06_final_file` (the demo sends the lesson's own source into a
 //! scratch folder, as the material sends its own script); or in two terminals, server first:
 //!   `cargo run --bin 06_final_file -- server --file Cargo.toml --desc "the course's manifest"`
 //!   `cargo run --bin 06_final_file -- client --out /tmp`
-//! With a big file (`truncate -s 2G /tmp/big.bin`) and `--release`, both show a progress bar.
+//! `server --rate 1MiB` sends an 8 MiB file in 8 s: time to watch the bar, or press Ctrl-C.
 //!
 //! Watch for: the 4 length bytes in hex (smallest first: little-endian), the JSON, and the
 //! `.part` file that gets the real name only at the very end. Then read `tests/lesson06.rs`:
@@ -37,8 +37,10 @@ use socket_lessons::extras::progress::{self, pump};
 use socket_lessons::extras::scratch;
 use socket_lessons::names::{self, check_file_name};
 use socket_lessons::net::{self, Peer};
-use socket_lessons::save::{self, Partial};
-use socket_lessons::{Result, client, frame, note, pair, say, server, text};
+use socket_lessons::partial::{self, Partial};
+use socket_lessons::rate::{Paced, Rate};
+use socket_lessons::stall::{self, Watched, Why};
+use socket_lessons::{Result, client, frame, note, pair, save, say, server, text};
 
 /// This very file, built in: the demo sends it, as the material's server sends its own script
 /// (`04 struct模块.py`). Built in, so that the demo works from any folder.
@@ -50,7 +52,7 @@ const DEMO_DESC: &str = "本课的源代码 (this lesson's own source)";
 
 /// `--timeout`: long enough for a laptop on a crowded Wi-Fi, short enough that a class does
 /// not wait long for one that stalled.
-const TIMEOUT_SECS: u64 = 30;
+const TIMEOUT: Duration = Duration::from_secs(30);
 
 /// The header the server sends before the file: the material's `data_dict`. serde ignores
 /// keys it does not know; these three must be there, with these types.
@@ -65,18 +67,17 @@ struct Header {
     file_size: u64,
 }
 
-/// Lesson 06: a file behind a JSON header behind a length. Run without arguments for the
-/// demo, or in two terminals: `cargo run --bin 06_final_file -- server --file PATH`, then
-/// `cargo run --bin 06_final_file -- client`.
+/// Lesson 06: a file behind a JSON header behind a length. Two terminals (else the demo):
+/// `cargo run --bin 06_final_file -- server --file PATH`, then `... -- client`.
 #[derive(Parser)]
 #[command(version)]
 struct Cli {
     #[command(subcommand)]
     command: Option<Command>,
-    /// Seconds to wait for the peer to move a byte: then the client gives up, the server
-    /// drops that client and serves the next.
-    #[arg(long, global = true, default_value_t = TIMEOUT_SECS, value_parser = clap::value_parser!(u64).range(1..))]
-    timeout: u64,
+    /// Seconds without a byte moving (however big each read or write): then the client gives
+    /// up, the server drops that client and serves the next.
+    #[arg(long, global = true, default_value = "30", value_parser = stall::seconds)]
+    timeout: Duration,
     #[command(flatten)]
     shared: Shared,
 }
@@ -98,6 +99,9 @@ enum Command {
         /// Serve one client, then end.
         #[arg(long)]
         once: bool,
+        /// Send at most this many bytes per second (2MiB, 500KiB, 1MB): slow enough to watch.
+        #[arg(long)]
+        rate: Option<Rate>,
     },
     /// Connect, receive one file, save it in the --out folder under the name the header gives.
     Client {
@@ -115,7 +119,6 @@ enum Command {
 fn main() -> ExitCode {
     let cli = Cli::parse();
     say::init(&cli.shared);
-    let secs = cli.timeout;
     socket_lessons::report(match cli.command.unwrap_or(Command::Demo) {
         Command::Demo => demo(),
         Command::Server {
@@ -123,16 +126,16 @@ fn main() -> ExitCode {
             file,
             desc,
             once,
-        } => Offer::open(&file, &desc)
-            .and_then(|offer| serve(net::listen(&addr, net::BACKLOG)?, &offer, once, secs)),
-        Command::Client { addr, out, force } => save::remove_partial_on_interrupt()
-            .and_then(|()| run_client(addr.resolve()?, &out, force, secs)),
+            rate,
+        } => Offer::open(&file, &desc, rate, cli.timeout)
+            .and_then(|offer| serve(net::listen(&addr, net::BACKLOG)?, &offer, once)),
+        Command::Client { addr, out, force } => partial::remove_partial_on_interrupt()
+            .and_then(|()| run_client(addr.resolve()?, &out, force, cli.timeout)),
     })
 }
 
-/// The server on a thread sends this file's source; the client here saves it into a scratch
-/// folder; then the copy is compared with the original, byte for byte.
-/// `pub`: the classroom runner (`cargo run`) plays it too.
+/// The server on a thread sends this file's source, the client saves it in a scratch folder,
+/// and the copy is compared with the original. `pub`: the runner (`cargo run`) plays it too.
 pub fn demo() -> Result<()> {
     let scratch = scratch::folder("06")?;
     let served = scratch.path().join(SOURCE_NAME);
@@ -141,40 +144,46 @@ pub fn demo() -> Result<()> {
         "the server sends this lesson's source; the client saves it in a scratch folder",
         "服务端发送本课的源代码; 客户端把它保存到一个临时文件夹里"
     );
-    let offer = Offer::open(&served, DEMO_DESC)?;
+    let offer = Offer::open(&served, DEMO_DESC, None, TIMEOUT)?;
     let received = scratch.path().join("received");
     fs::create_dir(&received)?;
     // Python: server.bind(('127.0.0.1', 8080)); server.listen(5) — lesson 03's listener.
     let listener = net::listen(&Addr::ephemeral(), net::BACKLOG)?;
     pair::run(
         listener,
-        move |listener| serve(listener, &offer, true, TIMEOUT_SECS),
-        |addr| run_client(addr, &received, false, TIMEOUT_SECS),
+        move |listener| serve(listener, &offer, true),
+        |addr| run_client(addr, &received, false, TIMEOUT),
     )?;
     scratch::same_bytes(&received.join(SOURCE_NAME), SOURCE.as_bytes())
 }
 
-/// What the server offers each client: a file, and its header (the size aside).
+/// What the server offers each client: a file, its header (the size aside), --rate, --timeout.
 struct Offer {
     path: PathBuf,
     header: Header,
+    rate: Option<Rate>,
+    timeout: Duration,
 }
 
 impl Offer {
     /// Check, before listening, that the file can be sent and its header fits in a frame: a
     /// mistake in `--file` is one clear line now, not an error at the first client.
-    fn open(path: &Path, desc: &str) -> Result<Offer> {
+    fn open(path: &Path, desc: &str, rate: Option<Rate>, timeout: Duration) -> Result<Offer> {
         let (file_name, file_desc) = (save::name_to_send(path)?, desc.to_string());
         // The longest header this file can have: the largest size has the most digits.
-        let file_size = u64::MAX;
+        let (file_size, path) = (u64::MAX, path.to_path_buf());
         let header = Header {
             file_name,
             file_desc,
             file_size,
         };
         save::check_header_len(serde_json::to_vec(&header)?.len())?;
-        let path = path.to_path_buf();
-        Ok(Offer { path, header })
+        Ok(Offer {
+            path,
+            header,
+            rate,
+            timeout,
+        })
     }
 }
 
@@ -182,15 +191,14 @@ impl Offer {
 /// one client, then end).
 ///
 /// One client at a time, as the material does: a client that never reads holds up the ones
-/// behind it, for `--timeout` at most. A real server would serve each client on a thread of
-/// its own (or with async I/O), so that one slow client slows nobody else.
-fn serve(listener: TcpListener, offer: &Offer, once: bool, secs: u64) -> Result<()> {
+/// behind it, for `--timeout` at most. Lesson 07 serves each client on a thread of its own.
+fn serve(listener: TcpListener, offer: &Offer, once: bool) -> Result<()> {
     let name = &offer.header.file_name;
     server!("ready to send {name:?}", "准备发送 {name:?}");
     loop {
         // Python: sock, addr = server.accept()
         let (sock, addr) = net::accept(&listener)?;
-        handle_client(sock, addr, offer, secs)?;
+        handle_client(sock, addr, offer)?;
         if once {
             return Ok(());
         }
@@ -199,12 +207,10 @@ fn serve(listener: TcpListener, offer: &Offer, once: bool, secs: u64) -> Result<
 
 /// Send the header, then the file, to one client. A client that leaves or stalls ends its
 /// transfer, never the server: only an error of the server's own (the file gone) goes up.
-fn handle_client(mut sock: TcpStream, addr: SocketAddr, offer: &Offer, secs: u64) -> Result<()> {
-    // A write that waits `timeout` for the client to take a byte fails, and so does the final
-    // read: one stalled laptop cannot stop the class.
-    let timeout = Duration::from_secs(secs);
-    sock.set_write_timeout(Some(timeout))?;
-    sock.set_read_timeout(Some(timeout))?;
+fn handle_client(sock: TcpStream, addr: SocketAddr, offer: &Offer) -> Result<()> {
+    // Every write, and the final read, fails once the client has taken no byte for `timeout`:
+    // one stalled laptop cannot stop the class. `--rate` sleeps between the writes.
+    let mut conn = Paced::new(Watched::new(&sock, offer.timeout), offer.rate);
     // Each client gets the file as it is now: checked, opened and measured again.
     // Python: 'file_size': os.path.getsize(r'04 struct模块.py')
     let (mut file, size) = save::open_to_send(&offer.path)?;
@@ -212,21 +218,24 @@ fn handle_client(mut sock: TcpStream, addr: SocketAddr, offer: &Offer, secs: u64
     header.file_size = size;
     let start = Instant::now();
     // Python: with open(r'04 struct模块.py', 'rb') as f: for line in f: sock.send(line)
-    // In a file that is not text, a "line" is anything from one byte to the whole file, and
-    // `send` may send only part of one: fixed-size chunks and `write_all` have neither problem.
-    // `take(size)` sends what the header promised and no more, should the file grow.
+    // A "line" of a file that is not text is 1 byte or the whole file, and `send` may send
+    // part of one: fixed-size chunks and `write_all` have neither problem. `take(size)` sends
+    // what the header promised and no more, should the file grow.
     let bar = progress::bar(size);
-    let result = write_header(&mut sock, &header)
-        .and_then(|()| pump(&mut (&mut file).take(size), &mut sock, &bar));
-    let sent = progress::finish(&bar);
-    // The client stopped taking bytes, or left: say how far it got, and serve the next.
-    if let Some(why) = save::sent_all(result, sent, size, timeout, &offer.path)? {
+    let result = write_header(&mut conn, &header)
+        .and_then(|()| pump(&mut (&mut file).take(size), &mut conn, &bar));
+    if let Err(stopped) = stall::finished(result, progress::finish(&bar), size, offer.timeout) {
+        if let Why::Ours(e) = stopped.why {
+            return Err(save::cannot_send(&offer.path, e));
+        }
+        // The client stopped taking bytes, or left: say how far it got, and serve the next.
+        let why = stopped.words(Peer::Client);
         server!("{addr}: stopped sending {why}", "{addr}: 停止发送, {why}");
         return Ok(());
     }
     // `write_all` returning means the bytes are in this machine's send buffer, not that the
     // client has them. The client closes once it has them all: wait for that read of 0.
-    match sock.read(&mut [0u8; 1]) {
+    match conn.get_mut().read(&mut [0u8; 1]) {
         Ok(0) => {
             let rate = progress::rate(size, start.elapsed());
             server!(
@@ -239,16 +248,15 @@ fn handle_client(mut sock: TcpStream, addr: SocketAddr, offer: &Offer, secs: u64
             "{addr} 发来了本协议之外的字节"
         ),
         Err(e) => {
-            let why = save::stopped(&e, Peer::Client, timeout).unwrap_or_else(|| e.to_string());
+            let why = stall::because(&e, offer.timeout, Peer::Client);
             server!("{addr} did not close: {why}", "{addr} 没有关闭连接: {why}");
         }
     }
     Ok(())
 }
 
-/// Send the header as one frame: `[i32 little-endian: JSON length][JSON]`. Python's `'i'` is
-/// the machine's order, little-endian on x86 and ARM, what the material's peers expect; a
-/// protocol designed today would fix network order (big-endian, `'!i'`) in its definition.
+/// Send the header as one frame: `[i32 little-endian: JSON length][JSON]`, the material's
+/// `'i'` on x86 and ARM (a protocol designed today would fix network order, `'!i'`).
 fn write_header(sock: &mut impl Write, header: &Header) -> io::Result<()> {
     // Python: dict_json_str = json.dumps(data_dict); dict_bytes = dict_json_str.encode('utf8')
     // json.dumps writes 课 as \u8bfe (ASCII only); serde_json its 3 UTF-8 bytes. Both read both.
@@ -256,10 +264,8 @@ fn write_header(sock: &mut impl Write, header: &Header) -> io::Result<()> {
     // At most MAX_FRAME_LEN bytes (`Offer::open` checked), so the length fits an i32.
     let len = json.len() as i32;
     let hex = text::hex(&len.to_le_bytes());
-    let (text, size) = (
-        String::from_utf8_lossy(&json),
-        progress::bytes(header.file_size),
-    );
+    let text = String::from_utf8_lossy(&json);
+    let size = progress::bytes(header.file_size);
     server!(
         "sending the header: 4 bytes of length ({hex}), then {len} bytes of JSON: {text}; then the file's {size}",
         "发送报头: 4 字节长度 ({hex}), 然后 {len} 字节 JSON: {text}; 然后是文件的 {size}"
@@ -271,7 +277,7 @@ fn write_header(sock: &mut impl Write, header: &Header) -> io::Result<()> {
 /// Receive the header: exactly 4 bytes of length, then exactly that many bytes of JSON, then
 /// check every field. Every way a peer can get it wrong is refused here, before a file exists:
 /// a bad length, JSON that is not a header, a size that is not a size, a name that is a path.
-fn read_header(sock: &mut impl Read, timeout: Duration) -> Result<Header> {
+fn read_header(sock: &mut Watched, timeout: Duration) -> Result<Header> {
     // Python: dict_header_len = client.recv(4)
     //         dict_real_len = struct.unpack('i', dict_header_len)[0]
     //         dict_data_bytes = client.recv(dict_real_len)
@@ -279,8 +285,8 @@ fn read_header(sock: &mut impl Read, timeout: Duration) -> Result<Header> {
     // until it has them all, and refuses a negative or huge length before allocating.
     let json = match frame::recv_frame(sock) {
         Ok(Some(json)) => json,
-        // The server closed, went silent (busy, most likely), reset, or sent a bad length.
-        other => Err(save::no_header(other.map(drop), timeout))?,
+        // The server closed, never accepted (busy), went silent, reset, or sent a bad length.
+        other => Err(stall::no_header(other.map(drop), sock.moved(), timeout))?,
     };
     // At most MAX_FRAME_LEN bytes (`recv_frame` checked), so the length fits an i32.
     let len = json.len() as i32;
@@ -297,18 +303,15 @@ fn read_header(sock: &mut impl Read, timeout: Duration) -> Result<Header> {
 
 /// The client side: connect, read and check the header, receive exactly `file_size` bytes
 /// into a partial file, then give it its real name.
-fn run_client(addr: SocketAddr, out: &Path, force: bool, secs: u64) -> Result<()> {
+fn run_client(addr: SocketAddr, out: &Path, force: bool, timeout: Duration) -> Result<()> {
     save::check_out(out)?;
     // Python: client = socket.socket(); client.connect(('127.0.0.1', 8080))
     // Until the file is saved, leaving means refusing it: `Receiving` then closes with a reset,
-    // never with the clean close that tells the server "I have it all".
-    // The connect, and every read after it, waits `timeout` at most: a stalled server cannot
-    // hang us.
-    let timeout = Duration::from_secs(secs);
-    let sock = net::connect_within(addr, env!("CARGO_BIN_NAME"), timeout)?;
-    let mut sock = save::Receiving::new(sock);
-    sock.set_read_timeout(Some(timeout))?;
-    let header = read_header(&mut *sock, timeout)?;
+    // never with the clean close that tells the server "I have it all". Every read gives up
+    // once no byte has come for `timeout` (`&sock`: `Receiving` lends its `TcpStream`).
+    let sock = save::Receiving::new(net::connect_within(addr, env!("CARGO_BIN_NAME"), timeout)?);
+    let mut conn = Watched::new(&sock, timeout);
+    let header = read_header(&mut conn, timeout)?;
     // Python: print(dict_data) — with {:?}: quoted and escaped, so a control character from
     // the peer cannot move the cursor or recolor your terminal.
     let (name, desc, size) = (&header.file_name, &header.file_desc, header.file_size);
@@ -316,11 +319,10 @@ fn run_client(addr: SocketAddr, out: &Path, force: bool, secs: u64) -> Result<()
     client!("file name: {name:?}", "文件名: {name:?}");
     client!("description: {desc:?}", "简介: {desc:?}");
     client!("size: {n}", "大小: {n}");
-
     // Python: with open(dict_data.get('file_name'), 'wb') as f: ...
     save::check_free(out, name, force)?;
     let mut part = Partial::create(out, name)?;
-    let pattern = save::part_pattern(name);
+    let pattern = partial::part_pattern(name);
     client!(
         "writing {pattern:?} (?????? is random): it gets its real name only once all {n} are in",
         "正在写入 {pattern:?} (?????? 是随机字符): 收齐全部 {n}后才改成真正的名字"
@@ -329,11 +331,11 @@ fn run_client(addr: SocketAddr, out: &Path, force: bool, secs: u64) -> Result<()
     // The material asks for 1024 bytes even when fewer are due: bytes sent after the file
     // would end up in it. `take(size)` ends the stream after exactly `size` bytes.
     let (start, bar) = (Instant::now(), progress::bar(size));
-    let result = pump(&mut (&mut *sock).take(size), part.file(), &bar);
-    let got = progress::finish(&bar);
+    let result = pump(&mut (&mut conn).take(size), part.file(), &bar);
     // Fewer than `size` bytes (the server closed early), a stall, a reset: one line that says
     // how far it got, and `part`, dropped on the way out, removes the partial file.
-    save::received_all(result, got, size, timeout)?;
+    stall::finished(result, progress::finish(&bar), size, timeout)
+        .map_err(|stopped| stopped.words(Peer::Server))?;
     // (A program that must survive a power cut would `sync_all` the file before the rename.)
     part.finish(out, name, force)?;
     let rate = progress::rate(size, start.elapsed());
