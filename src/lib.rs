@@ -6,6 +6,7 @@
 //! - [`lang`]: English or Chinese, chosen once; [`tr!`] for a sentence in both.
 //! - [`say`]: `[server]`/`[client]` tagged lines, colored on a terminal ([`server!`], [`client!`],
 //!   [`note!`]); [`lanes`] lays them out in two columns for the projector.
+//! - [`addrs`]: this machine's addresses a classroom can use, for a server on `0.0.0.0`.
 //! - [`net`]: bind, accept and connect with their lines and friendly errors, the socket2
 //!   listener that lesson 03 builds by hand, what a reset means, lesson 04's wait for bytes.
 //! - [`names`]: what lesson 06 accepts in a peer's header: its JSON, a whole-number size, a
@@ -23,6 +24,7 @@
 //! - [`extras`]: tools around the lessons that are no lesson's idea (the compare table, the
 //!   pack calculator, the progress bar, scratch folders). Skip them on a first reading.
 
+pub mod addrs;
 pub mod cli;
 pub mod extras;
 pub mod frame;

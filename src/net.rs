@@ -13,7 +13,7 @@ use std::time::{Duration, Instant};
 use socket2::{Domain, Protocol, Socket, Type};
 
 use crate::cli::{Addr, DEFAULT_PORT};
-use crate::{Result, client, note, pair, server, tr};
+use crate::{Result, addrs, client, note, pair, server, tr};
 
 /// The material's `server.listen(5)`: at most about five finished connections wait for
 /// `accept`. Lesson 03 explains the number and lets you change it with `--backlog`.
@@ -62,6 +62,20 @@ pub fn announce(listener: &TcpListener) -> Result<SocketAddr> {
             "{ip} means every network card: other machines can now connect to this one's IP address, port {port}",
             "{ip} 表示所有网卡: 其他机器现在可以连接本机的 IP 地址, 端口 {port}"
         );
+        // `::` takes IPv4 too unless the socket is IPv6-only (Windows' default, not Linux's).
+        let v6_only = addr.is_ipv6() && socket2::SockRef::from(listener).only_v6()?;
+        let found = addrs::reachable(addr.is_ipv4() || !v6_only, addr.is_ipv6());
+        let hosts: Vec<String> = found
+            .iter()
+            .map(|(ip, name)| format!("--host {ip} ({name})"))
+            .collect();
+        match hosts.join(", ") {
+            none if none.is_empty() => note!(
+                "this machine has no address but loopback: is it on the classroom network?",
+                "本机除了回环地址没有别的地址: 它连上教室的网络了吗?"
+            ),
+            hosts => note!("students connect with: {hosts}", "学生连接时用: {hosts}"),
+        }
     }
     Ok(addr)
 }

@@ -11,9 +11,10 @@ use crate::tr;
 /// The progress bar: position, size, speed, time left.
 const BAR_TEMPLATE: &str = "{bar:40} {bytes}/{total_bytes} {bytes_per_sec} {eta}";
 
-/// Files smaller than this go by too fast for a bar to help: 16 MiB take a few hundredths of
-/// a second over loopback, a second or so on a classroom Wi-Fi.
-const BAR_FROM: u64 = 16 * 1024 * 1024;
+/// Files smaller than this go by too fast for a bar to help: 1 MiB takes a millisecond over
+/// loopback, a tenth of a second on a classroom Wi-Fi. An 8 MiB file at `--rate 1MiB` shows
+/// its bar for 8 seconds.
+const BAR_FROM: u64 = 1024 * 1024;
 
 /// A progress bar for `len` bytes: drawn on stdout when a person may be watching (stdout is a
 /// terminal) and the file is big enough to take a while, else hidden. Hidden or drawn, it is
