@@ -22,12 +22,18 @@ const BAR_FROM: u64 = 1024 * 1024;
 /// the count a person at a terminal would.
 pub fn bar(len: u64) -> ProgressBar {
     if len < BAR_FROM || !io::stdout().is_terminal() {
-        return ProgressBar::with_draw_target(Some(len), ProgressDrawTarget::hidden());
+        return hidden(len);
     }
     // The template is a constant: if it were wrong, the plain default bar is good enough.
     let style =
         ProgressStyle::with_template(BAR_TEMPLATE).unwrap_or_else(|_| ProgressStyle::default_bar());
     ProgressBar::with_draw_target(Some(len), ProgressDrawTarget::stdout()).with_style(style)
+}
+
+/// A bar that is never drawn, only counts: for lesson 07's threads, where forty bars on one
+/// terminal would be noise.
+pub fn hidden(len: u64) -> ProgressBar {
+    ProgressBar::with_draw_target(Some(len), ProgressDrawTarget::hidden())
 }
 
 /// How many bytes one `read` asks for and one `write_all` sends while a file's bytes move.
