@@ -223,7 +223,7 @@ pub fn demo() -> Result<()> {
     let (n, size) = (DEMO_CLIENTS, progress::bytes(DEMO_SIZE as u64));
     note!(
         "{n} clients ask at once for one file of {size}; the server sends it to each at {DEMO_RATE}",
-        "{n} 个客户端同时请求同一个 {size} 的文件; 服务端给每个客户端的速率是 {DEMO_RATE}"
+        "{n} 个客户端同时请求同一个文件 ({size}); 服务端给每个客户端的速率是 {DEMO_RATE}"
     );
     let mut last = [0.0; 2];
     for threads in [false, true] {
