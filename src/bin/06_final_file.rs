@@ -7,21 +7,20 @@
 //! [i32 little-endian: header length N][N bytes of header JSON, UTF-8][exactly file_size bytes]
 //! ```
 //!
-//! What changed since lesson 05: the frame carries a JSON header, and after it come
-//! `file_size` raw bytes that need no frame: the header counted them. The server is lesson
-//! 03's connection loop. New: a client that trusts nothing the peer says, and two sides that
-//! give up on a peer that moves no byte for `--timeout` (`src/stall.rs`). The disk (a partial
-//! file, Ctrl-C) is in `src/save.rs` and `src/partial.rs`: read them second.
+//! What changed since lesson 05: the frame carries a JSON header, then come `file_size` raw
+//! bytes that need no frame (the header counted them), moved by `copy`, the material's loop.
+//! The server is lesson 03's connection loop. New: a client that trusts nothing the peer says,
+//! and two sides that give up on a peer that moves no byte for `--timeout` (`src/stall.rs`).
+//! The disk (a partial file, Ctrl-C): `src/save.rs`, `src/partial.rs`; read them second.
 //!
-//! Run it: `cargo run --bin 06_final_file` (the demo sends the lesson's own source into a
-//! scratch folder, as the material sends its own script); or in two terminals, server first:
+//! Run it: `cargo run --bin 06_final_file` (the demo sends this source into a scratch folder,
+//! as the material sends its own script); or in two terminals, server first:
 //!   `cargo run --bin 06_final_file -- server --file Cargo.toml --desc "the course's manifest"`
 //!   `cargo run --bin 06_final_file -- client --out /tmp`
 //! `server --rate 1MiB` sends an 8 MiB file in 8 s: time to watch the bar, or press Ctrl-C.
 //!
 //! Watch for: the 4 length bytes in hex (smallest first: little-endian), the JSON, and the
-//! `.part` file that gets the real name only at the very end. Then read `tests/lesson06.rs`:
-//! every test there is a lying or a slow peer.
+//! `.part` file that gets the real name only at the end. `tests/lesson06.rs`: lying peers.
 
 use std::fs;
 use std::io::{self, Read, Write};
@@ -31,31 +30,29 @@ use std::process::ExitCode;
 use std::time::{Duration, Instant};
 
 use clap::{Parser, Subcommand};
+use indicatif::ProgressBar;
 use serde::{Deserialize, Serialize};
 use socket_lessons::cli::{Addr, Shared};
-use socket_lessons::extras::progress::{self, pump};
+use socket_lessons::extras::progress;
 use socket_lessons::extras::scratch;
 use socket_lessons::names::{self, check_file_name};
 use socket_lessons::net::{self, Peer};
 use socket_lessons::partial::{self, Partial};
 use socket_lessons::rate::{Paced, Rate};
 use socket_lessons::stall::{self, Watched, Why};
-use socket_lessons::{Result, client, frame, note, pair, save, say, server, text};
+use socket_lessons::{Result, client, frame, note, pair, save, say, server, text, tr};
 
-/// This very file, built in: the demo sends it, as the material's server sends its own script
-/// (`04 struct模块.py`). Built in, so that the demo works from any folder.
+/// This very file, built in (so the demo works from any folder): the material sends its own.
 const SOURCE: &str = include_str!("06_final_file.rs");
 const SOURCE_NAME: &str = "06_final_file.rs";
 
 /// The demo's `file_desc`. Chinese on purpose: the header's length counts UTF-8 bytes.
 const DEMO_DESC: &str = "本课的源代码 (this lesson's own source)";
 
-/// `--timeout`: long enough for a laptop on a crowded Wi-Fi, short enough that a class does
-/// not wait long for one that stalled.
+/// `--timeout`: long enough for a crowded Wi-Fi, short enough for a class waiting behind one.
 const TIMEOUT: Duration = Duration::from_secs(30);
 
-/// The header the server sends before the file: the material's `data_dict`. serde ignores
-/// keys it does not know; these three must be there, with these types.
+/// The header before the file: the material's `data_dict`. serde ignores keys it does not know.
 #[derive(Serialize, Deserialize, Clone)]
 struct Header {
     /// The name to save the file as. A name, never a path: see [`check_file_name`].
@@ -74,8 +71,7 @@ struct Header {
 struct Cli {
     #[command(subcommand)]
     command: Option<Command>,
-    /// Seconds without a byte moving (however big each read or write): then the client gives
-    /// up, the server drops that client and serves the next.
+    /// Seconds without a byte moving: then the client gives up, the server drops that client.
     #[arg(long, global = true, default_value = "30", value_parser = stall::seconds)]
     timeout: Duration,
     #[command(flatten)]
@@ -134,8 +130,7 @@ fn main() -> ExitCode {
     })
 }
 
-/// The server on a thread sends this file's source, the client saves it in a scratch folder,
-/// and the copy is compared with the original. `pub`: the runner (`cargo run`) plays it too.
+/// The lesson sends its own source to itself. `pub`: the runner (`cargo run`) plays it too.
 pub fn demo() -> Result<()> {
     let scratch = scratch::folder("06")?;
     let served = scratch.path().join(SOURCE_NAME);
@@ -166,11 +161,10 @@ struct Offer {
 }
 
 impl Offer {
-    /// Check, before listening, that the file can be sent and its header fits in a frame: a
-    /// mistake in `--file` is one clear line now, not an error at the first client.
+    /// Checked before listening: a mistake in `--file` is one line now, not at the first client.
     fn open(path: &Path, desc: &str, rate: Option<Rate>, timeout: Duration) -> Result<Offer> {
         let (file_name, file_desc) = (save::name_to_send(path)?, desc.to_string());
-        // The longest header this file can have: the largest size has the most digits.
+        // The longest header this file can have (the largest size has the most digits) fits.
         let (file_size, path) = (u64::MAX, path.to_path_buf());
         let header = Header {
             file_name,
@@ -187,11 +181,8 @@ impl Offer {
     }
 }
 
-/// Lesson 03's connection loop: accept a client, send it the file, accept the next (`once`:
-/// one client, then end).
-///
-/// One client at a time, as the material does: a client that never reads holds up the ones
-/// behind it, for `--timeout` at most. Lesson 07 serves each client on a thread of its own.
+/// Lesson 03's connection loop, one client at a time as the material does (`once`: one, then
+/// end): a client that never reads holds up the next ones; lesson 07 gives each a thread.
 fn serve(listener: TcpListener, offer: &Offer, once: bool) -> Result<()> {
     let name = &offer.header.file_name;
     server!("ready to send {name:?}", "准备发送 {name:?}");
@@ -205,11 +196,9 @@ fn serve(listener: TcpListener, offer: &Offer, once: bool) -> Result<()> {
     }
 }
 
-/// Send the header, then the file, to one client. A client that leaves or stalls ends its
-/// transfer, never the server: only an error of the server's own (the file gone) goes up.
+/// Send one client the header, then the file. Only the server's own error (the file gone) ends it.
 fn handle_client(sock: TcpStream, addr: SocketAddr, offer: &Offer) -> Result<()> {
-    // Every write, and the final read, fails once the client has taken no byte for `timeout`:
-    // one stalled laptop cannot stop the class. `--rate` sleeps between the writes.
+    // Each write, and the last read, fails after `--timeout` without a byte; `--rate` paces.
     let mut conn = Paced::new(Watched::new(&sock, offer.timeout), offer.rate);
     // Each client gets the file as it is now: checked, opened and measured again.
     // Python: 'file_size': os.path.getsize(r'04 struct模块.py')
@@ -217,14 +206,13 @@ fn handle_client(sock: TcpStream, addr: SocketAddr, offer: &Offer) -> Result<()>
     let mut header = offer.header.clone();
     header.file_size = size;
     let start = Instant::now();
-    // Python: with open(r'04 struct模块.py', 'rb') as f: for line in f: sock.send(line)
-    // A "line" of a file that is not text is 1 byte or the whole file, and `send` may send
-    // part of one: fixed-size chunks and `write_all` have neither problem. `take(size)` sends
-    // what the header promised and no more, should the file grow.
-    let bar = progress::bar(size);
+    // Python: for line in f: sock.send(line) — here `copy`, 64 KiB at a time. `(&mut file)
+    // .take(size)`: `file`, lent (`&mut`), read to `size` bytes: what the header promised.
+    let (bar, mut sent) = (progress::bar(size), 0);
     let result = write_header(&mut conn, &header)
-        .and_then(|()| pump(&mut (&mut file).take(size), &mut conn, &bar));
-    if let Err(stopped) = stall::finished(result, progress::finish(&bar), size, offer.timeout) {
+        .and_then(|()| copy(&mut (&mut file).take(size), &mut conn, &mut sent, &bar));
+    bar.finish_and_clear();
+    if let Err(stopped) = stall::finished(result, sent, size, offer.timeout) {
         if let Why::Ours(e) = stopped.why {
             return Err(save::cannot_send(&offer.path, e));
         }
@@ -235,24 +223,45 @@ fn handle_client(sock: TcpStream, addr: SocketAddr, offer: &Offer) -> Result<()>
     }
     // `write_all` returning means the bytes are in this machine's send buffer, not that the
     // client has them. The client closes once it has them all: wait for that read of 0.
-    match conn.get_mut().read(&mut [0u8; 1]) {
+    let why = match conn.get_mut().read(&mut [0u8; 1]) {
         Ok(0) => {
             let rate = progress::rate(size, start.elapsed());
             server!(
                 "{addr} has the file and closed the connection: sent {rate}",
                 "{addr} 收到了文件并关闭了连接: 发送了 {rate}"
             );
+            return Ok(());
         }
-        Ok(_) => server!(
-            "{addr} sent bytes this protocol does not expect",
-            "{addr} 发来了本协议之外的字节"
-        ),
-        Err(e) => {
-            let why = stall::because(&e, offer.timeout, Peer::Client);
-            server!("{addr} did not close: {why}", "{addr} 没有关闭连接: {why}");
-        }
-    }
+        Ok(_) => tr!("it sent bytes out of turn", "它发来了不合协议的字节"),
+        Err(e) => stall::because(&e, offer.timeout, Peer::Client),
+    };
+    server!("{addr} did not close: {why}", "{addr} 没有关闭连接: {why}");
     Ok(())
+}
+
+/// The material's copy loops, the server's and the client's, counted in `done`; the bar watches.
+fn copy(
+    reader: &mut impl Read,
+    writer: &mut impl Write,
+    done: &mut u64,
+    bar: &ProgressBar,
+) -> io::Result<()> {
+    // 64 KiB, allocated once: a transfer's memory does not grow with the file.
+    let mut buf = vec![0u8; progress::BUF_SIZE];
+    // Python: while recv_size < file_size: — here, until `reader` ends (`take` ends it).
+    loop {
+        // Python: data = client.recv(1024) — from 1 byte to 64 KiB, or 0 at the end.
+        let n = match reader.read(&mut buf) {
+            Ok(0) => return Ok(()),
+            Ok(n) => n,
+            Err(e) if e.kind() == io::ErrorKind::Interrupted => continue, // a signal: again
+            Err(e) => return Err(e),
+        };
+        // Python: f.write(data); the server's sock.send(line), which may send part of a line.
+        writer.write_all(&buf[..n])?;
+        *done += n as u64; // Python: recv_size += len(data)
+        bar.set_position(*done);
+    }
 }
 
 /// Send the header as one frame: `[i32 little-endian: JSON length][JSON]`, the material's
@@ -274,15 +283,12 @@ fn write_header(sock: &mut impl Write, header: &Header) -> io::Result<()> {
     frame::send_frame(sock, &json)
 }
 
-/// Receive the header: exactly 4 bytes of length, then exactly that many bytes of JSON, then
-/// check every field. Every way a peer can get it wrong is refused here, before a file exists:
-/// a bad length, JSON that is not a header, a size that is not a size, a name that is a path.
+/// Receive the header: exactly 4 bytes of length, that many bytes of JSON, every field checked.
+/// A bad length, JSON that is not a header, a size or a name that is wrong: refused here.
 fn read_header(sock: &mut Watched, timeout: Duration) -> Result<Header> {
-    // Python: dict_header_len = client.recv(4)
-    //         dict_real_len = struct.unpack('i', dict_header_len)[0]
+    // Python: dict_header_len = client.recv(4); struct.unpack('i', dict_header_len)[0]
     //         dict_data_bytes = client.recv(dict_real_len)
-    // recv(4) and recv(dict_real_len) may each return fewer bytes than asked; recv_frame loops
-    // until it has them all, and refuses a negative or huge length before allocating.
+    // Each recv may return fewer bytes than asked: recv_frame loops, and refuses a bad length.
     let json = match frame::recv_frame(sock) {
         Ok(Some(json)) => json,
         // The server closed, never accepted (busy), went silent, reset, or sent a bad length.
@@ -301,19 +307,16 @@ fn read_header(sock: &mut Watched, timeout: Duration) -> Result<Header> {
     Ok(header)
 }
 
-/// The client side: connect, read and check the header, receive exactly `file_size` bytes
-/// into a partial file, then give it its real name.
+/// The client: connect, read the header, receive `file_size` bytes into a partial file, rename.
 fn run_client(addr: SocketAddr, out: &Path, force: bool, timeout: Duration) -> Result<()> {
     save::check_out(out)?;
     // Python: client = socket.socket(); client.connect(('127.0.0.1', 8080))
-    // Until the file is saved, leaving means refusing it: `Receiving` then closes with a reset,
-    // never with the clean close that tells the server "I have it all". Every read gives up
-    // once no byte has come for `timeout` (`&sock`: `Receiving` lends its `TcpStream`).
+    // `Receiving`: until the file is saved, leaving is refusing, a reset, never the clean close
+    // that says "I have it all". `&sock` lends its `TcpStream`; a read waits `timeout` at most.
     let sock = save::Receiving::new(net::connect_within(addr, env!("CARGO_BIN_NAME"), timeout)?);
     let mut conn = Watched::new(&sock, timeout);
     let header = read_header(&mut conn, timeout)?;
-    // Python: print(dict_data) — with {:?}: quoted and escaped, so a control character from
-    // the peer cannot move the cursor or recolor your terminal.
+    // Python: print(dict_data) — `{:?}` quotes and escapes: no control byte reaches the screen.
     let (name, desc, size) = (&header.file_name, &header.file_desc, header.file_size);
     let n = progress::bytes(size);
     client!("file name: {name:?}", "文件名: {name:?}");
@@ -327,15 +330,12 @@ fn run_client(addr: SocketAddr, out: &Path, force: bool, timeout: Duration) -> R
         "writing {pattern:?} (?????? is random): it gets its real name only once all {n} are in",
         "正在写入 {pattern:?} (?????? 是随机字符): 收齐全部 {n}后才改成真正的名字"
     );
-    // Python: while recv_size < file_size: data = client.recv(1024); recv_size += len(data)
-    // The material asks for 1024 bytes even when fewer are due: bytes sent after the file
-    // would end up in it. `take(size)` ends the stream after exactly `size` bytes.
-    let (start, bar) = (Instant::now(), progress::bar(size));
-    let result = pump(&mut (&mut conn).take(size), part.file(), &bar);
-    // Fewer than `size` bytes (the server closed early), a stall, a reset: one line that says
-    // how far it got, and `part`, dropped on the way out, removes the partial file.
-    stall::finished(result, progress::finish(&bar), size, timeout)
-        .map_err(|stopped| stopped.words(Peer::Server))?;
+    // recv(1024) would take bytes sent after the file; `take(size)` stops after exactly `size`.
+    let (start, bar, mut got) = (Instant::now(), progress::bar(size), 0);
+    let result = copy(&mut (&mut conn).take(size), part.file(), &mut got, &bar);
+    bar.finish_and_clear();
+    // Short, stalled, reset: one line saying how far it got; dropping `part` removes the file.
+    stall::finished(result, got, size, timeout).map_err(|stopped| stopped.words(Peer::Server))?;
     // (A program that must survive a power cut would `sync_all` the file before the rename.)
     part.finish(out, name, force)?;
     let rate = progress::rate(size, start.elapsed());

@@ -1,5 +1,6 @@
-//! Lesson 06's progress bar, the copy loop that moves the bar, and the speed line at the end of
-//! a transfer: what a person watching a big file wants to see, and nothing the protocol needs.
+//! Lesson 06's progress bar, lesson 06's copy loop for lesson 07 (which moves the bar), and the
+//! speed line at the end of a transfer: what a person watching a big file wants to see, and
+//! nothing the protocol needs.
 
 use std::io::{self, ErrorKind, IsTerminal, Read, Write};
 use std::time::Duration;
@@ -47,8 +48,9 @@ pub fn hidden(len: u64) -> ProgressBar {
 /// transfer: a process needs the same memory (about 3.4 MiB at its peak) for 1 KiB or 100 GiB.
 pub const BUF_SIZE: usize = 64 * 1024;
 
-/// Move bytes from `reader` to `writer` until `reader` ends, [`BUF_SIZE`] at a time, counting
-/// them on `bar` (drawn or hidden), so that an error can say how far it got ([`finish`]).
+/// Lesson 06's `copy`, once taught, for lesson 07: move bytes from `reader` to `writer` until
+/// `reader` ends, [`BUF_SIZE`] at a time, counting them on `bar` (drawn or hidden), so that an
+/// error can say how far it got ([`finish`]).
 ///
 /// `std::io::copy` would do the same with an 8 KiB buffer (from a `File` into a `TcpStream` it
 /// does not hand the work to the kernel's `sendfile`): see [`BUF_SIZE`] for why not. A server
