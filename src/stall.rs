@@ -265,3 +265,69 @@ pub fn no_header(result: io::Result<()>, got: u64, timeout: Duration) -> crate::
     }
     .into()
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::net::TcpListener;
+
+    /// A connected pair on loopback: (ours, the peer's).
+    fn pair() -> (TcpStream, TcpStream) {
+        let listener = TcpListener::bind("127.0.0.1:0").unwrap();
+        let ours = TcpStream::connect(listener.local_addr().unwrap()).unwrap();
+        (ours, listener.accept().unwrap().0)
+    }
+
+    #[test]
+    fn a_peer_that_stops_reading_times_out_and_the_count_says_how_far() {
+        let (ours, _peer) = pair();
+        let mut conn = Watched::new(&ours, Duration::from_millis(200));
+        // Far more than the two sockets' buffers: the peer never reads, so the writes stop.
+        let error = conn.write_all(&vec![0u8; 64 << 20]).unwrap_err();
+        assert!(timed_out(&error), "{error}");
+        assert!(
+            conn.moved() > 0 && conn.moved() < 64 << 20,
+            "{}",
+            conn.moved()
+        );
+    }
+
+    #[test]
+    fn a_read_returns_what_came_then_times_out() {
+        let (ours, mut peer) = pair();
+        peer.write_all(b"abc").unwrap();
+        let mut conn = Watched::new(&ours, Duration::from_millis(200));
+        let mut buf = [0u8; 10];
+        assert_eq!(conn.read(&mut buf).unwrap(), 3);
+        assert!(timed_out(&conn.read(&mut buf).unwrap_err()));
+        assert_eq!(conn.moved(), 3);
+    }
+
+    #[test]
+    fn a_stopped_transfer_says_who_did_what() {
+        let stalled = finished(
+            Err(ErrorKind::WouldBlock.into()),
+            40,
+            100,
+            Duration::from_secs(1),
+        );
+        let words = stalled.unwrap_err().words(Peer::Server);
+        assert_eq!(
+            words,
+            "the transfer failed after 40 of 100 bytes: nothing came from the server for 1 s (--timeout); giving up"
+        );
+        let short = finished(Ok(()), 40, 100, Duration::from_secs(1)).unwrap_err();
+        assert_eq!(
+            short.words(Peer::Server),
+            "the connection closed early: received 40 of 100 bytes"
+        );
+        assert!(matches!(
+            finished(Err(ErrorKind::StorageFull.into()), 0, 1, Duration::ZERO),
+            Err(Stopped {
+                why: Why::Ours(_),
+                ..
+            })
+        ));
+        assert!(finished(Ok(()), 5, 5, Duration::ZERO).is_ok());
+    }
+}
