@@ -86,9 +86,8 @@ fn main() -> ExitCode {
     })
 }
 
-/// The server: accept a client, start a thread that sends it the file, accept the next at
-/// once. At most `max` clients at once: then the next one waits in the listen queue until one
-/// is done. Ctrl-C ends it.
+/// The server: accept a client, start a thread that sends it the file, accept the next at once;
+/// at most `max` at once, and the next ones wait in the listen queue. Ctrl-C ends it.
 fn serve(listener: TcpListener, offer: Arc<Offer>, max: u16) -> Result<()> {
     let name = &offer.header.file_name;
     server!(
@@ -101,12 +100,15 @@ fn serve(listener: TcpListener, offer: Arc<Offer>, max: u16) -> Result<()> {
     for _ in 0..max {
         give_back.send(())?;
     }
+    let mut said = false;
     loop {
         if places.try_recv().is_err() {
-            server!(
-                "{max} clients at once, the most --max-clients allows: the next waits in the listen queue until one is done",
-                "同时已有 {max} 个客户端, 是 --max-clients 的上限: 下一个在监听队列里等, 直到有一个结束"
-            );
+            if !std::mem::replace(&mut said, true) {
+                server!(
+                    "{max} clients at once, the most --max-clients allows: the next ones wait in the listen queue until one is done",
+                    "同时已有 {max} 个客户端, 是 --max-clients 的上限: 后来的在监听队列里等, 直到有一个结束"
+                );
+            }
             places.recv()?;
         }
         let place = Place(give_back.clone());
@@ -121,8 +123,8 @@ fn serve(listener: TcpListener, offer: Arc<Offer>, max: u16) -> Result<()> {
         });
         if let Err(e) = spawned {
             server!(
-                "{addr}: no thread for it ({e}); closed",
-                "{addr}: 没有可用的线程 ({e}); 已关闭"
+                "{addr}: no thread ({e}); closed",
+                "{addr}: 没有线程 ({e}); 已关闭"
             );
         }
     }
@@ -133,13 +135,11 @@ struct Place(mpsc::SyncSender<()>);
 
 impl Drop for Place {
     fn drop(&mut self) {
-        // Room for it is certain: it came out of the channel.
-        let _ = self.0.send(());
+        let _ = self.0.send(()); // Room for it is certain: it came out of the channel.
     }
 }
 
-/// One client, on its thread: the file, then one line on how it went. Nothing here can end the
-/// server: an error is this client's, said in its line.
+/// One client, on its thread: the file, then one line. Its errors are its own, never the server's.
 fn handle_client(sock: TcpStream, addr: SocketAddr, offer: &Offer) {
     let start = Instant::now();
     let (file, size) = match save::open_to_send(&offer.path) {
