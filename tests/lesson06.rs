@@ -1404,3 +1404,68 @@ fn every_line_is_chinese_under_lang_zh() {
         "{said:#?}"
     );
 }
+
+// ---------------------------------------------------------------------------------------------
+// --timeout is a Duration (fractions allowed, 0 refused); --rate has units.
+
+#[test]
+fn a_timeout_may_be_a_fraction_but_not_zero() {
+    let (_held, port) = held_port();
+    let out = scratch();
+    let port = port.to_string();
+    let client = receive(&port, out.path(), &["--timeout", "0.5"]);
+    let error = client.assert_one_line_error();
+    assert!(error.starts_with("error: could not connect to"), "{error}");
+    for bad in ["0", "-1", "soon"] {
+        // `--timeout=-1`: with a space, clap would take `-1` for an option of its own.
+        let client = receive(&port, out.path(), &[&format!("--timeout={bad}")]);
+        assert!(!client.status.success(), "{bad}");
+        assert!(
+            client.stderr.contains("a timeout is a number of seconds"),
+            "{}",
+            client.stderr
+        );
+    }
+}
+
+#[test]
+fn a_rate_is_read_with_its_unit() {
+    let (_served, path) = folder_with("notes.txt", b"notes\n");
+    for bad in ["0", "fast", "2XB"] {
+        let server = run(
+            bin!(
+                "06_final_file",
+                "server",
+                "--port",
+                "0",
+                "--file",
+                &path,
+                "--rate",
+                bad
+            ),
+            "",
+        );
+        assert!(!server.status.success(), "{bad}");
+        assert!(
+            server.stderr.contains("500KiB, 2MiB or 1MB"),
+            "{}",
+            server.stderr
+        );
+    }
+    // A slow server still sends every byte.
+    let server = Server::start(bin!(
+        "06_final_file",
+        "server",
+        "--port",
+        "0",
+        "--once",
+        "--rate",
+        "2MiB",
+        "--file",
+        &path
+    ));
+    let out = scratch();
+    receive(&server.port(), out.path(), &[]).assert_success();
+    assert_eq!(fs::read(out.path().join("notes.txt")).unwrap(), b"notes\n");
+    server.finish().assert_success();
+}
