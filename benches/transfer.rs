@@ -280,11 +280,7 @@ mod linux {
                     if !(libc::WIFEXITED(status) && libc::WEXITSTATUS(status) == 0) {
                         return Err(format!("{LESSON} ended with status {status:#x}").into());
                     }
-                    return Ok(Ended {
-                        ended: Instant::now(),
-                        peak_kib,
-                        cpu: cpu_time(&usage),
-                    });
+                    return Ok(Ended { ended: Instant::now(), peak_kib, cpu: cpu_time(&usage) });
                 }
                 peak_kib = peak_kib.max(vm_hwm_kib(pid).unwrap_or(0));
                 thread::sleep(Duration::from_millis(1));

@@ -86,10 +86,7 @@ impl Addr {
     /// Loopback on a port the OS picks: what every `demo` listens on, so that a demo never
     /// collides with a lesson server that is already running.
     pub fn ephemeral() -> Addr {
-        Addr {
-            host: DEFAULT_HOST.to_string(),
-            port: 0,
-        }
+        Addr { host: DEFAULT_HOST.to_string(), port: 0 }
     }
 
     /// The first socket address `--host`/`--port` name (a host name may resolve to several).
@@ -135,11 +132,7 @@ mod tests {
 
     fn with(host: &str) -> Result<SocketAddr> {
         let host = host.to_string();
-        Addr {
-            host,
-            port: DEFAULT_PORT,
-        }
-        .resolve()
+        Addr { host, port: DEFAULT_PORT }.resolve()
     }
 
     #[test]

@@ -178,10 +178,7 @@ mod tests {
     #[test]
     fn two_frames_in_one_read_come_out_as_two_messages() {
         let wire = b"\x07\x00\x00\x001234567\x05\x00\x00\x00abcde\x05\x00\x00\x00hhhhh";
-        let mut reader = Trickle {
-            bytes: wire,
-            step: wire.len(),
-        };
+        let mut reader = Trickle { bytes: wire, step: wire.len() };
         for expected in [&b"1234567"[..], b"abcde", b"hhhhh"] {
             assert_eq!(recv_frame(&mut reader).unwrap().unwrap(), expected);
         }

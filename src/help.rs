@@ -244,6 +244,54 @@ const ZH: &[(&str, &str)] = &[
 /// The help texts of lessons 06 and 07 and the prompts' end-of-input key, English then Chinese.
 const ZH_MORE: &[(&str, &str)] = &[
     (
+        "Connect, receive one file, save it in the --out folder under the name the header gives",
+        "连接, 接收一个文件, 以报头给出的文件名保存到 --out 文件夹",
+    ),
+    (
+        "The header's file_desc: a line about the file",
+        "报头里的 file_desc: 关于这个文件的一句话",
+    ),
+    (
+        "Lesson 06: a file behind a JSON header behind a length. Two terminals (else the demo): `cargo run --bin 06_final_file -- server --file PATH`, then `... -- client`",
+        "第 06 课: 文件前面是 JSON 报头, 报头前面是长度。两个终端 (否则是演示): 先 `cargo run --bin 06_final_file -- server --file PATH`, 再 `... -- client`",
+    ),
+    (
+        "Seconds without a byte moving: then the client gives up, the server drops that client",
+        "多少秒内一个字节都没有动: 之后客户端放弃, 服务端断开这个客户端",
+    ),
+    (
+        "Send at most this many bytes per second (2MiB, 500KiB, 1MB): slow enough to watch",
+        "每秒最多发送这么多字节 (2MiB、500KiB、1MB): 慢到能看清",
+    ),
+    (
+        "The file to send (without it: this program itself, as the material sends its own)",
+        "要发送的文件 (不给时: 发送这个程序本身, 就像教材发送它自己的脚本)",
+    ),
+    (
+        "How many clients at once, at most: the next waits in the listen queue",
+        "最多同时服务多少个客户端: 再来的在监听队列里等",
+    ),
+    (
+        "Lesson 07: lesson 06's file server, each client on a thread of its own. The demo without arguments; or `cargo run --bin 07_many_clients -- server --file PATH`, then lesson 06's client: `cargo run --bin 06_final_file -- client`",
+        "第 07 课: 第 06 课的文件服务端, 每个客户端一个线程。不带参数是演示; 或者 `cargo run --bin 07_many_clients -- server --file PATH`, 然后用第 06 课的客户端: `cargo run --bin 06_final_file -- client`",
+    ),
+    (
+        "Seconds without a byte moving (however big each write): then the server drops that client; the others never notice",
+        "多少秒内一个字节都没有动 (不管每次写多大): 之后服务端断开这个客户端; 其他客户端毫无察觉",
+    ),
+    (
+        "Send each client at most this many bytes per second (2MiB, 500KiB, 1MB)",
+        "给每个客户端每秒最多发送这么多字节 (2MiB、500KiB、1MB)",
+    ),
+    (
+        "Send one file to every client that connects, each on a thread of its own (Ctrl-C ends)",
+        "给每个连上来的客户端发送同一个文件, 每个客户端一个线程 (Ctrl-C 结束)",
+    ),
+    (
+        "The same clients against one-at-a-time and against threads, with their times",
+        "同样的客户端, 分别对着一次一个的服务端和多线程的服务端, 并给出各自的时间",
+    ),
+    (
         "Connect; send each line typed here and print the reply. {END_OF_INPUT} ends.",
         "连接; 把在这里输入的每一行发出去, 打印回复。{END_OF_INPUT} 结束",
     ),
@@ -252,29 +300,12 @@ const ZH_MORE: &[(&str, &str)] = &[
         "连接; 把在这里输入的每个非空行发出去, 打印回复。{END_OF_INPUT} 结束",
     ),
     (
-        "Lesson 06: a file behind a JSON header behind a length. Run without arguments for the demo, or in two terminals: `cargo run --bin 06_final_file -- server --file PATH`, then `cargo run --bin 06_final_file -- client`",
-        "第 06 课: 文件前面是 JSON 报头, 报头前面是长度。不带参数运行是演示; 也可以在两个终端里: 先 `cargo run --bin 06_final_file -- server --file PATH`, 再 `cargo run --bin 06_final_file -- client`",
-    ),
-    (
         "Server and client in one process: the lesson sends its own source (the default)",
         "服务端和客户端在同一个进程里: 课程发送它自己的源代码 (默认)",
     ),
     (
         "Send one file to each client in turn, forever (Ctrl-C ends), or to one with --once",
         "依次给每个客户端发送一个文件, 永不停止 (Ctrl-C 结束); 用 --once 时只发给一个",
-    ),
-    (
-        "Connect, receive one file, save it in the --out folder under the name the header gives",
-        "连接, 接收一个文件, 以报头给出的文件名保存到 --out 文件夹",
-    ),
-    (
-        "Seconds to wait for the peer to move a byte: then the client gives up, the server drops that client and serves the next",
-        "等待对方传送一个字节的秒数: 超时后客户端放弃, 服务端断开这个客户端, 去服务下一个",
-    ),
-    ("The file to send", "要发送的文件"),
-    (
-        "The header's file_desc: a line about the file",
-        "报头里的 file_desc: 关于这个文件的一句话",
     ),
     ("Serve one client, then end", "服务一个客户端, 然后结束"),
     ("The folder to save the file in", "保存文件的文件夹"),

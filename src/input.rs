@@ -28,17 +28,13 @@ impl Lines {
     /// when it is a pipe or a file: a script feeding a lesson does not want prompts in its output.
     pub fn stdin(prompt: &str) -> Lines {
         let prompt = io::stdin().is_terminal().then(|| prompt.to_string());
-        Lines {
-            source: Source::Stdin { prompt },
-        }
+        Lines { source: Source::Stdin { prompt } }
     }
 
     /// Lines from a script: what `demo` "types".
     pub fn script(lines: &[&str]) -> Lines {
         let lines = lines.iter().map(|line| line.as_bytes().to_vec()).collect();
-        Lines {
-            source: Source::Script(lines),
-        }
+        Lines { source: Source::Script(lines) }
     }
 
     /// The next line, without its line ending and without whitespace around it ([`strip`], as

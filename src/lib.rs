@@ -1,27 +1,35 @@
-//! The small library the six lessons stand on. Each lesson in `src/bin/` is a whole program;
+//! The small library the lessons stand on. Each lesson in `src/bin/` is a whole program;
 //! what it needs that is not its own lesson lives here, so the lesson file shows only its idea.
 //!
 //! # Layout
-//! By layer, each using only the layers above it in this list (an arrow only goes down):
+//! By layer: a module uses only modules of its own layer or the layers above it in this list (an
+//! arrow only goes down), and no two modules use each other.
 //! 1. **Words.** [`lang`]: English or Chinese, chosen once; [`tr!`] for a sentence in both.
-//!    [`text`]: bytes shown as people read them, never raw: Python byte literals, hex.
-//!    [`cli`]: the arguments every lesson shares (`--host`/`--port`, `--lang`, `--lanes`).
+//!    [`text`]: bytes shown as people read them, never raw: Python's notation, hex.
+//!    [`cli`]: the arguments every lesson shares (`--host`/`--port`, `--lang`, `--lanes`), and
+//!    how to name a command the way this program was started. [`help`]: `--help` in Chinese.
 //!    [`exit`]: how the process ends quietly when its reader has gone.
 //! 2. **Output.** [`say`]: `[server]`/`[client]` tagged lines, colored on a terminal
-//!    ([`server!`], [`client!`], [`note!`]); [`lanes`] lays them out in two columns.
-//! 3. **Sockets.** [`net`]: the words around the socket calls (friendly errors, the `listening
-//!    on` line, what a reset means), lesson 03's listener in one call, lesson 04's wait for
-//!    bytes. [`oserror`]: an OS's error in the course's words; what a server does when
-//!    `accept` fails. [`frame`]: length-prefixed frames, lesson 05's cure, used from lesson 06 on.
+//!    ([`server!`], [`client!`], [`note!`]), wrapped to its width; [`lanes`] lays them out in
+//!    two columns.
+//! 3. **Sockets.** [`net`]: the words around the socket calls the lessons make (friendly errors,
+//!    the `listening on` line, what a reset means) and lesson 03's listener in one call;
+//!    [`addrs`]: this machine's addresses a classroom can use; [`oserror`]: an OS's error in the
+//!    course's words, and what a server does when `accept` fails; [`wait`]: lesson 04's waits;
+//!    [`frame`]: length-prefixed frames, lesson 05's cure, used from lesson 06 on.
 //! 4. **Demo harness.** [`demo`]: a lesson's server and client in one process, taking turns.
-//! 5. **Lesson support.** [`taught`]: `accept`/`connect` as one call, for lesson 06 on.
-//!    [`input`]: lines typed at a prompt (lessons 02 and 03), or scripted for `demo`.
-//!    [`segments`]: lesson 04's TCP segment counters, where the OS has them. [`names`]: what
-//!    lesson 06 accepts in a peer's header. [`save`]: lesson 06's disk and time.
-//! 6. **Tools.** [`extras`]: tools around the lessons that are no lesson's idea (the compare
-//!    table, the pack calculator, the progress bar, scratch folders). Skip them on a first
-//!    reading.
+//! 5. **Lesson support.** [`taught`]: `accept`/`connect` as one call, for lesson 06 on;
+//!    [`input`]: lines typed at a prompt (lessons 02 and 03), or scripted for `demo`;
+//!    [`segments`]: lesson 04's TCP segment counters; [`names`]: what lesson 06 accepts in a
+//!    peer's header; [`save`]: lesson 06's disk (the file sent, the folder saved into, a refusal
+//!    as a reset); [`partial`]: the partial file, put in place whole or not at all, and Ctrl-C;
+//!    [`stall`]: one deadline for a peer that moves no byte, and the words for a transfer that
+//!    stopped; [`rate`]: `--rate`, a transfer slowed down to watch.
+//! 6. **Tools.** [`runner`]: the classroom runner's table of stages (`cargo run`); [`extras`]:
+//!    tools around the lessons that are no lesson's idea (the compare table, the pack
+//!    calculator, the progress bar, scratch folders). Skip them on a first reading.
 
+pub mod addrs;
 pub mod cli;
 pub mod demo;
 pub mod exit;
@@ -34,11 +42,16 @@ pub mod lang;
 pub mod names;
 pub mod net;
 pub mod oserror;
+pub mod partial;
+pub mod rate;
+pub mod runner;
 pub mod save;
 pub mod say;
 pub mod segments;
+pub mod stall;
 pub mod taught;
 pub mod text;
+pub mod wait;
 
 use std::process::ExitCode;
 

@@ -114,10 +114,7 @@ mod os {
         }
         // SAFETY: zeroed, then (partly) written by the kernel: every byte is initialised.
         let info = unsafe { info.assume_init() };
-        Some(Counts {
-            sent: info.tcpi_txpackets,
-            received: info.tcpi_rxpackets,
-        })
+        Some(Counts { sent: info.tcpi_txpackets, received: info.tcpi_rxpackets })
     }
 }
 

@@ -247,6 +247,7 @@ fn under_lang_zh_every_help_text_of_every_lesson_is_chinese() {
         "04_sticky_demo",
         "05_struct_pack",
         "06_final_file",
+        "07_many_clients",
     ];
     let mut untranslated = Vec::new();
     let mut checked = 0;

@@ -10,7 +10,9 @@ mod common;
 
 use std::process::Command;
 
-use common::{Server, run};
+#[cfg(unix)]
+use common::Server;
+use common::run;
 
 /// The program a lesson's name stands for, built by Cargo for this test.
 fn program(name: &str) -> Command {
@@ -22,6 +24,7 @@ fn program(name: &str) -> Command {
         "04_sticky_demo" => bin!("04_sticky_demo"),
         "05_struct_pack" => bin!("05_struct_pack"),
         "06_final_file" => bin!("06_final_file"),
+        "07_many_clients" => bin!("07_many_clients"),
         other => panic!("no program {other}"),
     }
 }
@@ -52,6 +55,7 @@ fn the_server_a_refused_client_names_starts_on_its_port() {
         "03_conn_loop",
         "04_sticky_demo",
         "05_struct_pack",
+        "06_final_file",
     ] {
         let refused = common::RefusedPort::for_a_server_later();
         let port = refused.port.to_string();

@@ -10,7 +10,7 @@ use common::{Finished, hide_ports, run};
 
 /// Every stage, in the material's order: its name (program and subcommand) and the material's
 /// section title it plays.
-const STAGES: [(&str, &str); 10] = [
+const STAGES: [(&str, &str); 11] = [
     ("01_basic", "socket套接字简介"),
     ("02_comm_loop", "通信循环"),
     ("02_comm_loop longline", "通信循环"),
@@ -21,6 +21,7 @@ const STAGES: [(&str, &str); 10] = [
     ("05_struct_pack", "解决黏包问题"),
     ("05_struct_pack compare", "解决黏包问题"),
     ("06_final_file", "最终方案"),
+    ("07_many_clients", "教材之外·多个客户端"),
 ];
 
 /// The material's section titles, in its order (`/work/shared/material`): each is some
@@ -224,15 +225,15 @@ fn in_chinese_the_list_and_the_headings_speak_chinese() {
 
 #[test]
 fn a_lesson_that_does_not_exist_is_refused_in_one_line() {
-    for choice in ["7", "0", "seven", "5-3", "2-9", "-"] {
+    for choice in ["8", "0", "seven", "5-3", "2-9", "-"] {
         let refused = run(bin!("socket-lessons", choice), "");
         let error = refused.assert_one_line_error();
         assert!(
-            error.contains("give lesson numbers from 1 to 6 (3, 3 5, 3-5), or `list`"),
+            error.contains("give lesson numbers from 1 to 7 (3, 3 5, 3-5), or `list`"),
             "{error}"
         );
     }
-    let zh = run(bin!("socket-lessons", "--lang", "zh", "7"), "");
+    let zh = run(bin!("socket-lessons", "--lang", "zh", "8"), "");
     assert!(!zh.status.success());
     assert!(zh.stderr.starts_with("错误: 没有这一课"), "{}", zh.stderr);
 }

@@ -207,5 +207,4 @@ enum Command {
     },
 }
 
-// The classroom runner (`cargo run`) plays this lesson through the same parser and `run`.
-socket_lessons::runner_entry!();
+socket_lessons::runner_entry!(); // `play`: how `cargo run` plays this lesson, through `run`

@@ -267,5 +267,4 @@ enum Command {
     Longline,
 }
 
-// The classroom runner (`cargo run`) plays this lesson through the same parser and `run`.
-socket_lessons::runner_entry!();
+socket_lessons::runner_entry!(); // `play`: how `cargo run` plays this lesson, through `run`

@@ -10,9 +10,8 @@
 //! - one terminal (the demo: three clients, one of which leaves with a reset):
 //!   `cargo run --bin 03_conn_loop`
 //! - two terminals, server first; then start and end clients one after another:
-//!   `cargo run --bin 03_conn_loop -- server`
-//!   `cargo run --bin 03_conn_loop -- client` (end with Ctrl-D; on Windows Ctrl-Z, then
-//!   Enter; or `client --abort`)
+//!   `cargo run --bin 03_conn_loop -- server`, then `cargo run --bin 03_conn_loop -- client`
+//!   (end with Ctrl-D; on Windows Ctrl-Z, then Enter; or `client --abort`)
 //! - the server unattended, answering every message with the default text:
 //!   `cargo run --bin 03_conn_loop -- server < /dev/null`
 //! - the listen queue: `cargo run --bin 03_conn_loop -- backlog --backlog 2 --clients 6`
@@ -37,8 +36,7 @@ use socket_lessons::net::{self, Peer};
 use socket_lessons::{Result, client, demo, oserror, say, server, text, tr};
 use socket2::{Domain, Protocol, SockRef, Socket, Type};
 
-// The tables of `backlog` and `reuseaddr`: tools around this lesson, not its idea; skip them
-// on a first reading.
+// The tables of `backlog` and `reuseaddr`: tools around this lesson, not its idea: skip them.
 use socket_lessons::extras::conn_tables;
 
 /// The demo's three clients: what each types, and whether it leaves with a reset.
@@ -187,9 +185,8 @@ fn handle_client(mut sock: TcpStream, addr: SocketAddr, replies: &mut Lines) -> 
             }
             Ok(n) => n,
             // Python: except Exception: break
-            // RST: the client aborted. Windows reports this as ConnectionResetError
-            // [WinError 10054]; Linux and macOS report it too when it is an RST. Any error of
-            // the read means this client is gone: say how, and serve the next one.
+            // RST: the client aborted. Windows reports ConnectionResetError [WinError 10054],
+            // and Linux and macOS a reset too. Any error of the read means this client is gone.
             Err(e) => return left(addr, &e),
         };
         // Bytes are not characters: a read may end inside a character, or the client may send
@@ -350,5 +347,4 @@ enum Command {
     Reuseaddr,
 }
 
-// The classroom runner (`cargo run`) plays this lesson through the same parser and `run`.
-socket_lessons::runner_entry!();
+socket_lessons::runner_entry!(); // `play`: how `cargo run` plays this lesson, through `run`

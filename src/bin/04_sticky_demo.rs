@@ -36,7 +36,7 @@ use clap::{Parser, Subcommand};
 use socket_lessons::cli::{Addr, Shared};
 use socket_lessons::net::Peer;
 use socket_lessons::text::{bytes, count, py_bytes};
-use socket_lessons::{Result, client, demo, net, note, say, segments, server, tr};
+use socket_lessons::{Result, client, demo, net, note, say, segments, server, tr, wait};
 
 /// The material's three sends. 7 + 5 + 5 = 17 bytes, and 7 is not a multiple of 5: so a read of
 /// 5 bytes cuts the first message in two and glues its end to the next one.
@@ -133,10 +133,10 @@ fn serve(listener: &TcpListener, chunk: usize, want: usize) -> Result<()> {
 
     // Why wait: the material's server reads at once, and on a busy machine its second `recv(5)`
     // can run before `abcde` has arrived and return only `b'67'`. So that the whole room sees the
-    // same reads, `net::wait_for_bytes` peeks (looks, does not take) until all bytes are there,
+    // same reads, `wait::wait_for_bytes` peeks (looks, does not take) until all bytes are there,
     // with a time limit. A real program never waits so, and cannot know how many bytes will
     // come: that is lesson 05's job. Nothing is printed before: the client is still talking.
-    let waiting = net::wait_for_bytes(&sock, want, PEEK_TIMEOUT);
+    let waiting = wait::wait_for_bytes(&sock, want, PEEK_TIMEOUT);
     match waiting.map_err(|e| net::talk_error(e, Peer::Client))? {
         waiting if waiting >= want => server!(
             "waited until all {want} bytes were in the socket (a lesson trick, see the source); now read({chunk}) until the client closes",
@@ -252,8 +252,8 @@ fn run_client(addr: SocketAddr, tiny: bool, nodelay: bool) -> Result<()> {
     // The material's client ends here, its close telling the server "no more" (FIN). We send the
     // same FIN with `shutdown(Write)` but keep the socket: the count is final only once every
     // byte has left (Nagle may hold the last ones). When the server closes, it has read them all
-    // and printed all its lines, so ours come after (`net::close_and_wait`).
-    net::close_and_wait(&mut sock, CLOSE_TIMEOUT)?;
+    // and printed all its lines, so ours come after (`wait::close_and_wait`).
+    wait::close_and_wait(&mut sock, CLOSE_TIMEOUT)?;
     let carried = segments::counts(&sock).map(|counts| counts.sent);
     client!(
         "TCP segments that carried my {n} writes: {}",
@@ -346,5 +346,4 @@ fn parse_chunk(text: &str) -> std::result::Result<usize, String> {
     }
 }
 
-// The classroom runner (`cargo run`) plays this lesson through the same parser and `run`.
-socket_lessons::runner_entry!();
+socket_lessons::runner_entry!(); // `play`: how `cargo run` plays this lesson, through `run`

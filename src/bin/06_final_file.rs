@@ -2,26 +2,23 @@
 //!
 //! Before the file, the server sends a header that says what is coming, the JSON object
 //! `{file_name, file_desc, file_size}`, framed by lesson 05's 4-byte length. On the wire:
-//!
 //! ```text
 //! [i32 little-endian: header length N][N bytes of header JSON, UTF-8][exactly file_size bytes]
 //! ```
 //!
-//! What changed since lesson 05: the frame carries a JSON header, and after it come
-//! `file_size` raw bytes that need no frame: the header counted them. The server is lesson
-//! 03's connection loop. What is new is a client that trusts nothing the peer says, and two
-//! sides that wait `--timeout` seconds at most for a silent peer. The disk side (a partial
-//! file, nothing replaced unless `--force`, Ctrl-C) is in `src/save.rs`: read it second.
+//! What changed since lesson 05: the frame carries a JSON header, then come `file_size` raw
+//! bytes that need no frame (the header counted them), moved by `copy`, the material's loop.
+//! The server is lesson 03's connection loop. New: a client that trusts nothing the peer says,
+//! two sides that give up on a peer that moves no byte for `--timeout` (`src/stall.rs`), and
+//! the disk (`src/save.rs`, `src/partial.rs`: a partial file, Ctrl-C; read them second).
 //!
-//! Run it: `cargo run --bin 06_final_file` (the demo: the lesson sends its own source into a
-//! scratch folder, as the material sends its own script); or in two terminals, server first:
-//!   `cargo run --bin 06_final_file -- server --file Cargo.toml --desc "the course's manifest"`
-//!   `cargo run --bin 06_final_file -- client --out /tmp`
-//! With a big file (`truncate -s 2G /tmp/big.bin`) and `--release`, both show a progress bar.
+//! Run it: `cargo run --bin 06_final_file` (the demo sends this source into a scratch folder,
+//! as the material sends its own script); two terminals, server first: `cargo run --bin
+//! 06_final_file -- server --file Cargo.toml`, `cargo run --bin 06_final_file -- client --out
+//! /tmp`. `server --rate 1MiB` sends 8 MiB in 8 s: time to watch the bar, or press Ctrl-C.
 //!
-//! Watch for: the 4 length bytes in hex (smallest first: little-endian), the JSON, and the
-//! `.part` file that gets the real name only at the very end. Then read `tests/lesson06.rs`:
-//! every test there is a lying or a slow peer.
+//! Watch for: the 4 length bytes in hex (smallest first), the JSON, the `.part` file that gets
+//! its name only at the end.
 
 use std::fs;
 use std::io::{self, Read, Write};
@@ -31,29 +28,29 @@ use std::process::ExitCode;
 use std::time::{Duration, Instant};
 
 use clap::{Parser, Subcommand};
+use indicatif::ProgressBar;
 use serde::{Deserialize, Serialize};
 use socket_lessons::cli::{Addr, Shared};
-use socket_lessons::extras::progress::{self, pump};
+use socket_lessons::extras::progress;
 use socket_lessons::extras::scratch;
 use socket_lessons::names::{self, check_file_name};
 use socket_lessons::net::{self, Peer};
-use socket_lessons::save::{self, Partial};
-use socket_lessons::{Result, client, demo, frame, note, say, server, taught, text};
+use socket_lessons::partial::{self, Partial};
+use socket_lessons::rate::{Paced, Rate};
+use socket_lessons::stall::{self, Watched, Why};
+use socket_lessons::{Result, client, demo, frame, note, save, say, server, taught, text, tr};
 
-/// This very file, built in: the demo sends it, as the material's server sends its own script
-/// (`04 struct模块.py`). Built in, so that the demo works from any folder.
+/// This very file, built in (so the demo works from any folder): the material sends its own.
 const SOURCE: &str = include_str!("06_final_file.rs");
 const SOURCE_NAME: &str = "06_final_file.rs";
 
 /// The demo's `file_desc`. Chinese on purpose: the header's length counts UTF-8 bytes.
 const DEMO_DESC: &str = "本课的源代码 (this lesson's own source)";
 
-/// `--timeout`: long enough for a laptop on a crowded Wi-Fi, short enough that a class does
-/// not wait long for one that stalled.
-const TIMEOUT_SECS: u64 = 30;
+/// `--timeout`: long enough for a crowded Wi-Fi, short enough for a class waiting behind one.
+const TIMEOUT: Duration = Duration::from_secs(30);
 
-/// The header the server sends before the file: the material's `data_dict`. serde ignores
-/// keys it does not know; these three must be there, with these types.
+/// The header before the file: the material's `data_dict`. serde ignores keys it does not know.
 #[derive(Serialize, Deserialize, Clone)]
 struct Header {
     /// The name to save the file as. A name, never a path: see [`check_file_name`].
@@ -65,80 +62,29 @@ struct Header {
     file_size: u64,
 }
 
-/// Lesson 06: a file behind a JSON header behind a length. Run without arguments for the
-/// demo, or in two terminals: `cargo run --bin 06_final_file -- server --file PATH`, then
-/// `cargo run --bin 06_final_file -- client`.
-#[derive(Parser)]
-#[command(version)]
-struct Cli {
-    #[command(subcommand)]
-    command: Option<Command>,
-    /// Seconds to wait for the peer to move a byte: then the client gives up, the server
-    /// drops that client and serves the next.
-    #[arg(long, global = true, default_value_t = TIMEOUT_SECS, value_parser = clap::value_parser!(u64).range(1..))]
-    timeout: u64,
-    #[command(flatten)]
-    shared: Shared,
-}
-
-#[derive(Subcommand)]
-enum Command {
-    /// Server and client in one process: the lesson sends its own source (the default).
-    Demo,
-    /// Send one file to each client in turn, forever (Ctrl-C ends), or to one with --once.
-    Server {
-        #[command(flatten)]
-        addr: Addr,
-        /// The file to send.
-        #[arg(long)]
-        file: PathBuf,
-        /// The header's file_desc: a line about the file.
-        #[arg(long, default_value = "sent by lesson 06")]
-        desc: String,
-        /// Serve one client, then end.
-        #[arg(long)]
-        once: bool,
-    },
-    /// Connect, receive one file, save it in the --out folder under the name the header gives.
-    Client {
-        #[command(flatten)]
-        addr: Addr,
-        /// The folder to save the file in.
-        #[arg(long, default_value = ".")]
-        out: PathBuf,
-        /// Replace a file of the same name in --out (a link is replaced, never followed).
-        #[arg(long)]
-        force: bool,
-    },
-}
-
 fn main() -> ExitCode {
     let cli: Cli = socket_lessons::help::parse();
     say::init(&cli.shared);
     socket_lessons::report(run(cli))
 }
 
-// The classroom runner (`cargo run`) plays this lesson through the same parser and `run`.
-socket_lessons::runner_entry!();
+socket_lessons::runner_entry!(); // `play`: how `cargo run` plays this lesson, through `run`
 
 fn run(cli: Cli) -> Result<()> {
-    let secs = cli.timeout;
     match cli.command.unwrap_or(Command::Demo) {
         Command::Demo => demo(),
-        Command::Server {
-            addr,
-            file,
-            desc,
-            once,
-        } => Offer::open(&file, &desc)
-            .and_then(|offer| serve(net::listen(&addr, net::BACKLOG)?, &offer, once, secs)),
-        Command::Client { addr, out, force } => save::remove_partial_on_interrupt()
-            .and_then(|()| run_client(addr.resolve()?, &out, force, secs)),
+        Command::Server { addr, file, desc, once, rate } => {
+            // Without --file, this very program: the material's server sends its own script.
+            let file = file.map_or_else(std::env::current_exe, Ok)?;
+            let offer = Offer::open(&file, &desc, rate, cli.timeout)?;
+            serve(net::listen(&addr, net::BACKLOG)?, &offer, once)
+        }
+        Command::Client { addr, out, force } => partial::remove_partial_on_interrupt()
+            .and_then(|()| run_client(addr.resolve()?, &out, force, cli.timeout)),
     }
 }
 
-/// The server on a thread sends this file's source; the client here saves it into a scratch
-/// folder; then the copy is compared with the original, byte for byte.
+/// The lesson sends its own source to itself.
 fn demo() -> Result<()> {
     let scratch = scratch::folder("06")?;
     let served = scratch.path().join(SOURCE_NAME);
@@ -147,114 +93,124 @@ fn demo() -> Result<()> {
         "the server sends this lesson's source; the client saves it in a scratch folder",
         "服务端发送本课的源代码; 客户端把它保存到一个临时文件夹里"
     );
-    let offer = Offer::open(&served, DEMO_DESC)?;
+    let offer = Offer::open(&served, DEMO_DESC, None, TIMEOUT)?;
     let received = scratch.path().join("received");
     fs::create_dir(&received)?;
     // Python: server.bind(('127.0.0.1', 8080)); server.listen(5) — lesson 03's listener.
     let listener = net::listen(&Addr::ephemeral(), net::BACKLOG)?;
     demo::run(
         listener,
-        move |listener| serve(listener, &offer, true, TIMEOUT_SECS),
-        |addr| run_client(addr, &received, false, TIMEOUT_SECS),
+        move |listener| serve(listener, &offer, true),
+        |addr| run_client(addr, &received, false, TIMEOUT),
     )?;
     scratch::same_bytes(&received.join(SOURCE_NAME), SOURCE.as_bytes())
 }
 
-/// What the server offers each client: a file, and its header (the size aside).
+/// What the server offers each client: a file, its header (the size aside), --rate, --timeout.
 struct Offer {
     path: PathBuf,
     header: Header,
+    rate: Option<Rate>,
+    timeout: Duration,
 }
 
 impl Offer {
-    /// Check, before listening, that the file can be sent and its header fits in a frame: a
-    /// mistake in `--file` is one clear line now, not an error at the first client.
-    fn open(path: &Path, desc: &str) -> Result<Offer> {
+    /// Checked before listening: a mistake in `--file` is one line now, not at the first client.
+    fn open(path: &Path, desc: &str, rate: Option<Rate>, timeout: Duration) -> Result<Offer> {
         let (file_name, file_desc) = (save::name_to_send(path)?, desc.to_string());
-        // The longest header this file can have: the largest size has the most digits.
-        let file_size = u64::MAX;
-        let header = Header {
-            file_name,
-            file_desc,
-            file_size,
-        };
+        // The longest header this file can have (the largest size has the most digits) fits.
+        let (file_size, path) = (u64::MAX, path.to_path_buf());
+        let header = Header { file_name, file_desc, file_size };
         save::check_header_len(serde_json::to_vec(&header)?.len())?;
-        let path = path.to_path_buf();
-        Ok(Offer { path, header })
+        Ok(Offer { path, header, rate, timeout })
     }
 }
 
-/// Lesson 03's connection loop: accept a client, send it the file, accept the next (`once`:
-/// one client, then end).
-///
-/// One client at a time, as the material does: a client that never reads holds up the ones
-/// behind it, for `--timeout` at most. A real server would serve each client on a thread of
-/// its own (or with async I/O), so that one slow client slows nobody else.
-fn serve(listener: TcpListener, offer: &Offer, once: bool, secs: u64) -> Result<()> {
+/// Lesson 03's connection loop, one client at a time as the material does (`once`: one, then
+/// end): a client that never reads holds up the next ones; lesson 07 gives each a thread.
+fn serve(listener: TcpListener, offer: &Offer, once: bool) -> Result<()> {
     let name = &offer.header.file_name;
     server!("ready to send {name:?}", "准备发送 {name:?}");
     loop {
         // Python: sock, addr = server.accept()
         let (sock, addr) = taught::accept(&listener)?;
-        handle_client(sock, addr, offer, secs)?;
+        handle_client(sock, addr, offer)?;
         if once {
             return Ok(());
         }
     }
 }
 
-/// Send the header, then the file, to one client. A client that leaves or stalls ends its
-/// transfer, never the server: only an error of the server's own (the file gone) goes up.
-fn handle_client(mut sock: TcpStream, addr: SocketAddr, offer: &Offer, secs: u64) -> Result<()> {
-    // A write that waits `timeout` for the client to take a byte fails, and so does the final
-    // read: one stalled laptop cannot stop the class.
-    let timeout = Duration::from_secs(secs);
-    sock.set_write_timeout(Some(timeout))?;
-    sock.set_read_timeout(Some(timeout))?;
+/// Send one client the header, then the file. Only the server's own error (the file gone) ends it.
+fn handle_client(sock: TcpStream, addr: SocketAddr, offer: &Offer) -> Result<()> {
+    // Each write, and the last read, fails after `--timeout` without a byte; `--rate` paces.
+    let mut conn = Paced::new(Watched::new(&sock, offer.timeout), offer.rate);
     // Each client gets the file as it is now: checked, opened and measured again.
     // Python: 'file_size': os.path.getsize(r'04 struct模块.py')
     let (mut file, size) = save::open_to_send(&offer.path)?;
     let mut header = offer.header.clone();
     header.file_size = size;
     let start = Instant::now();
-    // Python: with open(r'04 struct模块.py', 'rb') as f: for line in f: sock.send(line)
-    // In a file that is not text, a "line" is anything from one byte to the whole file, and
-    // `send` may send only part of one: fixed-size chunks and `write_all` have neither problem.
-    // `take(size)` sends what the header promised and no more, should the file grow.
-    let bar = progress::bar(size);
-    let result = write_header(&mut sock, &header)
-        .and_then(|()| pump(&mut (&mut file).take(size), &mut sock, &bar));
-    let sent = progress::finish(&bar);
-    // The client stopped taking bytes, or left: say how far it got, and serve the next.
-    if let Some(why) = save::sent_all(result, sent, size, timeout, &offer.path)? {
+    // Python: for line in f: sock.send(line) — here `copy`, 64 KiB at a time. `(&mut file)
+    // .take(size)`: `file`, lent (`&mut`), read to `size` bytes: what the header promised.
+    let (bar, mut sent) = (progress::bar(size), 0);
+    let result = write_header(&mut conn, &header)
+        .and_then(|()| copy(&mut (&mut file).take(size), &mut conn, &mut sent, &bar));
+    bar.finish_and_clear();
+    if let Err(stopped) = stall::finished(result, sent, size, offer.timeout) {
+        if let Why::Ours(e) = stopped.why {
+            return Err(save::cannot_send(&offer.path, e));
+        }
+        // The client stopped taking bytes, or left: say how far it got, and serve the next.
+        let why = stopped.words(Peer::Client);
         server!("{addr}: stopped sending {why}", "{addr}: 停止发送, {why}");
         return Ok(());
     }
     // `write_all` returning means the bytes are in this machine's send buffer, not that the
     // client has them. The client closes once it has them all: wait for that read of 0.
-    match sock.read(&mut [0u8; 1]) {
+    let why = match conn.get_mut().read(&mut [0u8; 1]) {
         Ok(0) => {
             let rate = progress::rate(size, start.elapsed());
             server!(
                 "{addr} has the file and closed the connection: sent {rate}",
                 "{addr} 收到了文件并关闭了连接: 发送了 {rate}"
             );
+            return Ok(());
         }
-        Ok(_) => server!(
-            "{addr} sent bytes this protocol does not expect",
-            "{addr} 发来了本协议之外的字节"
-        ),
-        Err(e) => {
-            let why = save::stopped(&e, Peer::Client, timeout).unwrap_or_else(|| e.to_string());
-            server!("{addr} did not close: {why}", "{addr} 没有关闭连接: {why}");
-        }
-    }
+        Ok(_) => tr!("it sent bytes out of turn", "它发来了不合协议的字节"),
+        Err(e) => stall::because(&e, offer.timeout, Peer::Client),
+    };
+    server!("{addr} did not close: {why}", "{addr} 没有关闭连接: {why}");
     Ok(())
 }
 
-/// Send the header as one frame: `[i32 little-endian: JSON length][JSON]`. Python's `'i'` is
-/// the machine's order, little-endian on x86 and ARM, what the material's peers expect; a
-/// protocol designed today would fix network order (big-endian, `'!i'`) in its definition.
+/// The material's copy loops, the server's and the client's, counted in `done`; the bar watches.
+fn copy(
+    reader: &mut impl Read,
+    writer: &mut impl Write,
+    done: &mut u64,
+    bar: &ProgressBar,
+) -> io::Result<()> {
+    // 64 KiB, allocated once: a transfer's memory does not grow with the file.
+    let mut buf = vec![0u8; progress::BUF_SIZE];
+    // Python: while recv_size < file_size: — here, until `reader` ends (`take` ends it).
+    loop {
+        // Python: data = client.recv(1024) — from 1 byte to 64 KiB, or 0 at the end.
+        let n = match reader.read(&mut buf) {
+            Ok(0) => return Ok(()),
+            Ok(n) => n,
+            Err(e) if e.kind() == io::ErrorKind::Interrupted => continue, // a signal: again
+            Err(e) => return Err(e),
+        };
+        // Python: f.write(data); the server's sock.send(line), which may send part of a line.
+        writer.write_all(&buf[..n])?;
+        *done += n as u64; // Python: recv_size += len(data)
+        bar.set_position(*done);
+    }
+}
+
+/// Send the header as one frame: `[i32 little-endian: JSON length][JSON]`, the material's
+/// `'i'` on x86 and ARM (a protocol designed today would fix network order, `'!i'`).
 fn write_header(sock: &mut impl Write, header: &Header) -> io::Result<()> {
     // Python: dict_json_str = json.dumps(data_dict); dict_bytes = dict_json_str.encode('utf8')
     // json.dumps writes 课 as \u8bfe (ASCII only); serde_json its 3 UTF-8 bytes. Both read both.
@@ -262,10 +218,8 @@ fn write_header(sock: &mut impl Write, header: &Header) -> io::Result<()> {
     // At most MAX_FRAME_LEN bytes (`Offer::open` checked), so the length fits an i32.
     let len = json.len() as i32;
     let hex = text::hex(&len.to_le_bytes());
-    let (text, size) = (
-        String::from_utf8_lossy(&json),
-        progress::bytes(header.file_size),
-    );
+    let text = String::from_utf8_lossy(&json);
+    let size = progress::bytes(header.file_size);
     server!(
         "sending the header: 4 bytes of length ({hex}), then {len} bytes of JSON: {text}; then the file's {size}",
         "发送报头: 4 字节长度 ({hex}), 然后 {len} 字节 JSON: {text}; 然后是文件的 {size}"
@@ -274,19 +228,16 @@ fn write_header(sock: &mut impl Write, header: &Header) -> io::Result<()> {
     frame::send_frame(sock, &json)
 }
 
-/// Receive the header: exactly 4 bytes of length, then exactly that many bytes of JSON, then
-/// check every field. Every way a peer can get it wrong is refused here, before a file exists:
-/// a bad length, JSON that is not a header, a size that is not a size, a name that is a path.
-fn read_header(sock: &mut impl Read, timeout: Duration) -> Result<Header> {
-    // Python: dict_header_len = client.recv(4)
-    //         dict_real_len = struct.unpack('i', dict_header_len)[0]
+/// Receive the header: exactly 4 bytes of length, that many bytes of JSON, every field checked.
+/// A bad length, JSON that is not a header, a size or a name that is wrong: refused here.
+fn read_header(sock: &mut Watched, timeout: Duration) -> Result<Header> {
+    // Python: dict_header_len = client.recv(4); struct.unpack('i', dict_header_len)[0]
     //         dict_data_bytes = client.recv(dict_real_len)
-    // recv(4) and recv(dict_real_len) may each return fewer bytes than asked; recv_frame loops
-    // until it has them all, and refuses a negative or huge length before allocating.
+    // Each recv may return fewer bytes than asked: recv_frame loops, and refuses a bad length.
     let json = match frame::recv_frame(sock) {
         Ok(Some(json)) => json,
-        // The server closed, went silent (busy, most likely), reset, or sent a bad length.
-        other => Err(save::no_header(other.map(drop), timeout))?,
+        // The server closed, never accepted (busy), went silent, reset, or sent a bad length.
+        other => Err(stall::no_header(other.map(drop), sock.moved(), timeout))?,
     };
     // At most MAX_FRAME_LEN bytes (`recv_frame` checked), so the length fits an i32.
     let len = json.len() as i32;
@@ -301,45 +252,40 @@ fn read_header(sock: &mut impl Read, timeout: Duration) -> Result<Header> {
     Ok(header)
 }
 
-/// The client side: connect, read and check the header, receive exactly `file_size` bytes
-/// into a partial file, then give it its real name.
-fn run_client(addr: SocketAddr, out: &Path, force: bool, secs: u64) -> Result<()> {
+/// The client: connect, read the header, receive `file_size` bytes into a partial file, rename.
+fn run_client(addr: SocketAddr, out: &Path, force: bool, timeout: Duration) -> Result<()> {
     save::check_out(out)?;
     // Python: client = socket.socket(); client.connect(('127.0.0.1', 8080))
-    // Until the file is saved, leaving means refusing it: `Receiving` then closes with a reset,
-    // never with the clean close that tells the server "I have it all".
-    // The connect, and every read after it, waits `timeout` at most: a stalled server cannot
-    // hang us.
-    let timeout = Duration::from_secs(secs);
-    let sock = taught::connect_within(addr, env!("CARGO_BIN_NAME"), timeout)?;
-    let mut sock = save::Receiving::new(sock);
-    sock.set_read_timeout(Some(timeout))?;
-    let header = read_header(&mut *sock, timeout)?;
-    // Python: print(dict_data) — with {:?}: quoted and escaped, so a control character from
-    // the peer cannot move the cursor or recolor your terminal.
+    // `Receiving`: until the file is saved, leaving is refusing, a reset, never the clean close
+    // that says "I have it all". `&sock` lends its `TcpStream`; a read waits `timeout` at most.
+    let sock = save::Receiving::new(taught::connect_within(
+        addr,
+        env!("CARGO_BIN_NAME"),
+        timeout,
+    )?);
+    let mut conn = Watched::new(&sock, timeout);
+    let header = read_header(&mut conn, timeout)?;
+    // Python: print(dict_data) — `{:?}` quotes and escapes: no control byte reaches the screen.
     let (name, desc, size) = (&header.file_name, &header.file_desc, header.file_size);
     let n = progress::bytes(size);
     client!("file name: {name:?}", "文件名: {name:?}");
     client!("description: {desc:?}", "简介: {desc:?}");
     client!("size: {n}", "大小: {n}");
-
     // Python: with open(dict_data.get('file_name'), 'wb') as f: ...
     save::check_free(out, name, force)?;
     let mut part = Partial::create(out, name)?;
-    let pattern = save::part_pattern(name);
+    let pattern = partial::part_pattern(name);
     client!(
         "writing {pattern:?} (?????? is random): it gets its real name only once all {n} are in",
         "正在写入 {pattern:?} (?????? 是随机字符): 收齐全部 {n}后才改成真正的名字"
     );
-    // Python: while recv_size < file_size: data = client.recv(1024); recv_size += len(data)
-    // The material asks for 1024 bytes even when fewer are due: bytes sent after the file
-    // would end up in it. `take(size)` ends the stream after exactly `size` bytes.
-    let (start, bar) = (Instant::now(), progress::bar(size));
-    let result = pump(&mut (&mut *sock).take(size), part.file(), &bar);
-    let got = progress::finish(&bar);
-    // Fewer than `size` bytes (the server closed early), a stall, a reset: one line that says
-    // how far it got, and `part`, dropped on the way out, removes the partial file.
-    save::received_all(result, got, size, timeout)?;
+    // recv(1024) would take bytes sent after the file; `take(size)` stops after exactly `size`.
+    let (start, bar, mut got) = (Instant::now(), progress::bar(size), 0);
+    let result = copy(&mut (&mut conn).take(size), part.file(), &mut got, &bar);
+    bar.finish_and_clear();
+    // Short, stalled, reset: one line saying how far it got; dropping `part` removes the file.
+    stall::finished(result, got, size, timeout)
+        .map_err(|stopped| stopped.words(Peer::AnsweredServer))?;
     // (A program that must survive a power cut would `sync_all` the file before the rename.)
     part.finish(out, name, force)?;
     let rate = progress::rate(size, start.elapsed());
@@ -351,4 +297,54 @@ fn run_client(addr: SocketAddr, out: &Path, force: bool, secs: u64) -> Result<()
     // Python: client.close() — a clean close: the server, waiting for it, knows we are done.
     sock.done();
     Ok(())
+}
+
+// The command line: what `--help` shows. Skip it on a first reading.
+
+/// Lesson 06: a file behind a JSON header behind a length. Two terminals (else the demo):
+/// `cargo run --bin 06_final_file -- server --file PATH`, then `... -- client`.
+#[derive(Parser)]
+#[command(version)]
+struct Cli {
+    #[command(subcommand)]
+    command: Option<Command>,
+    /// Seconds without a byte moving: then the client gives up, the server drops that client.
+    #[arg(long, global = true, default_value = "30", value_parser = stall::seconds)]
+    timeout: Duration,
+    #[command(flatten)]
+    shared: Shared,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Server and client in one process: the lesson sends its own source (the default).
+    Demo,
+    /// Send one file to each client in turn, forever (Ctrl-C ends), or to one with --once.
+    Server {
+        #[command(flatten)]
+        addr: Addr,
+        /// The file to send (without it: this program itself, as the material sends its own).
+        #[arg(long)]
+        file: Option<PathBuf>,
+        /// The header's file_desc: a line about the file.
+        #[arg(long, default_value = "sent by lesson 06")]
+        desc: String,
+        /// Serve one client, then end.
+        #[arg(long)]
+        once: bool,
+        /// Send at most this many bytes per second (2MiB, 500KiB, 1MB): slow enough to watch.
+        #[arg(long)]
+        rate: Option<Rate>,
+    },
+    /// Connect, receive one file, save it in the --out folder under the name the header gives.
+    Client {
+        #[command(flatten)]
+        addr: Addr,
+        /// The folder to save the file in.
+        #[arg(long, default_value = ".")]
+        out: PathBuf,
+        /// Replace a file of the same name in --out (a link is replaced, never followed).
+        #[arg(long)]
+        force: bool,
+    },
 }

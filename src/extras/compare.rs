@@ -11,9 +11,9 @@ use colored::{Color, Colorize};
 use console::measure_text_width;
 
 use crate::text::{count, py_bytes};
-use crate::{Result, frame, net, note, tr};
+use crate::{Result, frame, note, tr, wait};
 
-/// Lesson 04's wait for all the bytes before the raw reads (see `net::wait_for_bytes`).
+/// Lesson 04's wait for all the bytes before the raw reads (see `wait::wait_for_bytes`).
 const PEEK_TIMEOUT: Duration = Duration::from_secs(3);
 
 /// One color for each message, so that a byte shows which write it came from.
@@ -117,10 +117,7 @@ fn cells(sent: &[Vec<u8>], pieces: &[Vec<u8>]) -> Vec<Cell> {
                 offset += 1;
             }
             colored.push('\'');
-            Cell {
-                plain: py_bytes(piece),
-                colored,
-            }
+            Cell { plain: py_bytes(piece), colored }
         })
         .collect()
 }
@@ -167,7 +164,7 @@ fn write_framed(sock: &mut TcpStream, messages: &[Vec<u8>]) -> io::Result<()> {
 /// Lesson 04's server: wait for the bytes, then read(chunk) until the client closes.
 fn read_raw(mut sock: TcpStream, total: usize, chunk: usize) -> io::Result<Vec<Vec<u8>>> {
     // Lesson 04's wait, so the raw column is the same every run.
-    net::wait_for_bytes(&sock, total, PEEK_TIMEOUT)?;
+    wait::wait_for_bytes(&sock, total, PEEK_TIMEOUT)?;
     let mut buf = vec![0u8; chunk];
     let mut pieces = Vec::new();
     loop {

@@ -5,7 +5,7 @@ use std::io::{Read, Write};
 use std::net::{TcpListener, TcpStream};
 use std::time::Duration;
 
-use crate::{Result, client, net, note, server, text};
+use crate::{Result, client, net, note, server, text, wait};
 
 /// The material's `recv(1024)`, as in lesson 02.
 const BUF_SIZE: usize = 1024;
@@ -24,7 +24,7 @@ const REPLIES: [&str; 3] = ["收到 (got it)", "还是数字? (more digits?)", "
 /// Both ends live here, in one thread, and take turns the way two terminals do: each person
 /// types after reading the screen, which is far slower than TCP. The lesson trick (lesson 04's):
 /// every read first waits until all the bytes the other side has sent are in the socket
-/// (`net::wait_for_bytes`), so every run cuts the line at the same place, 1024 + 76. Two real
+/// (`wait::wait_for_bytes`), so every run cuts the line at the same place, 1024 + 76. Two real
 /// programs do not wait: the cut falls wherever the bytes happen to be, which only makes it worse.
 pub fn demo() -> Result<()> {
     let (hello, bye) = (text::quoted(HELLO.as_bytes()), text::quoted(BYE.as_bytes()));
@@ -106,7 +106,7 @@ fn client_reads(sock: &mut TcpStream, pending: usize) -> Result<()> {
 /// Lesson 04's trick, then the material's `recv(1024)`: wait until the `pending` bytes the
 /// other side has sent are all here (microseconds on loopback; 3 s at most), then read once.
 fn read_once(sock: &mut TcpStream, pending: usize) -> Result<Vec<u8>> {
-    net::wait_for_bytes(sock, pending, Duration::from_secs(3))?;
+    wait::wait_for_bytes(sock, pending, Duration::from_secs(3))?;
     let mut buf = [0u8; BUF_SIZE];
     let n = sock.read(&mut buf)?;
     Ok(buf[..n].to_vec())

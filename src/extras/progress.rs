@@ -1,5 +1,6 @@
-//! Lesson 06's progress bar, the copy loop that moves the bar, and the speed line at the end of
-//! a transfer: what a person watching a big file wants to see, and nothing the protocol needs.
+//! Lesson 06's progress bar, lesson 06's copy loop for lesson 07 (which moves the bar), and the
+//! speed line at the end of a transfer: what a person watching a big file wants to see, and
+//! nothing the protocol needs.
 
 use std::io::{self, ErrorKind, IsTerminal, Read, Write};
 use std::time::Duration;
@@ -11,9 +12,10 @@ use crate::tr;
 /// The progress bar: position, size, speed, time left.
 const BAR_TEMPLATE: &str = "{bar:40} {bytes}/{total_bytes} {bytes_per_sec} {eta}";
 
-/// Files smaller than this go by too fast for a bar to help: 16 MiB take a few hundredths of
-/// a second over loopback, a second or so on a classroom Wi-Fi.
-const BAR_FROM: u64 = 16 * 1024 * 1024;
+/// Files smaller than this go by too fast for a bar to help: 1 MiB takes a millisecond over
+/// loopback, a tenth of a second on a classroom Wi-Fi. An 8 MiB file at `--rate 1MiB` shows
+/// its bar for 8 seconds.
+const BAR_FROM: u64 = 1024 * 1024;
 
 /// A progress bar for `len` bytes: drawn on stdout when a person may be watching (stdout is a
 /// terminal) and the file is big enough to take a while, else hidden. Hidden or drawn, it is
@@ -21,12 +23,18 @@ const BAR_FROM: u64 = 16 * 1024 * 1024;
 /// the count a person at a terminal would.
 pub fn bar(len: u64) -> ProgressBar {
     if len < BAR_FROM || !io::stdout().is_terminal() {
-        return ProgressBar::with_draw_target(Some(len), ProgressDrawTarget::hidden());
+        return hidden(len);
     }
     // The template is a constant: if it were wrong, the plain default bar is good enough.
     let style =
         ProgressStyle::with_template(BAR_TEMPLATE).unwrap_or_else(|_| ProgressStyle::default_bar());
     ProgressBar::with_draw_target(Some(len), ProgressDrawTarget::stdout()).with_style(style)
+}
+
+/// A bar that is never drawn, only counts: for lesson 07's threads, where forty bars on one
+/// terminal would be noise.
+pub fn hidden(len: u64) -> ProgressBar {
+    ProgressBar::with_draw_target(Some(len), ProgressDrawTarget::hidden())
 }
 
 /// How many bytes one `read` asks for and one `write_all` sends while a file's bytes move.
@@ -40,8 +48,9 @@ pub fn bar(len: u64) -> ProgressBar {
 /// transfer: a process needs the same memory (about 3.4 MiB at its peak) for 1 KiB or 100 GiB.
 pub const BUF_SIZE: usize = 64 * 1024;
 
-/// Move bytes from `reader` to `writer` until `reader` ends, [`BUF_SIZE`] at a time, counting
-/// them on `bar` (drawn or hidden), so that an error can say how far it got ([`finish`]).
+/// Lesson 06's `copy`, once taught, for lesson 07: move bytes from `reader` to `writer` until
+/// `reader` ends, [`BUF_SIZE`] at a time, counting them on `bar` (drawn or hidden), so that an
+/// error can say how far it got ([`finish`]).
 ///
 /// `std::io::copy` would do the same with an 8 KiB buffer (from a `File` into a `TcpStream` it
 /// does not hand the work to the kernel's `sendfile`): see [`BUF_SIZE`] for why not. A server

@@ -11,10 +11,7 @@ pub struct Tap<R> {
 
 impl<R> Tap<R> {
     pub fn new(inner: R) -> Tap<R> {
-        Tap {
-            inner,
-            seen: Vec::new(),
-        }
+        Tap { inner, seen: Vec::new() }
     }
 
     /// The bytes read since the last call.

@@ -180,11 +180,7 @@ pub fn wait(mut child: Child) -> Finished {
     let stdout = receive_before_deadline(&out, &mut child);
     let stderr = receive_before_deadline(&err, &mut child);
     let status = child.wait().expect("waiting for the child");
-    Finished {
-        status,
-        stdout,
-        stderr,
-    }
+    Finished { status, stdout, stderr }
 }
 
 /// Wait for `child`, whose stdout is not ours to read (closed, or not piped), to end (with
@@ -193,11 +189,7 @@ pub fn wait_with_stderr(mut child: Child) -> Finished {
     let err = read_to_end_on_a_thread(child.stderr.take().expect("stderr is piped"));
     let stderr = receive_before_deadline(&err, &mut child);
     let status = child.wait().expect("waiting for the child");
-    Finished {
-        status,
-        stdout: String::new(),
-        stderr,
-    }
+    Finished { status, stdout: String::new(), stderr }
 }
 
 /// Read `pipe` to its end on a thread; the text arrives on the returned channel.
@@ -418,10 +410,7 @@ impl RefusedPort {
             .and_then(|addr| addr.as_socket())
             .expect("a bound address")
             .port();
-        RefusedPort {
-            _held: socket,
-            port,
-        }
+        RefusedPort { _held: socket, port }
     }
 }
 
@@ -510,11 +499,7 @@ impl Live {
                 }
             }
         });
-        Live {
-            child,
-            lines,
-            seen: Vec::new(),
-        }
+        Live { child, lines, seen: Vec::new() }
     }
 
     /// Wait for the next line containing `text`; fail after [`DEADLINE`].
@@ -547,11 +532,7 @@ impl Live {
         }
         let stderr = err.join().expect("stderr is read").unwrap_or_default();
         let status = self.child.wait().expect("the process ends");
-        Finished {
-            status,
-            stdout: self.seen.join("\n"),
-            stderr,
-        }
+        Finished { status, stdout: self.seen.join("\n"), stderr }
     }
 }
 
