@@ -301,8 +301,7 @@ fn fetch(addr: SocketAddr, start: Instant) -> Result<(f64, f64)> {
     Ok((wait, start.elapsed().as_secs_f64()))
 }
 
-// ---------------------------------------------------------------------------------------------
-// The command line. Skip it on a first reading: clap turns these declarations into `--help`.
+// The command line: what `--help` shows. Skip it on a first reading.
 
 /// Lesson 07: lesson 06's file server, each client on a thread of its own. The demo without
 /// arguments; or `cargo run --bin 07_many_clients -- server --file PATH`, then lesson 06's
