@@ -9,7 +9,7 @@
 use serde::Deserialize;
 use serde::de::DeserializeOwned;
 
-use crate::{Result, tr};
+use crate::{Result, text, tr};
 
 /// The longest name most file systems take (ext4, APFS, NTFS: 255), in UTF-8 bytes.
 pub const MAX_NAME_BYTES: usize = 255;
@@ -83,7 +83,7 @@ pub fn check_file_name(name: &str) -> Result<()> {
     let Some(problem) = problem(name) else {
         return Ok(());
     };
-    let shown = format!("{name:?}");
+    let shown = text::quoted(name.as_bytes());
     Err(tr!(
         "refusing the file name {shown}: {problem}; the name a peer sends must be a plain file name",
         "拒绝文件名 {shown}: {problem}; 对方发来的名字必须是一个普通文件名"
@@ -121,7 +121,8 @@ fn separator(name: &str) -> Option<String> {
 }
 
 fn control(name: &str) -> Option<String> {
-    let c = format!("{:?}", name.chars().find(|c| c.is_control())?);
+    let c = name.chars().find(|c| c.is_control())?;
+    let c = text::quoted(c.encode_utf8(&mut [0; 4]).as_bytes());
     Some(tr!(
         "it contains the control character {c}",
         "它含有控制字符 {c}"
@@ -130,9 +131,10 @@ fn control(name: &str) -> Option<String> {
 
 fn windows_character(name: &str) -> Option<String> {
     let c = name.chars().find(|c| FORBIDDEN.contains(c))?;
+    let c = text::quoted(c.encode_utf8(&mut [0; 4]).as_bytes());
     Some(tr!(
-        "Windows cannot save a name with {c:?} in it",
-        "Windows 无法保存含有 {c:?} 的名字"
+        "Windows cannot save a name with {c} in it",
+        "Windows 无法保存含有 {c} 的名字"
     ))
 }
 

@@ -17,7 +17,7 @@ use std::sync::{Mutex, MutexGuard};
 use tempfile::NamedTempFile;
 
 use crate::names::MAX_NAME_BYTES;
-use crate::{Result, say, tr};
+use crate::{Result, say, text, tr};
 
 /// How many random characters a partial file's name has: 62^6, about 57 billion names.
 const RANDOM_CHARS: usize = 6;
@@ -82,10 +82,10 @@ impl Partial {
         #[cfg(unix)]
         builder.permissions(std::os::unix::fs::PermissionsExt::from_mode(0o666));
         let file = builder.tempfile_in(out).map_err(|e| {
-            let (pattern, shown) = (part_pattern(name), out.display());
+            let (pattern, shown) = (text::quoted(part_pattern(name).as_bytes()), out.display());
             tr!(
-                "cannot create {pattern:?} in {shown}: {e}",
-                "无法在 {shown} 里创建 {pattern:?}: {e}"
+                "cannot create {pattern} in {shown}: {e}",
+                "无法在 {shown} 里创建 {pattern}: {e}"
             )
         })?;
         *partial() = Some(file.path().to_path_buf());
@@ -119,18 +119,18 @@ impl Partial {
         // On failure, the error holds the partial file; dropping it removes it.
         renamed.map_err(|e| match e.error.kind() {
             ErrorKind::AlreadyExists => {
-                let shown = out.display();
+                let (shown, quoted) = (out.display(), text::quoted(name.as_bytes()));
                 tr!(
-                    "{name:?} appeared in {shown} while the file was arriving: kept it and removed what arrived; use --force to replace it",
-                    "传输期间 {shown} 里出现了 {name:?}: 保留它, 删除了收到的内容; 要替换它, 请加 --force"
+                    "{quoted} appeared in {shown} while the file was arriving: kept it and removed what arrived; use --force to replace it",
+                    "传输期间 {shown} 里出现了 {quoted}: 保留它, 删除了收到的内容; 要替换它, 请加 --force"
                 )
                 .into()
             }
             _ => {
-                let error = &e.error;
+                let (error, quoted) = (&e.error, text::quoted(name.as_bytes()));
                 tr!(
-                    "cannot rename the partial file to {name:?}: {error}",
-                    "无法把临时文件改名为 {name:?}: {error}"
+                    "cannot rename the partial file to {quoted}: {error}",
+                    "无法把临时文件改名为 {quoted}: {error}"
                 )
                 .into()
             }
@@ -167,7 +167,8 @@ pub fn remove_partial_on_interrupt() -> Result<()> {
                 "已中断; 没有写入任何文件"
             ),
             Some(part) => {
-                let shown = format!("{:?}", part.file_name().unwrap_or_default());
+                let name = part.file_name().unwrap_or_default().to_string_lossy();
+                let shown = text::quoted(name.as_bytes());
                 match fs::remove_file(part) {
                     Ok(()) => tr!(
                         "interrupted: removed the partial file {shown}, nothing was saved",

@@ -19,7 +19,7 @@ use std::ops::{Deref, DerefMut};
 use std::path::Path;
 use std::time::Duration;
 
-use crate::{Result, frame, tr};
+use crate::{Result, frame, text, tr};
 
 /// The server's file, opened for one client: a regular file (checked before opening, and
 /// again on what was opened), and its size now. Called for every client: the file may have
@@ -130,10 +130,10 @@ pub fn check_free(out: &Path, name: &str, force: bool) -> Result<()> {
     if force || fs::symlink_metadata(out.join(name)).is_err() {
         return Ok(());
     }
-    let shown = out.display();
+    let (shown, quoted) = (out.display(), text::quoted(name.as_bytes()));
     Err(tr!(
-        "{name:?} already exists in {shown}: use --force to replace it",
-        "{shown} 里已经有 {name:?}: 要替换它, 请加 --force"
+        "{quoted} already exists in {shown}: use --force to replace it",
+        "{shown} 里已经有 {quoted}: 要替换它, 请加 --force"
     )
     .into())
 }

@@ -92,17 +92,17 @@ fn the_demo_sends_the_lessons_source_and_checks_the_copy() {
         [
             "[note]   the server sends this lesson's source; the client saves it in a scratch folder".to_string(),
             "[server] listening on 127.0.0.1:PORT".to_string(),
-            "[server] ready to send \"06_final_file.rs\"".to_string(),
+            "[server] ready to send '06_final_file.rs'".to_string(),
             "[client] connecting to 127.0.0.1:PORT".to_string(),
             "[server] accepted a client from 127.0.0.1:PORT".to_string(),
             format!("[server] sending the header: 4 bytes of length ({hex}), then {len} bytes of JSON: {json}; then the file's {size} bytes"),
             format!("[client] received a header: 4 bytes of length ({hex} = {len}, little-endian), then {len} bytes"),
-            "[client] file name: \"06_final_file.rs\"".to_string(),
+            "[client] file name: '06_final_file.rs'".to_string(),
             "[client] description: \"本课的源代码 (this lesson's own source)\"".to_string(),
             format!("[client] size: {size} bytes"),
-            format!("[client] writing \".06_final_file.rs-??????.part\" (?????? is random): it gets its real name only once all {size} bytes are in"),
+            format!("[client] writing '.06_final_file.rs-??????.part' (?????? is random): it gets its real name only once all {size} bytes are in"),
             format!("[client] received {size} bytes in [..] s ([..] MiB/s)"),
-            "[client] renamed \".06_final_file.rs-??????.part\" to \"06_final_file.rs\"".to_string(),
+            "[client] renamed '.06_final_file.rs-??????.part' to '06_final_file.rs'".to_string(),
             format!("[server] 127.0.0.1:PORT has the file and closed the connection: sent {size} bytes in [..] s ([..] MiB/s)"),
             format!("[note]   the saved copy is identical to the source, byte for byte ({size} bytes); removing the scratch folder"),
         ]
@@ -153,14 +153,14 @@ fn a_file_with_a_chinese_name_goes_through_two_processes() {
             format!(
                 "[client] received a header: 4 bytes of length ({hex} = {len}, little-endian), then {len} bytes"
             ),
-            format!("[client] file name: \"{CHINESE_NAME}\""),
-            format!("[client] description: \"{desc}\""),
+            format!("[client] file name: '{CHINESE_NAME}'"),
+            format!("[client] description: '{desc}'"),
             format!("[client] size: {size} bytes"),
             format!(
-                "[client] writing \".{CHINESE_NAME}-??????.part\" (?????? is random): it gets its real name only once all {size} bytes are in"
+                "[client] writing '.{CHINESE_NAME}-??????.part' (?????? is random): it gets its real name only once all {size} bytes are in"
             ),
             format!("[client] received {size} bytes in [..] s ([..] MiB/s)"),
-            format!("[client] renamed \".{CHINESE_NAME}-??????.part\" to \"{CHINESE_NAME}\""),
+            format!("[client] renamed '.{CHINESE_NAME}-??????.part' to '{CHINESE_NAME}'"),
         ]
     );
     assert_eq!(fs::read(out.path().join(CHINESE_NAME)).unwrap(), text);
@@ -275,7 +275,7 @@ fn an_existing_file_is_kept_unless_force() {
     assert_eq!(
         client.assert_one_line_error(),
         format!(
-            "error: \"notes.txt\" already exists in {}: use --force to replace it",
+            "error: 'notes.txt' already exists in {}: use --force to replace it",
             out.path().display()
         )
     );
@@ -607,7 +607,7 @@ fn named(name_json: &str) -> Vec<u8> {
 fn an_empty_name_is_refused() {
     assert_refused(
         named(""),
-        "refusing the file name \"\": it is empty; the name a peer sends must be a plain file name",
+        "refusing the file name '': it is empty; the name a peer sends must be a plain file name",
     );
 }
 
@@ -617,7 +617,7 @@ fn dot_and_dot_dot_are_refused() {
         assert_refused(
             named(name),
             &format!(
-                "refusing the file name \"{name}\": it names a folder; the name a peer sends must be a plain file name"
+                "refusing the file name '{name}': it names a folder; the name a peer sends must be a plain file name"
             ),
         );
     }
@@ -632,7 +632,7 @@ fn an_absolute_path_is_refused() {
         assert_refused(
             named(json),
             &format!(
-                "refusing the file name \"{shown}\": it is an absolute path; the name a peer sends must be a plain file name"
+                "refusing the file name '{shown}': it is an absolute path; the name a peer sends must be a plain file name"
             ),
         );
     }
@@ -648,7 +648,7 @@ fn a_path_separator_is_refused() {
         assert_refused(
             named(json),
             &format!(
-                "refusing the file name \"{shown}\": it contains a path separator; the name a peer sends must be a plain file name"
+                "refusing the file name '{shown}': it contains a path separator; the name a peer sends must be a plain file name"
             ),
         );
     }
@@ -658,7 +658,7 @@ fn a_path_separator_is_refused() {
 fn a_nul_byte_in_the_name_is_refused() {
     assert_refused(
         named("notes\\u0000.txt"),
-        "refusing the file name \"notes\\0.txt\": it contains the control character '\\0'; the name a peer sends must be a plain file name",
+        "refusing the file name 'notes\\x00.txt': it contains the control character '\\x00'; the name a peer sends must be a plain file name",
     );
 }
 
@@ -757,7 +757,7 @@ fn the_material_server_sends_to_our_client() {
         assert!(
             client
                 .stdout
-                .contains(&format!("[client] file name: \"{name}\"")),
+                .contains(&format!("[client] file name: '{name}'")),
             "{}",
             client.stdout
         );
@@ -825,7 +825,7 @@ fn names_that_windows_keeps_or_cannot_save_are_refused_on_every_os() {
         assert_refused(
             named(name),
             &format!(
-                "refusing the file name \"{name}\": {why}; the name a peer sends must be a plain file name"
+                "refusing the file name '{name}': {why}; the name a peer sends must be a plain file name"
             ),
         );
     }
@@ -866,7 +866,7 @@ fn control_characters_from_the_peer_are_shown_escaped() {
     assert!(
         client
             .stdout
-            .contains(r#"[client] description: "\u{1b}[2J\u{1b}[31mred\u{7}\r""#),
+            .contains(r"[client] description: '\x1b[2J\x1b[31mred\x07\r'"),
         "{}",
         client.stdout
     );
@@ -990,7 +990,7 @@ fn a_file_that_appears_during_the_transfer_is_not_replaced_without_force() {
             assert_eq!(
                 client.assert_one_line_error(),
                 format!(
-                    "error: \"notes.txt\" appeared in {} while the file was arriving: kept it and removed what arrived; use --force to replace it",
+                    "error: 'notes.txt' appeared in {} while the file was arriving: kept it and removed what arrived; use --force to replace it",
                     out.path().display()
                 )
             );
@@ -1288,7 +1288,7 @@ fn interrupt_mid_transfer(signal: i32) {
     let wire = header(r#"{"file_name":"notes.txt","file_desc":"notes","file_size":1000}"#);
     let (port, _rest) = controlled_server([wire, vec![b'x'; 10]].concat());
     let mut client = Client::start(port, out.path(), &[]);
-    client.expect_line("[client] writing \".notes.txt-??????.part\"");
+    client.expect_line("[client] writing '.notes.txt-??????.part'");
     let parts = names_in(out.path());
     assert!(
         parts.len() == 1 && parts[0].starts_with(".notes.txt-") && parts[0].ends_with(".part"),
@@ -1301,7 +1301,7 @@ fn interrupt_mid_transfer(signal: i32) {
     assert_eq!(
         client.stderr.trim_end(),
         format!(
-            "error: interrupted: removed the partial file \"{}\", nothing was saved",
+            "error: interrupted: removed the partial file '{}', nothing was saved",
             parts[0]
         )
     );

@@ -129,8 +129,8 @@ impl Offer {
 /// Lesson 03's connection loop, one client at a time as the material does (`once`: one, then
 /// end): a client that never reads holds up the next ones; lesson 07 gives each a thread.
 fn serve(listener: TcpListener, offer: &Offer, once: bool) -> Result<()> {
-    let name = &offer.header.file_name;
-    server!("ready to send {name:?}", "准备发送 {name:?}");
+    let name = text::quoted(offer.header.file_name.as_bytes());
+    server!("ready to send {name}", "准备发送 {name}");
     loop {
         // Python: sock, addr = server.accept()
         let (sock, addr) = taught::accept(&listener)?;
@@ -258,26 +258,25 @@ fn run_client(addr: SocketAddr, out: &Path, force: bool, timeout: Duration) -> R
     // Python: client = socket.socket(); client.connect(('127.0.0.1', 8080))
     // `Receiving`: until the file is saved, leaving is refusing, a reset, never the clean close
     // that says "I have it all". `&sock` lends its `TcpStream`; a read waits `timeout` at most.
-    let sock = save::Receiving::new(taught::connect_within(
-        addr,
-        env!("CARGO_BIN_NAME"),
-        timeout,
-    )?);
+    let sock = taught::connect_within(addr, env!("CARGO_BIN_NAME"), timeout)?;
+    let sock = save::Receiving::new(sock);
     let mut conn = Watched::new(&sock, timeout);
     let header = read_header(&mut conn, timeout)?;
-    // Python: print(dict_data) — `{:?}` quotes and escapes: no control byte reaches the screen.
-    let (name, desc, size) = (&header.file_name, &header.file_desc, header.file_size);
+    // Python: print(dict_data) — quoted and escaped as Python's repr() does: nothing acts on us.
+    let (name, size) = (&header.file_name, header.file_size);
     let n = progress::bytes(size);
-    client!("file name: {name:?}", "文件名: {name:?}");
-    client!("description: {desc:?}", "简介: {desc:?}");
+    let shown = text::quoted(name.as_bytes());
+    client!("file name: {shown}", "文件名: {shown}");
+    let desc = text::quoted(header.file_desc.as_bytes());
+    client!("description: {desc}", "简介: {desc}");
     client!("size: {n}", "大小: {n}");
     // Python: with open(dict_data.get('file_name'), 'wb') as f: ...
     save::check_free(out, name, force)?;
     let mut part = Partial::create(out, name)?;
-    let pattern = partial::part_pattern(name);
+    let pattern = text::quoted(partial::part_pattern(name).as_bytes());
     client!(
-        "writing {pattern:?} (?????? is random): it gets its real name only once all {n} are in",
-        "正在写入 {pattern:?} (?????? 是随机字符): 收齐全部 {n}后才改成真正的名字"
+        "writing {pattern} (?????? is random): it gets its real name only once all {n} are in",
+        "正在写入 {pattern} (?????? 是随机字符): 收齐全部 {n}后才改成真正的名字"
     );
     // recv(1024) would take bytes sent after the file; `take(size)` stops after exactly `size`.
     let (start, bar, mut got) = (Instant::now(), progress::bar(size), 0);
@@ -291,8 +290,8 @@ fn run_client(addr: SocketAddr, out: &Path, force: bool, timeout: Duration) -> R
     let rate = progress::rate(size, start.elapsed());
     client!("received {rate}", "收到 {rate}");
     client!(
-        "renamed {pattern:?} to {name:?}",
-        "把 {pattern:?} 改名为 {name:?}"
+        "renamed {pattern} to {shown}",
+        "把 {pattern} 改名为 {shown}"
     );
     // Python: client.close() — a clean close: the server, waiting for it, knows we are done.
     sock.done();

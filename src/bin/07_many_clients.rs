@@ -38,7 +38,7 @@ use socket_lessons::extras::scratch;
 use socket_lessons::net::{self, Peer};
 use socket_lessons::rate::{Paced, Rate};
 use socket_lessons::stall::{self, Stopped, Watched};
-use socket_lessons::{Result, client, frame, note, save, say, server, taught};
+use socket_lessons::{Result, client, frame, note, save, say, server, taught, text};
 
 /// `--max-clients`: a thread costs memory (its stack, its 64 KiB buffer), and the clients share
 /// one link anyway; 64 is more than a class, and far less than a machine can hold.
@@ -93,10 +93,10 @@ fn run(cli: Cli) -> Result<()> {
 /// The server: accept a client, start a thread that sends it the file, accept the next at once;
 /// at most `max` at once, and the next ones wait in the listen queue. Ctrl-C ends it.
 fn serve(listener: TcpListener, offer: Arc<Offer>, max: u16) -> Result<()> {
-    let name = &offer.header.file_name;
+    let name = text::quoted(offer.header.file_name.as_bytes());
     server!(
-        "ready to send {name:?}, to at most {max} clients at once",
-        "准备发送 {name:?}, 最多同时 {max} 个客户端"
+        "ready to send {name}, to at most {max} clients at once",
+        "准备发送 {name}, 最多同时 {max} 个客户端"
     );
     // `max` places, as tokens in a channel: a thread takes one to serve a client and gives it
     // back when it ends (a semaphore, made of std's channel).
