@@ -69,6 +69,9 @@ fn the_server_survives_a_clean_leave_and_a_reset_and_serves_the_next_client() {
 
 #[test]
 fn a_killed_client_sends_fin_so_the_server_reads_zero_bytes() {
+    if wine::killed_peer_may_stay_connected() {
+        return;
+    }
     let mut server = unattended_server();
     let mut client = bin!("03_conn_loop", "client", "--port", &server.port());
     let mut client = client
@@ -79,8 +82,16 @@ fn a_killed_client_sends_fin_so_the_server_reads_zero_bytes() {
     server.expect_line("accepted a client");
     client.kill().expect("the client can be killed");
     client.wait().expect("the client ends");
-    // The kernel closes a dead process's sockets the normal way: FIN, not RST.
-    server.expect_line("left: read 0 bytes");
+    // The kernel closes a dead process's sockets the normal way: FIN, not RST (measured on
+    // Linux; Windows is reported to reset them, NOTES.md says).
+    if cfg!(windows) {
+        server.expect_any_line(&[
+            "left: read 0 bytes",
+            "left: the client reset the connection",
+        ]);
+    } else {
+        server.expect_line("left: read 0 bytes");
+    }
 }
 
 #[test]

@@ -20,6 +20,15 @@ pub fn read_eof_for_reset(succeeded: bool) -> bool {
     reset_may_read_as_eof() && succeeded
 }
 
+/// Wine does not always close the connections of a process it killed: with other tests starting
+/// processes beside it, lesson 03's server saw neither FIN nor RST from a killed client within
+/// 20 s in 2 of 25 runs of `tests/lesson03.rs` (0 of 15 with that test alone; the cause is not
+/// known). Windows closes a killed process's sockets at once. A test that kills a peer and waits
+/// for its connection to end does not run under Wine.
+pub fn killed_peer_may_stay_connected() -> bool {
+    under_wine()
+}
+
 /// Is this test running under Wine, as `.ci/wine.sh` says?
 fn under_wine() -> bool {
     std::env::var_os("SOCKET_LESSONS_WINE").is_some_and(|v| v == "1")
