@@ -17,9 +17,11 @@
 //! - [`input`]: lines typed at a prompt (lessons 02 and 03), or scripted for `demo`.
 //! - [`text`]: bytes shown as people read them, and never raw: Python byte literals, hex.
 //! - [`frame`]: length-prefixed frames, lesson 05's cure, used from lesson 06 on.
+//! - [`check`]: `cargo run -- check`, the course grading a student's own server or client.
 //! - [`extras`]: tools around the lessons that are no lesson's idea (the compare table, the
 //!   pack calculator, the progress bar, scratch folders). Skip them on a first reading.
 
+pub mod check;
 pub mod cli;
 pub mod extras;
 pub mod frame;

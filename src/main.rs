@@ -255,6 +255,10 @@ struct Cli {
 }
 
 fn main() -> ExitCode {
+    // `cargo run -- check ...`: the checker has its own command line (src/check/cli.rs).
+    if std::env::args_os().nth(1).is_some_and(|arg| arg == "check") {
+        return socket_lessons::check::cli::main();
+    }
     let cli = Cli::parse();
     say::init(&cli.shared);
     socket_lessons::report(match cli.choice.as_deref() {
