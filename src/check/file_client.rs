@@ -4,7 +4,7 @@
 use std::io::Write;
 use std::net::{Shutdown, TcpStream};
 
-use super::frames::{no_traceback, shown};
+use super::judge::{frame, no_traceback, shown};
 use super::peer::{self, STEP};
 use super::{Check, Ctx, Judged, Stop, fail};
 use crate::tr;
@@ -18,6 +18,7 @@ const PAGE: [&str; 2] = [
     "lessons/zh/06_final_file.md, 「客户端拒绝什么」",
 ];
 
+#[rustfmt::skip]
 pub fn checks() -> Vec<Check> {
     let check = |id, does, run| Check {
         id,
@@ -27,78 +28,15 @@ pub fn checks() -> Vec<Check> {
         run,
     };
     vec![
-        check(
-            "06.client.whole-file",
-            [
-                "a header and a 100 000-byte file, the connection left open",
-                "报头和 100 000 字节的文件, 连接保持打开",
-            ],
-            whole_file,
-        ),
-        check(
-            "06.client.trickled-header",
-            [
-                "the length and the header one byte per segment (TCP_NODELAY)",
-                "长度和报头每个 TCP 段只有一个字节 (TCP_NODELAY)",
-            ],
-            trickled_header,
-        ),
-        check(
-            "06.client.one-write",
-            [
-                "the length, the header and the file in one write",
-                "长度、报头和文件放在一次写入里",
-            ],
-            one_write,
-        ),
-        check(
-            "06.client.escaping-name",
-            [
-                "file_name \"../escape.txt\": nothing may appear outside the folder",
-                "file_name 为 \"../escape.txt\": 文件夹之外不能出现任何东西",
-            ],
-            escaping_name,
-        ),
-        check(
-            "06.client.absolute-name",
-            [
-                "file_name an absolute path: nothing may appear outside the folder",
-                "file_name 为绝对路径: 文件夹之外不能出现任何东西",
-            ],
-            absolute_name,
-        ),
-        check(
-            "06.client.early-close",
-            [
-                "the server closes after 1 000 of 100 000 bytes: the program must end with an error",
-                "服务端在 100 000 字节中只发 1 000 字节就关闭: 程序必须报错结束",
-            ],
-            early_close,
-        ),
-        check(
-            "06.client.extra-bytes",
-            [
-                "bytes past file_size, in the same write: the file keeps file_size bytes",
-                "在同一次写入里多发 file_size 之后的字节: 文件仍然只有 file_size 个字节",
-            ],
-            extra_bytes,
-        ),
-        check(
-            "06.client.empty-file",
-            [
-                "a file_size of 0: an empty file",
-                "file_size 为 0: 一个空文件",
-            ],
-            empty_file,
-        ),
-        check(
-            "06.client.chinese-name",
-            [
-                "file_name 报告.txt (the length counts its UTF-8 bytes)",
-                "file_name 为 报告.txt (长度按 UTF-8 字节计算)",
-            ],
-            chinese_name,
-        ),
+        check("06.client.whole-file", ["a header and a 100 000-byte file, the connection left open", "报头和 100 000 字节的文件, 连接保持打开"], whole_file),
+        check("06.client.trickled-header", ["the length and the header one byte per segment (TCP_NODELAY)", "长度和报头每个 TCP 段只有一个字节 (TCP_NODELAY)"], trickled_header),
+        check("06.client.one-write", ["the length, the header and the file in one write", "长度、报头和文件放在一次写入里"], one_write),
+        check("06.client.escaping-name", ["file_name \"../escape.txt\": nothing may appear outside the folder", "file_name 为 \"../escape.txt\": 文件夹之外不能出现任何东西"], escaping_name),
+        check("06.client.absolute-name", ["file_name an absolute path: nothing may appear outside the folder", "file_name 为绝对路径: 文件夹之外不能出现任何东西"], absolute_name),
+        check("06.client.early-close", ["the server closes after 1 000 of 100 000 bytes: the program must end with an error", "服务端在 100 000 字节中只发 1 000 字节就关闭: 程序必须报错结束"], early_close),
+        check("06.client.extra-bytes", ["bytes past file_size, in the same write: the file keeps file_size bytes", "在同一次写入里多发 file_size 之后的字节: 文件仍然只有 file_size 个字节"], extra_bytes),
+        check("06.client.empty-file", ["a file_size of 0: an empty file", "file_size 为 0: 一个空文件"], empty_file),
+        check("06.client.chinese-name", ["file_name 报告.txt (the length counts its UTF-8 bytes)", "file_name 为 报告.txt (长度按 UTF-8 字节计算)"], chinese_name),
     ]
 }
 
@@ -120,7 +58,7 @@ enum Way {
 /// The header's bytes for `name` and `size`: JSON as UTF-8, unescaped, behind its length.
 fn header(name: &str, size: usize) -> Vec<u8> {
     let json = serde_json::json!({"file_name": name, "file_desc": "sent by the checker 检查程序", "file_size": size});
-    super::frames::frame(json.to_string().as_bytes())
+    frame(json.to_string().as_bytes())
 }
 
 fn body(size: usize) -> Vec<u8> {

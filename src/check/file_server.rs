@@ -8,7 +8,7 @@ use std::time::Duration;
 
 use serde_json::Value;
 
-use super::frames::shown;
+use super::judge::shown;
 use super::peer::{self, End};
 use super::{Check, Ctx, Judged, Stop, fail};
 use crate::text::hex;
@@ -26,6 +26,7 @@ const PAGE: [&str; 2] = [
     "lessons/zh/06_final_file.md, 「练习」",
 ];
 
+#[rustfmt::skip]
 pub fn checks() -> Vec<Check> {
     let check = |id, does, run| Check {
         id,
@@ -35,55 +36,11 @@ pub fn checks() -> Vec<Check> {
         run,
     };
     vec![
-        check(
-            "06.server.header",
-            [
-                "a 4-byte length, then that many bytes of JSON with file_name, file_desc, file_size",
-                "4 个字节的长度, 然后是这么多字节的 JSON, 含 file_name、file_desc、file_size",
-            ],
-            header,
-        ),
-        Check {
-            needs_command: true,
-            ..check(
-                "06.server.file-size",
-                [
-                    "file_size is the size of the file given as {file}",
-                    "file_size 等于以 {file} 给出的文件的大小",
-                ],
-                file_size,
-            )
-        },
-        Check {
-            needs_command: true,
-            ..check(
-                "06.server.exact-length",
-                [
-                    "exactly file_size bytes after the header, then the end",
-                    "报头之后恰好 file_size 个字节, 然后结束",
-                ],
-                exact_length,
-            )
-        },
-        Check {
-            needs_command: true,
-            ..check(
-                "06.server.same-bytes",
-                ["the same bytes as the file", "与文件完全相同的字节"],
-                same_bytes,
-            )
-        },
-        Check {
-            needs_command: true,
-            ..check(
-                "06.server.slow-reader",
-                [
-                    "a reader that takes 4 KiB every 2 ms still gets every byte",
-                    "每 2 毫秒只读 4 KiB 的慢读者, 也收到每一个字节",
-                ],
-                slow_reader,
-            )
-        },
+        check("06.server.header", ["a 4-byte length, then that many bytes of JSON with file_name, file_desc, file_size", "4 个字节的长度, 然后是这么多字节的 JSON, 含 file_name、file_desc、file_size"], header),
+        Check { needs_command: true, ..check("06.server.file-size", ["file_size is the size of the file given as {file}", "file_size 等于以 {file} 给出的文件的大小"], file_size) },
+        Check { needs_command: true, ..check("06.server.exact-length", ["exactly file_size bytes after the header, then the end", "报头之后恰好 file_size 个字节, 然后结束"], exact_length) },
+        Check { needs_command: true, ..check("06.server.same-bytes", ["the same bytes as the file", "与文件完全相同的字节"], same_bytes) },
+        Check { needs_command: true, ..check("06.server.slow-reader", ["a reader that takes 4 KiB every 2 ms still gets every byte", "每 2 毫秒只读 4 KiB 的慢读者, 也收到每一个字节"], slow_reader) },
     ]
 }
 

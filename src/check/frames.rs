@@ -4,9 +4,10 @@
 use std::io::Write;
 use std::net::TcpStream;
 
+use super::judge::{expect_printed, frame, no_traceback, printed, shown};
 use super::peer::{self, End, STEP};
 use super::{Check, Ctx, Judged, Stop, fail};
-use crate::text::{hex, py_bytes};
+use crate::text::hex;
 use crate::tr;
 
 /// The client's four messages: lesson 04's three, then 4 characters that are 12 bytes.
@@ -17,25 +18,7 @@ const PAGE: [&str; 2] = [
     "lessons/zh/05_struct_pack.md, 「练习」",
 ];
 
-/// `struct.pack('<i', len(body)) + body`.
-pub fn frame(body: &[u8]) -> Vec<u8> {
-    let mut out = (body.len() as i32).to_le_bytes().to_vec();
-    out.extend_from_slice(body);
-    out
-}
-
-/// At most 60 bytes of `bytes`, escaped as Python shows them.
-pub fn shown(bytes: &[u8]) -> String {
-    match bytes.len() {
-        0..=60 => py_bytes(bytes),
-        n => tr!(
-            "{}... ({n} bytes)",
-            "{}... (共 {n} 字节)",
-            py_bytes(&bytes[..60])
-        ),
-    }
-}
-
+#[rustfmt::skip]
 pub fn checks() -> Vec<Check> {
     let check = |id, does, run| Check {
         id,
@@ -45,168 +28,20 @@ pub fn checks() -> Vec<Check> {
         run,
     };
     vec![
-        check(
-            "05.server.four-frames",
-            [
-                "the four frames, one write each, then a close",
-                "四个帧, 每帧一次写入, 然后关闭",
-            ],
-            four_frames,
-        ),
-        check(
-            "05.server.one-write",
-            ["the four frames in one write", "四个帧放在一次写入里"],
-            one_write,
-        ),
-        check(
-            "05.server.trickled",
-            [
-                "the four frames one byte per segment (TCP_NODELAY)",
-                "四个帧, 每个 TCP 段只有一个字节 (TCP_NODELAY)",
-            ],
-            trickled,
-        ),
-        check(
-            "05.server.every-split",
-            [
-                "the frame of 黏包问题 15 times, cut at every offset",
-                "黏包问题 这一帧发 15 次, 每次在不同的位置切开",
-            ],
-            every_split,
-        ),
-        check(
-            "05.server.empty-body",
-            [
-                "a frame with an empty body between two others",
-                "两个帧之间夹一个正文为空的帧",
-            ],
-            empty_body,
-        ),
-        check(
-            "05.server.big-body",
-            ["a 60 KiB body, in two writes", "60 KiB 的正文, 分两次写入"],
-            big_body,
-        ),
-        check(
-            "05.server.close-in-length",
-            [
-                "a close after 2 of the 4 length bytes",
-                "长度的 4 个字节只发 2 个就关闭",
-            ],
-            close_in_length,
-        ),
-        check(
-            "05.server.close-in-body",
-            [
-                "a close after 7 of 10 body bytes",
-                "正文 10 字节只发 7 个就关闭",
-            ],
-            close_in_body,
-        ),
-        Check {
-            needs_command: false,
-            ..check(
-                "05.server.negative-length",
-                [
-                    "a length of -1, the connection left open",
-                    "长度为 -1, 连接保持打开",
-                ],
-                negative_length,
-            )
-        },
-        Check {
-            needs_command: false,
-            ..check(
-                "05.server.huge-length",
-                [
-                    "a length of 2^31-1, the connection left open",
-                    "长度为 2^31-1, 连接保持打开",
-                ],
-                huge_length,
-            )
-        },
-        check(
-            "05.client.four-frames",
-            ["the four frames, then a close", "四个帧, 然后关闭"],
-            client_four,
-        ),
-        check(
-            "05.client.little-endian",
-            ["the length's smallest byte first", "长度的低位字节在前"],
-            client_little_endian,
-        ),
-        check(
-            "05.client.byte-lengths",
-            [
-                "the length of 黏包问题 counts its 12 bytes",
-                "黏包问题 的长度是它的 12 个字节",
-            ],
-            client_byte_lengths,
-        ),
+        check("05.server.four-frames", ["the four frames, one write each, then a close", "四个帧, 每帧一次写入, 然后关闭"], four_frames),
+        check("05.server.one-write", ["the four frames in one write", "四个帧放在一次写入里"], one_write),
+        check("05.server.trickled", ["the four frames one byte per segment (TCP_NODELAY)", "四个帧, 每个 TCP 段只有一个字节 (TCP_NODELAY)"], trickled),
+        check("05.server.every-split", ["the frame of 黏包问题 15 times, cut at every offset", "黏包问题 这一帧发 15 次, 每次在不同的位置切开"], every_split),
+        check("05.server.empty-body", ["a frame with an empty body between two others", "两个帧之间夹一个正文为空的帧"], empty_body),
+        check("05.server.big-body", ["a 60 KiB body, in two writes", "60 KiB 的正文, 分两次写入"], big_body),
+        check("05.server.close-in-length", ["a close after 2 of the 4 length bytes", "长度的 4 个字节只发 2 个就关闭"], close_in_length),
+        check("05.server.close-in-body", ["a close after 7 of 10 body bytes", "正文 10 字节只发 7 个就关闭"], close_in_body),
+        Check { needs_command: false, ..check("05.server.negative-length", ["a length of -1, the connection left open", "长度为 -1, 连接保持打开"], negative_length) },
+        Check { needs_command: false, ..check("05.server.huge-length", ["a length of 2^31-1, the connection left open", "长度为 2^31-1, 连接保持打开"], huge_length) },
+        check("05.client.four-frames", ["the four frames, then a close", "四个帧, 然后关闭"], client_four),
+        check("05.client.little-endian", ["the length's smallest byte first", "长度的低位字节在前"], client_little_endian),
+        check("05.client.byte-lengths", ["the length of 黏包问题 counts its 12 bytes", "黏包问题 的长度是它的 12 个字节"], client_byte_lengths),
     ]
-}
-
-/// Does some line of `output` print `body` as a message, as text or as Python bytes: the body at
-/// the end of the line, alone or after a space, a colon or a `>`, bare or quoted?
-pub fn printed(line: &str, body: &[u8]) -> bool {
-    let text = String::from_utf8_lossy(body);
-    let line = line.trim_end();
-    let forms = [
-        text.to_string(),
-        format!("'{text}'"),
-        format!("\"{text}\""),
-        py_bytes(body),
-    ];
-    forms.iter().any(|form| {
-        line.strip_suffix(form.as_str())
-            .is_some_and(|before| !before.ends_with(|c: char| c.is_alphanumeric() || c == '\\'))
-    })
-}
-
-/// Wait until the program has printed `bodies` in order, or ended, or [`STEP`] passed.
-pub fn expect_printed(ctx: &mut Ctx, bodies: &[&[u8]]) -> Judged {
-    let program = ctx.program()?;
-    let all = |out: &str| in_order(out, bodies) == bodies.len();
-    program.wait_output(STEP, all);
-    let found = in_order(&program.output(), bodies);
-    let want: Vec<String> = bodies.iter().map(|b| py_bytes(b)).collect();
-    if found < bodies.len() {
-        return Err(fail(
-            tr!(
-                "each message printed, in order: {}",
-                "按顺序打印每条消息: {}",
-                want.join(" ")
-            ),
-            tr!(
-                "{found} of them printed; the next, {}, never was",
-                "只打印了 {found} 条; 下一条 {} 没有打印",
-                want[found]
-            ),
-        ));
-    }
-    no_traceback(ctx)
-}
-
-/// How many of `bodies` the output's lines print, in order.
-fn in_order(output: &str, bodies: &[&[u8]]) -> usize {
-    let mut found = 0;
-    for line in output.lines() {
-        if found < bodies.len() && printed(line, bodies[found]) {
-            found += 1;
-        }
-    }
-    found
-}
-
-/// A program that crashed did not handle what it was given.
-pub fn no_traceback(ctx: &mut Ctx) -> Judged {
-    match ctx.program.as_ref().and_then(|p| p.traceback()) {
-        Some(line) => Err(fail(
-            tr!("no uncaught exception", "没有未捕获的异常"),
-            tr!("the program crashed: {line}", "程序崩溃了: {line}"),
-        )),
-        None => Ok(()),
-    }
 }
 
 fn sent(e: std::io::Error) -> Stop {

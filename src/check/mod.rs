@@ -9,6 +9,7 @@ pub mod cli;
 pub mod file_client;
 pub mod file_server;
 pub mod frames;
+pub mod judge;
 pub mod peer;
 pub mod program;
 pub mod report;

@@ -3,7 +3,7 @@
 
 use std::io::Write;
 
-use super::frames::{expect_printed, no_traceback, shown};
+use super::judge::{expect_printed, no_traceback, shown};
 use super::peer::{self, End, STEP};
 use super::{Check, Ctx, Judged, fail};
 use crate::tr;
@@ -16,6 +16,7 @@ const PAGE: [&str; 2] = [
     "lessons/zh/04_sticky_demo.md, 「为什么每次都正好是 `b'67abc'`」",
 ];
 
+#[rustfmt::skip]
 pub fn checks() -> Vec<Check> {
     let check = |id, does, run| Check {
         id,
@@ -25,30 +26,9 @@ pub fn checks() -> Vec<Check> {
         run,
     };
     vec![
-        check(
-            "04.server.recv5",
-            [
-                "17 bytes in one write: three recv(5) print b'12345' b'67abc' b'dehhh'",
-                "一次写入 17 个字节: 三次 recv(5) 打印 b'12345' b'67abc' b'dehhh'",
-            ],
-            recv5,
-        ),
-        check(
-            "04.server.silent-close",
-            [
-                "a client that sends nothing and closes: the server ends, no crash",
-                "客户端什么也不发就关闭: 服务端结束, 不崩溃",
-            ],
-            silent_close,
-        ),
-        check(
-            "04.client.three-sends",
-            [
-                "1234567, abcde, hhhhh, then a close",
-                "1234567、abcde、hhhhh, 然后关闭",
-            ],
-            three_sends,
-        ),
+        check("04.server.recv5", ["17 bytes in one write: three recv(5) print b'12345' b'67abc' b'dehhh'", "一次写入 17 个字节: 三次 recv(5) 打印 b'12345' b'67abc' b'dehhh'"], recv5),
+        check("04.server.silent-close", ["a client that sends nothing and closes: the server ends, no crash", "客户端什么也不发就关闭: 服务端结束, 不崩溃"], silent_close),
+        check("04.client.three-sends", ["1234567, abcde, hhhhh, then a close", "1234567、abcde、hhhhh, 然后关闭"], three_sends),
     ]
 }
 

@@ -5,7 +5,7 @@ use std::io::Write;
 use std::net::TcpStream;
 use std::time::Duration;
 
-use super::frames::{no_traceback, printed, shown};
+use super::judge::{expect_end, expect_line, no_traceback, shown};
 use super::peer::{self, End, STEP};
 use super::{Check, Ctx, Judged, Stop, fail};
 use crate::tr;
@@ -31,6 +31,7 @@ const PAGES: [[&str; 2]; 3] = [
     ],
 ];
 
+#[rustfmt::skip]
 pub fn checks() -> Vec<Check> {
     let check = |id: &'static str, does, run| Check {
         id,
@@ -40,134 +41,22 @@ pub fn checks() -> Vec<Check> {
         run,
     };
     vec![
-        check(
-            "01.server.one-message",
-            [
-                "one message, one reply, then the server closes",
-                "一条消息, 一个回复, 然后服务端关闭",
-            ],
-            one_message,
-        ),
-        check(
-            "01.server.silent-close",
-            [
-                "a client that closes without a word: the server ends, no crash",
-                "客户端一句话不说就关闭: 服务端结束, 不崩溃",
-            ],
-            silent_close,
-        ),
-        check(
-            "01.client.one-message",
-            [
-                "the client sends a message, prints the reply, closes",
-                "客户端发送一条消息, 打印回复, 然后关闭",
-            ],
-            client_one,
-        ),
-        check(
-            "01.client.no-reply",
-            [
-                "the server closes without a reply: the client ends, no crash",
-                "服务端不回复就关闭: 客户端结束, 不崩溃",
-            ],
-            client_no_reply,
-        ),
-        check(
-            "02.server.reply-loop",
-            [
-                "three messages, each answered with the next typed line",
-                "三条消息, 每条都用输入的下一行回复",
-            ],
-            reply_loop,
-        ),
-        check(
-            "02.server.silent-close",
-            [
-                "a client that closes: recv returns b'', the server ends",
-                "客户端关闭: recv 返回 b'', 服务端结束",
-            ],
-            silent_close,
-        ),
-        check(
-            "02.client.reply-loop",
-            [
-                "three typed lines sent, each reply printed",
-                "输入的三行依次发送, 每个回复都打印出来",
-            ],
-            client_loop,
-        ),
-        check(
-            "02.client.empty-line",
-            [
-                "an empty line sends nothing: the trap, both sides wait",
-                "空行什么也不发送: 陷阱, 两边都在等",
-            ],
-            client_empty_trap,
-        ),
-        check(
-            "03.server.reply-loop",
-            [
-                "three messages, each answered with the next typed line",
-                "三条消息, 每条都用输入的下一行回复",
-            ],
-            reply_loop,
-        ),
-        check(
-            "03.server.empty-reply",
-            [
-                "an empty typed reply becomes 太忙了 暂无消息",
-                "输入空回复时改为发送 太忙了 暂无消息",
-            ],
-            empty_reply,
-        ),
-        check(
-            "03.server.fin-then-next",
-            [
-                "a client leaves with FIN: the next client is served",
-                "客户端用 FIN 正常离开: 下一个客户端照常服务",
-            ],
-            fin_then_next,
-        ),
-        check(
-            "03.server.reset-then-next",
-            [
-                "a client leaves with a reset (RST): the next client is served",
-                "客户端用重置 (RST) 离开: 下一个客户端照常服务",
-            ],
-            reset_then_next,
-        ),
-        check(
-            "03.server.silent-then-next",
-            [
-                "a client closes without a word: the next client is served",
-                "客户端一句话不说就关闭: 下一个客户端照常服务",
-            ],
-            silent_then_next,
-        ),
-        check(
-            "03.server.restart",
-            [
-                "the server restarted at once while a connection was open (SO_REUSEADDR)",
-                "连接还开着时立刻重启服务端 (SO_REUSEADDR)",
-            ],
-            restart,
-        ),
-        check(
-            "03.client.reply-loop",
-            [
-                "three typed lines sent, each reply printed",
-                "输入的三行依次发送, 每个回复都打印出来",
-            ],
-            client_loop,
-        ),
-        check(
-            "03.client.empty-line",
-            [
-                "an empty line is skipped: the next line is sent",
-                "空行被跳过: 发送下一行",
-            ],
-            client_empty_skip,
-        ),
+        check("01.server.one-message", ["one message, one reply, then the server closes", "一条消息, 一个回复, 然后服务端关闭"], one_message),
+        check("01.server.silent-close", ["a client that closes without a word: the server ends, no crash", "客户端一句话不说就关闭: 服务端结束, 不崩溃"], silent_close),
+        check("01.client.one-message", ["the client sends a message, prints the reply, closes", "客户端发送一条消息, 打印回复, 然后关闭"], client_one),
+        check("01.client.no-reply", ["the server closes without a reply: the client ends, no crash", "服务端不回复就关闭: 客户端结束, 不崩溃"], client_no_reply),
+        check("02.server.reply-loop", ["three messages, each answered with the next typed line", "三条消息, 每条都用输入的下一行回复"], reply_loop),
+        check("02.server.silent-close", ["a client that closes: recv returns b'', the server ends", "客户端关闭: recv 返回 b'', 服务端结束"], silent_close),
+        check("02.client.reply-loop", ["three typed lines sent, each reply printed", "输入的三行依次发送, 每个回复都打印出来"], client_loop),
+        check("02.client.empty-line", ["an empty line sends nothing: the trap, both sides wait", "空行什么也不发送: 陷阱, 两边都在等"], client_empty_trap),
+        check("03.server.reply-loop", ["three messages, each answered with the next typed line", "三条消息, 每条都用输入的下一行回复"], reply_loop),
+        check("03.server.empty-reply", ["an empty typed reply becomes 太忙了 暂无消息", "输入空回复时改为发送 太忙了 暂无消息"], empty_reply),
+        check("03.server.fin-then-next", ["a client leaves with FIN: the next client is served", "客户端用 FIN 正常离开: 下一个客户端照常服务"], fin_then_next),
+        check("03.server.reset-then-next", ["a client leaves with a reset (RST): the next client is served", "客户端用重置 (RST) 离开: 下一个客户端照常服务"], reset_then_next),
+        check("03.server.silent-then-next", ["a client closes without a word: the next client is served", "客户端一句话不说就关闭: 下一个客户端照常服务"], silent_then_next),
+        check("03.server.restart", ["the server restarted at once while a connection was open (SO_REUSEADDR)", "连接还开着时立刻重启服务端 (SO_REUSEADDR)"], restart),
+        check("03.client.reply-loop", ["three typed lines sent, each reply printed", "输入的三行依次发送, 每个回复都打印出来"], client_loop),
+        check("03.client.empty-line", ["an empty line is skipped: the next line is sent", "空行被跳过: 发送下一行"], client_empty_skip),
     ]
 }
 
@@ -198,30 +87,6 @@ fn exchange(sock: &mut TcpStream, message: &str, want: Option<&str>) -> Judged {
         return Err(fail(expected, shown(&reply)));
     }
     Ok(())
-}
-
-/// The program printed `text` as a line's end, as the material prints a message.
-fn expect_line(ctx: &mut Ctx, text: &str) -> Judged {
-    let program = ctx.program()?;
-    let seen = |out: &str| out.lines().any(|line| printed(line, text.as_bytes()));
-    if !program.wait_output(STEP, seen) {
-        return Err(fail(
-            tr!("{text:?} printed", "打印出 {text:?}"),
-            tr!("not in the output", "输出里没有"),
-        ));
-    }
-    Ok(())
-}
-
-/// The program ends within [`STEP`], without a traceback.
-fn expect_end(ctx: &mut Ctx, why: &str) -> Judged {
-    if ctx.program()?.wait_exit(STEP).is_none() {
-        return Err(fail(
-            tr!("the program ends: {why}", "程序结束: {why}"),
-            tr!("still running after {}s", "{} 秒后仍在运行", STEP.as_secs()),
-        ));
-    }
-    no_traceback(ctx)
 }
 
 fn one_message(ctx: &mut Ctx) -> Judged {
