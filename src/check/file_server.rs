@@ -260,7 +260,8 @@ fn exact_length(ctx: &mut Ctx) -> Judged {
     exact(&fetch(ctx, false)?)
 }
 
-fn same(sent: &Sent) -> Judged {
+fn same_bytes(ctx: &mut Ctx) -> Judged {
+    let sent = fetch(ctx, false)?;
     match sent.body.iter().zip(&sent.file).position(|(a, b)| a != b) {
         Some(at) => Err(fail(
             tr!(
@@ -278,12 +279,25 @@ fn same(sent: &Sent) -> Judged {
     }
 }
 
-fn same_bytes(ctx: &mut Ctx) -> Judged {
-    same(&fetch(ctx, false)?)
-}
-
+/// Every byte arrives however slowly it is read (what comes after is `exact-length`'s business,
+/// whether they are the file's is `same-bytes`').
 fn slow_reader(ctx: &mut Ctx) -> Judged {
     let sent = fetch(ctx, true)?;
-    exact(&sent)?;
-    same(&sent)
+    match sent.short {
+        Some(end) => {
+            let (size, got) = (size_of(&sent), sent.body.len());
+            Err(fail(
+                tr!(
+                    "all {size} bytes, read slowly",
+                    "慢慢读, 也收到全部 {size} 个字节"
+                ),
+                tr!(
+                    "{got} bytes, then {}",
+                    "{got} 个字节, 然后{}",
+                    peer::said(end)
+                ),
+            ))
+        }
+        None => Ok(()),
+    }
 }

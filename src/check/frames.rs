@@ -7,7 +7,7 @@ use std::net::TcpStream;
 use super::judge::{expect_printed, frame, no_traceback, printed, shown};
 use super::peer::{self, End, STEP};
 use super::{Check, Ctx, Judged, Stop, fail};
-use crate::text::hex;
+use crate::text::{hex, py_bytes};
 use crate::tr;
 
 /// The client's four messages: lesson 04's three, then 4 characters that are 12 bytes.
@@ -28,17 +28,18 @@ pub fn checks() -> Vec<Check> {
         run,
     };
     vec![
-        check("05.server.four-frames", ["the four frames, one write each, then a close", "四个帧, 每帧一次写入, 然后关闭"], four_frames),
-        check("05.server.one-write", ["the four frames in one write", "四个帧放在一次写入里"], one_write),
-        check("05.server.trickled", ["the four frames one byte per segment (TCP_NODELAY)", "四个帧, 每个 TCP 段只有一个字节 (TCP_NODELAY)"], trickled),
-        check("05.server.every-split", ["the frame of 黏包问题 15 times, cut at every offset", "黏包问题 这一帧发 15 次, 每次在不同的位置切开"], every_split),
+        check("05.server.four-frames", ["the four frames, one write each, then a close: each body printed as text", "四个帧, 每帧一次写入, 然后关闭: 每个正文都作为文本打印"], four_frames),
+        check("05.server.one-write", ["three frames in one write", "三个帧放在一次写入里"], one_write),
+        check("05.server.trickled", ["three frames one byte per segment (TCP_NODELAY)", "三个帧, 每个 TCP 段只有一个字节 (TCP_NODELAY)"], trickled),
+        check("05.server.every-split", ["one frame 14 times, cut at each of its 14 inner offsets", "同一个帧发 14 次, 分别在它内部的 14 个位置切开"], every_split),
         check("05.server.empty-body", ["a frame with an empty body between two others", "两个帧之间夹一个正文为空的帧"], empty_body),
         check("05.server.big-body", ["a 60 KiB body, in two writes", "60 KiB 的正文, 分两次写入"], big_body),
         check("05.server.close-in-length", ["a close after 2 of the 4 length bytes", "长度的 4 个字节只发 2 个就关闭"], close_in_length),
         check("05.server.close-in-body", ["a close after 7 of 10 body bytes", "正文 10 字节只发 7 个就关闭"], close_in_body),
-        Check { needs_command: false, ..check("05.server.negative-length", ["a length of -1, the connection left open", "长度为 -1, 连接保持打开"], negative_length) },
-        Check { needs_command: false, ..check("05.server.huge-length", ["a length of 2^31-1, the connection left open", "长度为 2^31-1, 连接保持打开"], huge_length) },
-        check("05.client.four-frames", ["the four frames, then a close", "四个帧, 然后关闭"], client_four),
+        Check { needs_command: false, ..check("05.server.negative-length", ["a length of -1, then a good frame, the connection left open", "长度为 -1, 然后是一个正常的帧, 连接保持打开"], negative_length) },
+        Check { needs_command: false, ..check("05.server.huge-length", ["a length of 2^31-1, then a good frame, the connection left open", "长度为 2^31-1, 然后是一个正常的帧, 连接保持打开"], huge_length) },
+        check("05.client.messages", ["1234567, abcde, hhhhh, 黏包问题 sent in order, then a close", "按顺序发送 1234567、abcde、hhhhh、黏包问题, 然后关闭"], client_messages),
+        check("05.client.frames", ["exactly four frames, each length its body's size, nothing after", "恰好四个帧, 每个长度等于正文大小, 之后没有别的"], client_frames),
         check("05.client.little-endian", ["the length's smallest byte first", "长度的低位字节在前"], client_little_endian),
         check("05.client.byte-lengths", ["the length of 黏包问题 counts its 12 bytes", "黏包问题 的长度是它的 12 个字节"], client_byte_lengths),
     ]
@@ -55,51 +56,61 @@ fn four() -> Vec<&'static [u8]> {
     MESSAGES.iter().map(|m| m.as_bytes()).collect()
 }
 
+/// Lesson 04's three messages, ASCII: the checks of how bytes arrive use these, so that only
+/// `four-frames` asks for UTF-8.
+const THREE: [&[u8]; 3] = [b"1234567", b"abcde", b"hhhhh"];
+
 fn connected(ctx: &mut Ctx) -> Result<TcpStream, Stop> {
     ctx.start_server("", None)?;
     ctx.connect()
 }
 
+/// Write each frame alone: Nagle off and a pause between, so no two share a read.
+fn one_by_one(sock: &mut TcpStream, bodies: &[&[u8]]) -> Judged {
+    sock.set_nodelay(true).map_err(sent)?;
+    for body in bodies {
+        sock.write_all(&frame(body)).map_err(sent)?;
+        std::thread::sleep(peer::GAP);
+    }
+    Ok(())
+}
+
 fn four_frames(ctx: &mut Ctx) -> Judged {
     let mut sock = connected(ctx)?;
-    for body in four() {
-        sock.write_all(&frame(body)).map_err(sent)?;
-    }
+    one_by_one(&mut sock, &four())?;
     drop(sock);
     expect_printed(ctx, &four())
 }
 
 fn one_write(ctx: &mut Ctx) -> Judged {
     let mut sock = connected(ctx)?;
-    let all: Vec<u8> = four().into_iter().flat_map(frame).collect();
+    let all: Vec<u8> = THREE.into_iter().flat_map(frame).collect();
     sock.write_all(&all).map_err(sent)?;
     drop(sock);
-    expect_printed(ctx, &four())
+    expect_printed(ctx, &THREE)
 }
 
 fn trickled(ctx: &mut Ctx) -> Judged {
     let mut sock = connected(ctx)?;
-    let all: Vec<u8> = four().into_iter().flat_map(frame).collect();
+    let all: Vec<u8> = THREE.into_iter().flat_map(frame).collect();
     peer::trickle(&mut sock, &all).map_err(sent)?;
     drop(sock);
-    expect_printed(ctx, &four())
+    expect_printed(ctx, &THREE)
 }
 
 fn every_split(ctx: &mut Ctx) -> Judged {
     let mut sock = connected(ctx)?;
-    let one = frame(MESSAGES[3].as_bytes());
+    let one = frame(b"every-split");
     for at in 1..one.len() {
         peer::split(&mut sock, &one, at).map_err(sent)?;
     }
     drop(sock);
-    expect_printed(ctx, &vec![MESSAGES[3].as_bytes(); one.len() - 1])
+    expect_printed(ctx, &vec![&b"every-split"[..]; one.len() - 1])
 }
 
 fn empty_body(ctx: &mut Ctx) -> Judged {
     let mut sock = connected(ctx)?;
-    for body in [&b"before-empty"[..], b"", b"after-empty"] {
-        sock.write_all(&frame(body)).map_err(sent)?;
-    }
+    one_by_one(&mut sock, &[b"before-empty", b"", b"after-empty"])?;
     drop(sock);
     expect_printed(ctx, &[b"before-empty", b"after-empty"])
 }
@@ -118,29 +129,33 @@ fn big_body(ctx: &mut Ctx) -> Judged {
     expect_printed(ctx, &[&body])
 }
 
+/// A line of the output that prints `body` as a message, as a failure.
+fn printed_anyway(ctx: &mut Ctx, body: &[u8], expected: String) -> Judged {
+    let Some(program) = ctx.program.as_mut() else {
+        return Ok(());
+    };
+    program.wait_exit(STEP);
+    match program.output().lines().find(|line| printed(line, body)) {
+        Some(line) => {
+            let line = super::program::shown(line);
+            Err(fail(expected, tr!("printed {line:?}", "打印了 {line:?}")))
+        }
+        None => Ok(()),
+    }
+}
+
 /// Send `bytes`, close, and expect no message printed from them (`body`, if any) and no crash.
 fn broken(ctx: &mut Ctx, bytes: &[u8], body: Option<&[u8]>) -> Judged {
     let mut sock = connected(ctx)?;
     sock.write_all(bytes).map_err(sent)?;
     drop(sock);
-    let program = ctx.program()?;
-    program.wait_exit(STEP);
-    if let Some(line) = program
-        .output()
-        .lines()
-        .find(|line| body.is_some_and(|b| printed(line, b)))
-    {
-        return Err(fail(
-            tr!(
-                "no message printed from a cut frame",
-                "不完整的帧不应当被当作消息打印出来"
-            ),
-            tr!(
-                "printed {:?} as a message",
-                "把 {:?} 当作消息打印了",
-                super::program::shown(line)
-            ),
-        ));
+    ctx.program()?.wait_exit(STEP);
+    if let Some(body) = body {
+        let expected = tr!(
+            "no message printed from a cut frame",
+            "不完整的帧不应当被当作消息打印出来"
+        );
+        printed_anyway(ctx, body, expected)?;
     }
     no_traceback(ctx)
 }
@@ -155,37 +170,27 @@ fn close_in_body(ctx: &mut Ctx) -> Judged {
     broken(ctx, &bytes, Some(b"partial"))
 }
 
-/// A length no sane frame has, then `hello`, the connection left open: the server must refuse
-/// at once (close, or end) instead of waiting for bytes that will never come.
+/// A length no sane frame has, then a good frame, the connection left open: the server must
+/// refuse at once (close, or end), neither wait for bytes that never come nor read on.
 fn refused(ctx: &mut Ctx, length: i32) -> Judged {
     let mut sock = connected(ctx)?;
     let mut bytes = length.to_le_bytes().to_vec();
-    bytes.extend_from_slice(b"hello");
+    bytes.extend(frame(b"after-bad"));
     sock.write_all(&bytes).map_err(sent)?;
     let (_, end) = peer::read_all(&mut sock, STEP, 1 << 20);
+    let expected = tr!(
+        "the length {length} refused at once: the connection closed, nothing more read",
+        "长度 {length} 应当被立刻拒绝: 关闭连接, 不再读后面的数据"
+    );
     if end == End::Silent {
-        return Err(fail(
-            tr!(
-                "the length {length} refused at once: the connection closed",
-                "长度 {length} 应当被立刻拒绝: 关闭连接"
-            ),
-            tr!(
-                "after {}s the server still waits for the body",
-                "{} 秒后服务端仍在等正文",
-                STEP.as_secs()
-            ),
-        ));
+        let secs = STEP.as_secs();
+        let got = tr!(
+            "after {secs}s the server still waits for the body",
+            "{secs} 秒后服务端仍在等正文"
+        );
+        return Err(fail(expected, got));
     }
-    if let Some(program) = ctx.program.as_mut() {
-        program.wait_exit(STEP);
-        if let Some(line) = program.output().lines().find(|l| printed(l, b"hello")) {
-            let line = super::program::shown(line);
-            return Err(fail(
-                tr!("no message printed", "不打印任何消息"),
-                tr!("printed {line:?}", "打印了 {line:?}"),
-            ));
-        }
-    }
+    printed_anyway(ctx, b"after-bad", expected)?;
     no_traceback(ctx)
 }
 
@@ -202,36 +207,63 @@ fn capture(ctx: &mut Ctx) -> Result<Vec<u8>, Stop> {
     let listener = ctx.start_client("")?;
     let mut sock = ctx.accept(&listener)?;
     let (got, end) = peer::read_all(&mut sock, STEP, 1 << 20);
+    drop(sock);
     if end != End::Closed {
         return Err(fail(
             tr!("the frames, then a close", "发送完帧后关闭连接"),
             tr!("{}: {}", "{}: {}", shown(&got), peer::said(end)),
         ));
     }
-    drop(sock);
     ctx.program()?.wait_exit(STEP);
+    no_traceback(ctx)?;
     Ok(got)
 }
 
-fn client_four(ctx: &mut Ctx) -> Judged {
+/// The four messages' bytes appear in the stream in order, whatever the lengths say.
+fn client_messages(ctx: &mut Ctx) -> Judged {
+    let got = capture(ctx)?;
+    let mut from = 0;
+    for (i, body) in four().into_iter().enumerate() {
+        match got[from..].windows(body.len()).position(|w| w == body) {
+            Some(at) => from += at + body.len(),
+            None => {
+                let want: Vec<String> = four().iter().map(|b| py_bytes(b)).collect();
+                return Err(fail(
+                    tr!(
+                        "the messages {}, in order",
+                        "按顺序发送消息 {}",
+                        want.join(" ")
+                    ),
+                    tr!(
+                        "{} then no {}: {}",
+                        "{} 之后没有 {}: {}",
+                        i,
+                        want[i],
+                        shown(&got)
+                    ),
+                ));
+            }
+        }
+    }
+    Ok(())
+}
+
+/// Exactly four frames, each length the size of its body, and nothing after.
+fn client_frames(ctx: &mut Ctx) -> Judged {
     let got = capture(ctx)?;
     let want: Vec<u8> = four().into_iter().flat_map(frame).collect();
     if got != want {
         return Err(fail(shown(&want), shown(&got)));
     }
-    no_traceback(ctx)
+    Ok(())
 }
 
 fn client_little_endian(ctx: &mut Ctx) -> Judged {
     let got = capture(ctx)?;
-    let want = frame(MESSAGES[0].as_bytes());
     match got.get(..4) {
-        Some(first) if first == &want[..4] => Ok(()),
-        Some(first) if first == 7i32.to_be_bytes() => Err(fail(
-            tr!(
-                "07 00 00 00: struct.pack('<i', 7)",
-                "07 00 00 00: struct.pack('<i', 7)"
-            ),
+        Some([7, 0, 0, 0]) => Ok(()),
+        Some([0, 0, 0, 7]) => Err(fail(
+            "07 00 00 00: struct.pack('<i', 7)",
             tr!(
                 "00 00 00 07: big-endian, as struct.pack('!i') packs it",
                 "00 00 00 07: 大端序, 这是 struct.pack('!i') 的打包方式"
@@ -244,6 +276,7 @@ fn client_little_endian(ctx: &mut Ctx) -> Judged {
     }
 }
 
+/// The length in front of 黏包问题 says 12, in either byte order (the order is another check).
 fn client_byte_lengths(ctx: &mut Ctx) -> Judged {
     let got = capture(ctx)?;
     let body = MESSAGES[3].as_bytes();
@@ -253,19 +286,16 @@ fn client_byte_lengths(ctx: &mut Ctx) -> Judged {
             tr!("no 黏包问题 in {}", "{} 里没有 黏包问题", shown(&got)),
         ));
     };
-    let length = got.get(at.saturating_sub(4)..at).unwrap_or_default();
-    match length {
-        [12, 0, 0, 0] => Ok(()),
-        [4, 0, 0, 0] => Err(fail(
-            tr!("0c 00 00 00: 12 bytes", "0c 00 00 00: 12 个字节"),
+    let expected = tr!("0c 00 00 00: 12 bytes", "0c 00 00 00: 12 个字节");
+    match got.get(at.saturating_sub(4)..at).unwrap_or_default() {
+        [12, 0, 0, 0] | [0, 0, 0, 12] => Ok(()),
+        [4, 0, 0, 0] | [0, 0, 0, 4] => Err(fail(
+            expected,
             tr!(
-                "04 00 00 00: len(str) counts 4 characters; count the bytes: len(text.encode())",
-                "04 00 00 00: len(str) 数的是 4 个字符; 应当数字节: len(text.encode())"
+                "a length of 4: len(str) counts 4 characters; count the bytes: len(text.encode())",
+                "长度为 4: len(str) 数的是 4 个字符; 应当数字节: len(text.encode())"
             ),
         )),
-        other => Err(fail(
-            tr!("0c 00 00 00: 12 bytes", "0c 00 00 00: 12 个字节"),
-            hex(other),
-        )),
+        other => Err(fail(expected, hex(other))),
     }
 }
