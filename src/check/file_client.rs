@@ -52,7 +52,7 @@ enum Way {
     Trickled,
     /// Everything in one write.
     OneWrite,
-    /// The header, the file and 26 bytes more, in one write.
+    /// The header, then the file and 26 bytes more in one write.
     Extra,
     /// The header, 1 000 bytes of the file, then a close.
     Early,
@@ -66,7 +66,7 @@ fn header(name: &str, size: usize) -> Vec<u8> {
 }
 
 fn body(size: usize) -> Vec<u8> {
-    let mut bytes = super::file_server::content();
+    let mut bytes = super::file_server::content(size);
     bytes.truncate(size);
     bytes
 }
@@ -94,6 +94,19 @@ fn send(ctx: &mut Ctx, name: &str, size: usize, way: Way) -> Result<Vec<u8>, Sto
             ));
         }
     }
+    if way == Way::Open && status.is_none() {
+        let secs = STEP.as_secs();
+        return Err(fail(
+            tr!(
+                "the program ends once file_size bytes are in",
+                "收齐 file_size 个字节后程序结束"
+            ),
+            tr!(
+                "still running after {secs}s with the connection open: does it wait for the end instead of counting file_size?",
+                "连接仍开着, {secs} 秒后程序仍在运行: 它是在等连接结束, 而不是数到 file_size 吗?"
+            ),
+        ));
+    }
     drop(sock);
     Ok(file)
 }
@@ -112,7 +125,11 @@ fn write(sock: &mut TcpStream, head: &[u8], file: &[u8], way: Way) -> std::io::R
                 .try_for_each(|chunk| sock.write_all(chunk))
         }
         Way::OneWrite => sock.write_all(&[head, file].concat()),
-        Way::Extra => sock.write_all(&[head, file, b"EXTRA BYTES PAST file_size"].concat()),
+        Way::Extra => {
+            sock.write_all(head)?;
+            std::thread::sleep(peer::GAP);
+            sock.write_all(&[file, b"EXTRA BYTES PAST file_size"].concat())
+        }
         Way::Early => sock.write_all(&[head, &file[..1000]].concat()),
     }
 }

@@ -14,9 +14,17 @@ use super::{Check, Ctx, Judged, Stop, fail};
 use crate::text::hex;
 use crate::tr;
 
-/// The served file's size: over a MiB, more than loopback's socket buffers hold, so a slow
-/// reader makes the server's sends wait.
+/// The served file's size for the fast checks.
 const SIZE: usize = 1 << 20;
+
+/// The size for the slow reader: more than the server's send buffer and our receive buffer
+/// hold together (Linux lets a send buffer grow to 4 MiB), so the server's sends wait.
+const SLOW_SIZE: usize = 8 << 20;
+
+/// The slow reader takes [`SLOW_PIECE`] every [`SLOW_PAUSE`]: 13 MB/s, far slower than a program
+/// writes to loopback, so the sends wait up to 20 ms each time, and the stage stays short.
+const SLOW_PIECE: usize = 256 * 1024;
+const SLOW_PAUSE: Duration = Duration::from_millis(20);
 
 /// The largest header the checker believes: lesson 06's frame limit.
 const MAX_HEADER: usize = crate::frame::MAX_FRAME_LEN;
@@ -40,7 +48,7 @@ pub fn checks() -> Vec<Check> {
         Check { needs_command: true, ..check("06.server.file-size", ["file_size is the size of the file given as {file}", "file_size 等于以 {file} 给出的文件的大小"], file_size) },
         Check { needs_command: true, ..check("06.server.exact-length", ["exactly file_size bytes after the header, then the end", "报头之后恰好 file_size 个字节, 然后结束"], exact_length) },
         Check { needs_command: true, ..check("06.server.same-bytes", ["the same bytes as the file", "与文件完全相同的字节"], same_bytes) },
-        Check { needs_command: true, ..check("06.server.slow-reader", ["a reader that takes 4 KiB every 2 ms still gets every byte", "每 2 毫秒只读 4 KiB 的慢读者, 也收到每一个字节"], slow_reader) },
+        Check { needs_command: true, ..check("06.server.slow-reader", ["an 8 MiB file read 256 KiB every 20 ms: every byte still arrives", "8 MiB 的文件, 每 20 毫秒只读 256 KiB: 每一个字节仍然都到达"], slow_reader) },
     ]
 }
 
@@ -58,21 +66,27 @@ struct Sent {
 
 /// The bytes of the served file: text lines, as the material sends a script line by line, and
 /// every byte value, so a server that decodes or re-encodes the file changes it.
-pub fn content() -> Vec<u8> {
+pub fn content(size: usize) -> Vec<u8> {
     let mut bytes: Vec<u8> = (0..=255u8).collect();
     let mut line = 0;
-    while bytes.len() < SIZE {
-        bytes.extend(format!("line {line}: 黏包问题, the final scheme\n").bytes());
+    while bytes.len() < size {
+        bytes.extend(
+            format!(
+                "line {line}: 黏包问题, the final scheme. {}\n",
+                "0123456789".repeat(16)
+            )
+            .bytes(),
+        );
         line += 1;
     }
-    bytes.truncate(SIZE);
+    bytes.truncate(size);
     bytes
 }
 
 /// Start the server with the file, connect, read the header, then the rest (`slow`: 4 KiB at
 /// a time with a pause).
 fn fetch(ctx: &mut Ctx, slow: bool) -> Result<Sent, Stop> {
-    let file = content();
+    let file = content(if slow { SLOW_SIZE } else { SIZE });
     let mut dir = None;
     let path = if ctx.command.is_empty() {
         None
@@ -97,7 +111,7 @@ fn fetch(ctx: &mut Ctx, slow: bool) -> Result<Sent, Stop> {
         .get("file_size")
         .and_then(Value::as_u64)
         .unwrap_or_default() as usize)
-        .min(SIZE * 2);
+        .min(SLOW_SIZE * 2);
     let (body, short) = read_body(&mut sock, size, slow);
     // A correct server sends nothing more: give a wrong one a moment to show its extra bytes.
     let extra = match short {
@@ -193,19 +207,19 @@ fn read_header(sock: &mut TcpStream) -> Result<serde_json::Map<String, Value>, S
     Ok(map)
 }
 
-/// Read `size` bytes; `slow`: 4 KiB at a time with a pause, so the server's sends must wait.
+/// Read `size` bytes; `slow`: [`SLOW_PIECE`] at a time with a pause, so the server's sends wait.
 fn read_body(sock: &mut TcpStream, size: usize, slow: bool) -> (Vec<u8>, Option<End>) {
     if !slow {
         return peer::read_exactly(sock, size);
     }
     let mut got = Vec::with_capacity(size);
     while got.len() < size {
-        let (piece, end) = peer::read_exactly(sock, (size - got.len()).min(4096));
+        let (piece, end) = peer::read_exactly(sock, (size - got.len()).min(SLOW_PIECE));
         got.extend(piece);
         if end.is_some() {
             return (got, end);
         }
-        thread::sleep(Duration::from_millis(2));
+        thread::sleep(SLOW_PAUSE);
     }
     (got, None)
 }

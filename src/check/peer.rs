@@ -102,12 +102,15 @@ pub fn trickle(sock: &mut TcpStream, bytes: &[u8]) -> io::Result<()> {
     Ok(())
 }
 
-/// Write `bytes` in two writes cut at `at`, with a pause between, Nagle off.
+/// Write `bytes` in two writes cut at `at`, with a pause between and after, Nagle off.
 pub fn split(sock: &mut TcpStream, bytes: &[u8], at: usize) -> io::Result<()> {
     sock.set_nodelay(true)?;
     sock.write_all(&bytes[..at])?;
     thread::sleep(GAP);
-    sock.write_all(&bytes[at..])
+    sock.write_all(&bytes[at..])?;
+    // And after: what the caller writes next does not join this write's second part.
+    thread::sleep(GAP);
+    Ok(())
 }
 
 /// Leave with a reset instead of a FIN: SO_LINGER 0, then close.
