@@ -172,6 +172,57 @@ fn every_check_has_a_stable_id_and_every_stage_and_role_has_checks() {
 }
 
 #[test]
+fn every_page_ends_with_its_exercise_naming_every_check_of_its_lesson() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let pages: Vec<PathBuf> = ["lessons", "lessons/zh"]
+        .iter()
+        .flat_map(|dir| {
+            std::fs::read_dir(root.join(dir))
+                .expect("the pages")
+                .flatten()
+        })
+        .map(|entry| entry.path())
+        .filter(|path| path.extension().is_some_and(|e| e == "md"))
+        .collect();
+    assert_eq!(pages.len(), 12, "{pages:?}");
+    for page in pages {
+        let text = std::fs::read_to_string(&page).expect("readable");
+        let heading = if page.parent().is_some_and(|p| p.ends_with("zh")) {
+            "\n## 练习\n"
+        } else {
+            "\n## Exercise\n"
+        };
+        let at = text
+            .rfind(heading)
+            .unwrap_or_else(|| panic!("{} has no {heading:?}", page.display()));
+        let exercise = &text[at..];
+        assert!(
+            !exercise[heading.len()..].contains("\n## "),
+            "{}: the exercise is not last",
+            page.display()
+        );
+        let name = page.file_name().expect("a name").to_string_lossy();
+        let lesson: u8 = name[..2].parse().expect("NN_name.md");
+        for check in socket_lessons::check::all()
+            .iter()
+            .filter(|c| c.lesson() == lesson)
+        {
+            assert!(
+                exercise.contains(check.id),
+                "{} does not name {}",
+                page.display(),
+                check.id
+            );
+        }
+        assert!(
+            exercise.contains(&format!("cargo run -- check {lesson} server")),
+            "{}",
+            page.display()
+        );
+    }
+}
+
+#[test]
 fn check_alone_lists_every_check_by_lesson_and_role() {
     let out = checker().arg("check").output().expect("runs");
     assert!(out.status.success());
@@ -328,6 +379,32 @@ fn the_material_is_judged_as_the_material_is() {
         &[],
         "material 03 client",
     );
+}
+
+#[test]
+fn a_server_already_running_gets_the_checks_that_need_no_command_and_the_rest_skip() {
+    let mut command = Command::new(env!("CARGO_BIN_EXE_06_final_file"));
+    let file = Path::new(env!("CARGO_MANIFEST_DIR")).join("Cargo.toml");
+    command.args(["server", "--port", "0", "--file"]).arg(&file);
+    let server = common::Server::start(command);
+    let out = checker()
+        .args(["check", "6", "server", "--json", "--port", &server.port()])
+        .output()
+        .expect("runs");
+    let json: Value = serde_json::from_slice(&out.stdout).expect("JSON");
+    let run = Run {
+        code: out.status.code(),
+        json,
+        stderr: String::new(),
+    };
+    assert_eq!(
+        run.with("PASS"),
+        ids(&["06.server.header"]),
+        "{:#}",
+        run.json
+    );
+    assert_eq!(run.skipped().len(), 4, "{:#}", run.json);
+    assert_eq!(run.code, Some(0));
 }
 
 #[test]
