@@ -19,9 +19,10 @@ pub const START: Duration = Duration::from_secs(5);
 /// How long a reply or a step may take: a correct program answers within milliseconds.
 pub const STEP: Duration = Duration::from_secs(3);
 
-/// The pause between two bytes written one per segment: long enough that each arrives alone,
+/// The pause between two bytes written one per segment, or two parts of a cut frame: long
+/// enough that each arrives alone and a blocked `recv` wakes up for it, even on a busy machine,
 /// so a `recv` that expects a whole message gets one byte.
-pub const GAP: Duration = Duration::from_millis(2);
+pub const GAP: Duration = Duration::from_millis(5);
 
 /// How a read of everything ended.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
