@@ -48,7 +48,7 @@ pub fn expect_printed(ctx: &mut Ctx, bodies: &[&[u8]]) -> Judged {
     let all = |out: &str| in_order(out, bodies) == bodies.len();
     program.wait_output(STEP, all);
     let found = in_order(&program.output(), bodies);
-    let want: Vec<String> = bodies.iter().map(|b| py_bytes(b)).collect();
+    let want: Vec<String> = bodies.iter().map(|b| shown(b)).collect();
     if found < bodies.len() {
         return Err(fail(
             tr!(

@@ -37,7 +37,9 @@ pub fn expand(command: &[String], port: u16, file: Option<&Path>) -> Vec<String>
             let arg = arg
                 .replace("{port}", &port.to_string())
                 .replace("{file}", &file);
-            match std::fs::canonicalize(&arg) {
+            // `absolute`, not `canonicalize`: no `\\?\` prefix on Windows, which some
+            // interpreters do not take.
+            match std::path::absolute(&arg) {
                 Ok(path) if Path::new(&arg).is_file() && !Path::new(&arg).is_absolute() => {
                     path.display().to_string()
                 }
