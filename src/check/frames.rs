@@ -45,10 +45,15 @@ pub fn checks() -> Vec<Check> {
     ]
 }
 
+/// A write that failed: the server closed or reset the connection while the check was sending
+/// (its traceback, if it crashed, is in the report).
 fn sent(e: std::io::Error) -> Stop {
     fail(
         tr!("the server reads what is sent", "服务端读取发给它的数据"),
-        tr!("sending failed: {e}", "发送失败: {e}"),
+        tr!(
+            "the connection broke while sending: {e}",
+            "发送途中连接断开: {e}"
+        ),
     )
 }
 

@@ -8,6 +8,9 @@ use std::sync::{Arc, Condvar, Mutex};
 use std::thread;
 use std::time::{Duration, Instant};
 
+/// A line of the program's output longer than this is shown cut: a 60 KiB message is one line.
+const LINE: usize = 160;
+
 /// What the program printed so far (stdout and stderr in the order they arrived), and whether
 /// both pipes have ended.
 #[derive(Default)]
@@ -180,13 +183,17 @@ impl Program {
         }
     }
 
-    /// The last `n` lines it printed, control characters escaped so none acts on the terminal.
+    /// The last `n` lines it printed, each cut at [`LINE`] characters, control characters
+    /// escaped so none acts on the terminal.
     pub fn tail(&self, n: usize) -> Vec<String> {
         let output = self.output();
         let lines: Vec<&str> = output.lines().filter(|l| !l.trim().is_empty()).collect();
         lines[lines.len().saturating_sub(n)..]
             .iter()
-            .map(|line| shown(line))
+            .map(|line| match line.char_indices().nth(LINE) {
+                Some((at, _)) => format!("{}...", shown(&line[..at])),
+                None => shown(line),
+            })
             .collect()
     }
 
