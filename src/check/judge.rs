@@ -111,3 +111,24 @@ pub fn expect_end(ctx: &mut Ctx, why: &str) -> Judged {
     }
     no_traceback(ctx)
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_message_is_printed_at_the_end_of_a_line_bare_quoted_or_as_bytes() {
+        assert!(printed("1234567", b"1234567"));
+        assert!(printed("收到客户端消息>>hello", b"hello"));
+        assert!(printed("received 5 bytes: \"hello\"", b"hello"));
+        assert!(printed("b'12345'", b"12345"));
+        assert!(printed("黏包问题", "黏包问题".as_bytes()));
+        assert!(printed("b'\\xe9\\xbb\\x8f'", "黏".as_bytes()));
+        // An error line that shows the bytes it got is no message.
+        assert!(!printed(
+            "what arrived: b'\\n\\x00\\x00\\x00partial'",
+            b"partial"
+        ));
+        assert!(!printed("impartial", b"partial"));
+    }
+}

@@ -263,3 +263,29 @@ pub fn printed_port(output: &str) -> Option<u16> {
         })
         .next()
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_server_s_port_is_read_from_its_listening_line() {
+        assert_eq!(printed_port("listening on 127.0.0.1:40707\n"), Some(40707));
+        assert_eq!(printed_port("[server] 正在监听 127.0.0.1:8080"), Some(8080));
+        assert_eq!(printed_port("listening on [::1]:5000"), Some(5000));
+        assert_eq!(printed_port("bound to 127.0.0.1:0"), None);
+        assert_eq!(printed_port("('127.0.0.1', 41662)"), None);
+    }
+
+    #[test]
+    fn port_and_file_are_put_in_the_command() {
+        let command = [
+            "prog".to_string(),
+            "--port".into(),
+            "{port}".into(),
+            "{file}".into(),
+        ];
+        let expanded = expand(&command, 9000, Some(Path::new("/tmp/报告.txt")));
+        assert_eq!(expanded, ["prog", "--port", "9000", "/tmp/报告.txt"]);
+    }
+}

@@ -31,6 +31,12 @@ const PAGES: [[&str; 2]; 3] = [
     ],
 ];
 
+/// Where lesson 03 explains the restart.
+const REUSE_PAGE: [&str; 2] = [
+    "lessons/03_conn_loop.md, \"\"Address in use\" and SO_REUSEADDR\"",
+    "lessons/zh/03_conn_loop.md, 「\"address in use\" 和 SO_REUSEADDR」",
+];
+
 #[rustfmt::skip]
 pub fn checks() -> Vec<Check> {
     let check = |id: &'static str, does, run| Check {
@@ -53,7 +59,7 @@ pub fn checks() -> Vec<Check> {
         check("03.server.empty-reply", ["an empty typed reply becomes 太忙了 暂无消息", "输入空回复时改为发送 太忙了 暂无消息"], empty_reply),
         Check { needs_command: false, ..check("03.server.fin-then-next", ["a client leaves with FIN: the next client is served", "客户端用 FIN 正常离开: 下一个客户端照常服务"], fin_then_next) },
         Check { needs_command: false, ..check("03.server.reset-then-next", ["a client leaves with a reset (RST): the next client is served", "客户端用重置 (RST) 离开: 下一个客户端照常服务"], reset_then_next) },
-        check("03.server.restart", ["the server restarted at once while a connection was open (SO_REUSEADDR)", "连接还开着时立刻重启服务端 (SO_REUSEADDR)"], restart),
+        Check { page: REUSE_PAGE, ..check("03.server.restart", ["the server restarted at once while a connection was open (SO_REUSEADDR)", "连接还开着时立刻重启服务端 (SO_REUSEADDR)"], restart) },
         check("03.client.reply-loop", ["three typed lines sent, each reply printed", "输入的三行依次发送, 每个回复都打印出来"], client_loop),
         check("03.client.empty-line", ["an empty line is skipped: the next line is sent", "空行被跳过: 发送下一行"], client_empty_skip),
     ]
