@@ -246,6 +246,21 @@ fn a_program_that_cannot_start_is_exit_2_and_one_line() {
 }
 
 #[test]
+fn a_client_check_without_a_command_is_exit_2_and_one_line() {
+    let out = checker()
+        .args(["check", "6", "client"])
+        .output()
+        .expect("runs");
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(2), "{stderr}");
+    assert_eq!(stderr.lines().count(), 1, "{stderr}");
+    assert!(
+        stderr.contains("check 6 client -- python3 client.py"),
+        "{stderr}"
+    );
+}
+
+#[test]
 fn lessons_01_to_03_pass_every_check() {
     let bins = [
         env!("CARGO_BIN_EXE_01_basic"),

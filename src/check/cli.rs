@@ -1,7 +1,7 @@
 //! The checker's command line: `check [LESSON ROLE] [--port N] [--host H] [--json] [--lang zh]
 //! [-- COMMAND...]`, and its exit code: 0 all passed, 1 a check failed, 2 nothing could run.
 
-use std::io::IsTerminal;
+use std::io::{IsTerminal, Write};
 use std::process::ExitCode;
 
 use clap::Parser;
@@ -10,12 +10,7 @@ use super::{Ctx, Role, report};
 use crate::lang::{self, Lang};
 use crate::tr;
 
-/// Check your own program: the course plays the other side. `check` alone lists every check.
-/// Examples: `check 6 client -- python3 client.py` (the course is the server and starts your
-/// client), `check 5 server -- python3 server.py` (the course is the client), `check 3 server
-/// --port 8080` (a server already running: the checks that need its output are skipped).
-/// In the command, `{port}` becomes the port (also `PORT` in the environment) and, for a
-/// lesson 6 server, `{file}` the file to send (also `FILE`).
+/// What `check` takes, for a runner that gives it a subcommand of its own.
 #[derive(clap::Args, Debug)]
 pub struct Args {
     /// The lesson (1 to 6) whose exercise the program does; without it, list every check.
@@ -40,7 +35,13 @@ pub struct Args {
     pub command: Vec<String>,
 }
 
-/// `socket-lessons check ...`: the arguments after the runner's own name.
+/// Check your own program: the course plays the other side. `check` alone lists every check.
+/// Examples: `check 6 client -- python3 client.py` (the course is the server and starts your
+/// client), `check 5 server -- python3 server.py` (the course is the client), `check 3 server
+/// --port 8080` (a server already running: the checks that need its output are skipped).
+/// In the command, `{port}` becomes the port (also `PORT` in the environment) and, for a
+/// lesson 6 server, `{file}` the file to send (also `FILE`).
+// Parsed from the arguments after the runner's own name: `check` is the first.
 #[derive(Parser, Debug)]
 #[command(name = "socket-lessons check")]
 struct Cli {
@@ -63,8 +64,7 @@ pub fn run(args: Args) -> ExitCode {
     }
     let checks = super::all();
     let Some(lesson) = args.lesson else {
-        report::list(&checks);
-        return ExitCode::SUCCESS;
+        return emit(&report::list(&checks), ExitCode::SUCCESS);
     };
     let Some(role) = args.role else {
         return usage(tr!(
@@ -82,22 +82,43 @@ pub fn run(args: Args) -> ExitCode {
             "没有第 {lesson} 课: 请给出 1 到 6 的课号"
         ));
     }
+    if role == Role::Client && args.command.is_empty() {
+        return usage(tr!(
+            "checking a client needs its command: check {lesson} client -- python3 client.py",
+            "检查客户端需要给出启动它的命令: check {lesson} client -- python3 client.py"
+        ));
+    }
     let mut ctx = Ctx::new(args.command, args.host, args.port);
     match report::play(lesson, role, &chosen, &mut ctx) {
         Err(why) => usage(why),
         Ok(run) => {
-            if args.json {
+            let text = if args.json {
                 // A struct of strings and numbers always serializes.
-                println!("{}", serde_json::to_string_pretty(&run).unwrap_or_default());
+                serde_json::to_string_pretty(&run).unwrap_or_default() + "\n"
             } else {
-                report::print(&run);
-            }
-            if run.failed > 0 {
+                report::print(&run)
+            };
+            let code = if run.failed > 0 {
                 ExitCode::FAILURE
             } else {
                 ExitCode::SUCCESS
-            }
+            };
+            emit(&text, code)
         }
+    }
+}
+
+/// Write the report; a reader that has gone (`check ... | head`) is a quiet end, as in any
+/// Unix tool, on every OS.
+fn emit(text: &str, code: ExitCode) -> ExitCode {
+    let mut stdout = std::io::stdout().lock();
+    match stdout
+        .write_all(text.as_bytes())
+        .and_then(|()| stdout.flush())
+    {
+        Ok(()) => code,
+        Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => ExitCode::SUCCESS,
+        Err(e) => usage(e.to_string()),
     }
 }
 

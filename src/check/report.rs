@@ -102,53 +102,61 @@ impl Verdict {
 }
 
 /// The report for a person: a line a check, the details of a failure, the summary.
-pub fn print(run: &Run) {
+pub fn print(run: &Run) -> String {
+    let mut out = String::new();
+    // Writing into a String cannot fail.
+    let mut line = |text: String| {
+        out.push_str(&text);
+        out.push('\n');
+    };
     for check in &run.checks {
         let tag = match check.verdict {
             "PASS" => check.verdict.green().bold(),
             "FAIL" => check.verdict.red().bold(),
             _ => check.verdict.yellow().bold(),
         };
-        println!("{tag}  {}  {}", check.id, check.did);
-        let field = |name: String, value: &str| println!("      {}: {value}", name.dimmed());
+        line(format!("{tag}  {}  {}", check.id, check.did));
+        let field = |name: String, value: &str| format!("      {}: {value}", name.dimmed());
         if let Some(expected) = &check.expected {
-            field(tr!("expected", "应当"), expected);
+            line(field(tr!("expected", "应当"), expected));
         }
         if let Some(got) = &check.got {
-            field(tr!("got", "实际"), got);
+            line(field(tr!("got", "实际"), got));
         }
         if !check.output.is_empty() {
-            println!(
-                "      {}:",
-                tr!("the program's last lines", "程序最后的输出").dimmed()
-            );
-            for line in &check.output {
-                println!("        | {line}");
+            let heading = tr!("the program's last lines", "程序最后的输出");
+            line(format!("      {}:", heading.dimmed()));
+            for output in &check.output {
+                line(format!("        | {output}"));
             }
         }
         if let Some(traceback) = &check.traceback {
-            field(tr!("traceback", "异常"), traceback);
+            line(field(tr!("traceback", "异常"), traceback));
         }
         if let Some(hint) = &check.hint {
             let name = match check.verdict {
                 "SKIP" => tr!("why", "原因"),
                 _ => tr!("see", "参见"),
             };
-            field(name, hint);
+            line(field(name, hint));
         }
     }
-    println!("{}", summary(run));
+    line(summary(run));
+    out
+}
+
+/// `server` or `client`, in the language in use.
+fn role_name(role: Role) -> &'static str {
+    match role {
+        Role::Server => pick(["server", "服务端"]),
+        Role::Client => pick(["client", "客户端"]),
+    }
 }
 
 /// `lesson 6 client: 9 checks, 6 passed, 3 failed`.
 pub fn summary(run: &Run) -> String {
     let (lesson, n, passed, failed) = (run.lesson, run.checks.len(), run.passed, run.failed);
-    let role = match (run.role, crate::lang::current()) {
-        (Role::Server, crate::lang::Lang::En) => "server",
-        (Role::Client, crate::lang::Lang::En) => "client",
-        (Role::Server, crate::lang::Lang::Zh) => "服务端",
-        (Role::Client, crate::lang::Lang::Zh) => "客户端",
-    };
+    let role = role_name(run.role);
     let checks = crate::text::count(n, "check", "checks");
     let mut line = tr!(
         "lesson {lesson} {role}: {checks}, {passed} passed, {failed} failed",
@@ -162,31 +170,22 @@ pub fn summary(run: &Run) -> String {
 }
 
 /// Every check, by lesson and role: what `cargo run -- check` alone prints.
-pub fn list(checks: &[Check]) {
-    let mut last = (0, None);
+pub fn list(checks: &[Check]) -> String {
+    let mut out = String::new();
+    let mut last = None;
     for check in checks {
-        let here = (check.lesson(), Some(check.role()));
+        let here = Some((check.lesson(), check.role()));
         if here != last {
-            let role = match check.role() {
-                Role::Server => "server",
-                Role::Client => "client",
-            };
-            let lesson = check.lesson();
-            println!();
-            println!(
-                "{}",
-                tr!("lesson {lesson} {role}", "第 {lesson} 课 {role}").bold()
-            );
+            let (lesson, role) = (check.lesson(), role_name(check.role()));
+            let heading = tr!("lesson {lesson} {role}", "第 {lesson} 课 {role}");
+            out += &format!("\n{}\n", heading.bold());
             last = here;
         }
-        println!("  {:<34} {}", check.id, pick(check.does));
+        out += &format!("  {:<34} {}\n", check.id, pick(check.does));
     }
-    println!();
-    println!(
-        "{}",
-        tr!(
-            "check one: cargo run -- check 6 client -- python3 client.py    a server already running: cargo run -- check 3 server --port 8080",
-            "检查一项: cargo run -- check 6 client -- python3 client.py    检查已经在运行的服务端: cargo run -- check 3 server --port 8080"
-        )
+    out += &tr!(
+        "\ncheck one: cargo run -- check 6 client -- python3 client.py    a server already running: cargo run -- check 3 server --port 8080\n",
+        "\n检查一项: cargo run -- check 6 client -- python3 client.py    检查已经在运行的服务端: cargo run -- check 3 server --port 8080\n"
     );
+    out
 }
