@@ -7,6 +7,8 @@
 //! of the code finds them; their Chinese forms are one table here, looked up by the English
 //! text. `tests/chinese.rs` walks every lesson's `--help` and fails on a text with no Chinese.
 
+use std::ffi::OsString;
+
 use clap::{Command, Parser};
 
 use crate::cli::{END_OF_INPUT, END_OF_INPUT_ZH};
@@ -15,18 +17,28 @@ use crate::lang::{self, Lang};
 /// Parse the command line as `T`, with help texts in Chinese if Chinese is asked for: what each
 /// lesson's `main` calls instead of `Cli::parse()`.
 pub fn parse<T: Parser>() -> T {
+    parse_from(std::env::args_os())
+}
+
+/// [`parse`], for the arguments `args` (the program's name first).
+pub fn parse_from<T: Parser>(args: impl IntoIterator<Item = OsString>) -> T {
+    let args: Vec<OsString> = args.into_iter().collect();
     let mut command = T::command();
-    if asked_language() == Lang::Zh {
+    if asked_language(&args) == Lang::Zh {
         command = in_chinese(command);
     }
-    let matches = command.get_matches();
+    let matches = command.get_matches_from(args);
     T::from_arg_matches(&matches).unwrap_or_else(|e| e.exit())
 }
 
 /// The language asked for before the command line is parsed: `--lang zh` or `--lang=zh` among
-/// the arguments, else the locale (as [`lang::init`] decides once the parse is done).
-fn asked_language() -> Lang {
-    let args: Vec<String> = std::env::args().collect();
+/// `args`, else the locale (as [`lang::init`] decides once the parse is done). An argument
+/// that is not UTF-8 is read lossily here, and left to clap to judge.
+fn asked_language(args: &[OsString]) -> Lang {
+    let args: Vec<String> = args
+        .iter()
+        .map(|a| a.to_string_lossy().into_owned())
+        .collect();
     let given = args
         .iter()
         .enumerate()
@@ -77,8 +89,8 @@ const ZH: &[(&str, &str)] = &[
         "课程打印的每一行所用的语言: zh (中文) 或 en。不给时由 LC_ALL、LC_MESSAGES 或 LANG 决定 (zh_CN.UTF-8 就是中文)。Use --lang en for English.",
     ),
     (
-        "socket-lessons: TCP sockets in six runnable lessons. With no arguments, play every stage of the course in order; each lesson is also a program of its own: `cargo run --bin 01_basic -- --help`. In Chinese: `cargo run -- --lang zh` (中文)",
-        "socket-lessons: 六课可以运行的 TCP 套接字课程。不带参数时按顺序播放课程的每一段; 每一课也是一个独立的程序: `cargo run --bin 01_basic -- --help`。中文: `cargo run -- --lang zh`",
+        "socket-lessons: TCP sockets in six runnable lessons, and a seventh beyond the material. With no arguments, play every stage of the course in order; each lesson is also a program of its own: `cargo run --bin 01_basic -- --help`. To check your own program: `cargo run -- check`. In Chinese: `cargo run -- --lang zh` (中文)",
+        "socket-lessons: 六课可以运行的 TCP 套接字课程, 外加教材之外的第七课。不带参数时按顺序播放课程的每一段; 每一课也是一个独立的程序: `cargo run --bin 01_basic -- --help`。检查你自己的程序: `cargo run -- check`。中文: `cargo run -- --lang zh`",
     ),
     (
         "Lessons to play: a number (3), several (3 5), a range (3-5); or `list` for the table",
@@ -241,8 +253,41 @@ const ZH: &[(&str, &str)] = &[
     ),
 ];
 
-/// The help texts of lessons 06 and 07 and the prompts' end-of-input key, English then Chinese.
+/// The help texts of lessons 06 and 07, the prompts' end-of-input key and the checker's,
+/// English then Chinese.
 const ZH_MORE: &[(&str, &str)] = &[
+    (
+        "Check your own program: the course plays the other side. `check` alone lists every check. Examples: `check 6 client -- python3 client.py` (the course is the server and starts your client), `check 5 server -- python3 server.py` (the course is the client), `check 3 server --port 8080` (a server already running: the checks that need its output are skipped). In the command, `{port}` becomes the port (also `PORT` in the environment) and, for a lesson 6 server, `{file}` the file to send (also `FILE`)",
+        "检查你自己的程序: 课程扮演另一方。只写 `check` 时列出所有检查。例子: `check 6 client -- python3 client.py` (课程当服务端, 并启动你的客户端), `check 5 server -- python3 server.py` (课程当客户端), `check 3 server --port 8080` (一个已经在运行的服务端: 需要它输出的检查会被跳过)。命令里的 `{port}` 会换成端口 (环境变量 `PORT` 里也有), 检查第 6 课服务端时 `{file}` 换成要发送的文件 (也在 `FILE` 里)",
+    ),
+    (
+        "The lesson (1 to 6) whose exercise the program does; without it, list every check",
+        "程序完成的是哪一课的练习 (1 到 6); 不给时列出所有检查",
+    ),
+    (
+        "Which side the program is: `server` (the course connects to it) or `client`",
+        "程序是哪一方: `server` (课程去连接它) 或 `client`",
+    ),
+    (
+        "The program to check and its arguments, after `--`: `-- python3 server.py {port}`",
+        "要检查的程序和它的参数, 写在 `--` 之后: `-- python3 server.py {port}`",
+    ),
+    (
+        "The port: the program's server listens there, or its client connects there. 0 lets the OS pick: a server must then print `127.0.0.1:PORT`",
+        "端口: 程序的服务端在这里监听, 或者程序的客户端连接这里。0 让系统挑选: 这时服务端必须打印 `127.0.0.1:PORT`",
+    ),
+    (
+        "The host: a server elsewhere (by default only this machine, 127.0.0.1, is ever used)",
+        "主机: 别处的服务端 (默认只会用本机 127.0.0.1)",
+    ),
+    (
+        "One JSON object instead of the report: {lesson, role, checks, passed, failed}",
+        "用一个 JSON 对象代替报告: {lesson, role, checks, passed, failed}",
+    ),
+    (
+        "The language of the report: zh (中文) or en. Without it, the locale decides",
+        "报告的语言: zh (中文) 或 en。不给时由系统语言决定",
+    ),
     (
         "Connect, receive one file, save it in the --out folder under the name the header gives",
         "连接, 接收一个文件, 以报头给出的文件名保存到 --out 文件夹",

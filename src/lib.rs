@@ -25,11 +25,13 @@
 //!    as a reset); [`partial`]: the partial file, put in place whole or not at all, and Ctrl-C;
 //!    [`stall`]: one deadline for a peer that moves no byte, and the words for a transfer that
 //!    stopped; [`rate`]: `--rate`, a transfer slowed down to watch.
-//! 6. **Tools.** [`runner`]: the classroom runner's table of stages (`cargo run`); [`extras`]:
+//! 6. **Tools.** [`runner`]: the classroom runner's table of stages (`cargo run`); [`check`]:
+//!    `cargo run -- check`, the course grading a student's own server or client; [`extras`]:
 //!    tools around the lessons that are no lesson's idea (the compare table, the pack
 //!    calculator, the progress bar, scratch folders). Skip them on a first reading.
 
 pub mod addrs;
+pub mod check;
 pub mod cli;
 pub mod demo;
 pub mod exit;

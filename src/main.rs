@@ -48,9 +48,10 @@ const LESSONS: [(&str, Play); 7] = [
     ("07_many_clients", many_clients::play),
 ];
 
-/// socket-lessons: TCP sockets in six runnable lessons, and a seventh beyond the material. With no arguments, play every stage of
-/// the course in order; each lesson is also a program of its own:
-/// `cargo run --bin 01_basic -- --help`. In Chinese: `cargo run -- --lang zh` (中文).
+/// socket-lessons: TCP sockets in six runnable lessons, and a seventh beyond the material. With
+/// no arguments, play every stage of the course in order; each lesson is also a program of its
+/// own: `cargo run --bin 01_basic -- --help`. To check your own program: `cargo run -- check`.
+/// In Chinese: `cargo run -- --lang zh` (中文).
 #[derive(Parser)]
 #[command(version)]
 struct Cli {
@@ -65,6 +66,10 @@ struct Cli {
 }
 
 fn main() -> ExitCode {
+    // `cargo run -- check ...`: the checker has its own command line (src/check/cli.rs).
+    if std::env::args_os().nth(1).is_some_and(|arg| arg == "check") {
+        return socket_lessons::check::cli::main();
+    }
     let cli: Cli = socket_lessons::help::parse();
     say::init(&cli.shared);
     socket_lessons::report(runner::run(&cli.choice, cli.pause, &LESSONS))

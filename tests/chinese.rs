@@ -275,6 +275,19 @@ fn under_lang_zh_every_help_text_of_every_lesson_is_chinese() {
                 .map(|text| format!("{program}: {text}")),
         );
     }
+    // The checker's own command line, `socket-lessons check`.
+    let mut check = bin!("socket-lessons", "check", "--help", "--lang", "zh");
+    check.env("LC_ALL", "C");
+    let finished = run(check, "");
+    finished.assert_success();
+    let (texts, _) = help_texts(&finished.stdout);
+    checked += texts.len();
+    untranslated.extend(
+        texts
+            .into_iter()
+            .filter(|text| !text.chars().any(|c| ('\u{4e00}'..='\u{9fff}').contains(&c)))
+            .map(|text| format!("socket-lessons check: {text}")),
+    );
     assert!(checked > 50, "only {checked} help texts seen");
     assert!(untranslated.is_empty(), "{untranslated:#?}");
 }

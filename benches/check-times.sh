@@ -1,0 +1,56 @@
+#!/usr/bin/env bash
+# How long `check` takes, stage by stage, against correct programs: the lessons' own, and the
+# Python exercises (tests/python/exercises). Issue 15 asks for under 10 s a stage and role.
+#
+#   bash benches/check-times.sh            # 3 rounds
+#   ROUNDS=10 bash benches/check-times.sh
+#
+# Prints, for each stage and role, the number of checks and the slowest and mean wall time of a
+# whole `check L ROLE` run, for the lesson program and for the Python exercise. Exits non-zero
+# if a correct program failed a check (lesson 05's client is known to: it sends 3 messages of 4).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+rounds=${ROUNDS:-3}
+cargo build -q --bins
+check=target/debug/socket-lessons
+bins=(01_basic 02_comm_loop 03_conn_loop 04_sticky_demo 05_struct_pack 06_final_file)
+status=0
+
+now() { date +%s.%N; }
+
+# time_runs LESSON ROLE COMMAND...: ROUNDS runs, "checks slowest mean" (seconds).
+time_runs() {
+    local lesson=$1 role=$2 slowest=0 total=0 checks=0
+    shift 2
+    for _ in $(seq "$rounds"); do
+        local start end took out
+        start=$(now)
+        out=$("$check" check "$lesson" "$role" --port 0 --json -- "$@") || {
+            echo "  FAILED: check $lesson $role -- $*" >&2
+            status=1
+        }
+        end=$(now)
+        took=$(echo "$end - $start" | bc)
+        total=$(echo "$total + $took" | bc)
+        slowest=$(echo "if ($took > $slowest) $took else $slowest" | bc)
+        checks=$(printf '%s' "$out" | grep -c '"verdict"' || true)
+    done
+    printf '%s %.2f %.2f' "$checks" "$slowest" "$(echo "$total / $rounds" | bc -l)"
+}
+
+printf '%-7s %-7s %6s  %-22s %-22s\n' stage role checks "lesson (max / mean s)" "python (max / mean s)"
+for lesson in 1 2 3 4 5 6; do
+    bin=target/debug/${bins[$((lesson - 1))]}
+    for role in server client; do
+        extra=()
+        if [ "$lesson" = 6 ] && [ "$role" = server ]; then extra=(--file '{file}' --once); fi
+        read -r n lmax lmean <<<"$(time_runs "$lesson" "$role" "$bin" "$role" --port '{port}' "${extra[@]}")"
+        pmax=- pmean=-
+        if command -v python3 >/dev/null; then
+            py=tests/python/exercises/0${lesson}_${role}.py
+            read -r _ pmax pmean <<<"$(time_runs "$lesson" "$role" python3 "$py")"
+        fi
+        printf '%-7s %-7s %6s  %-22s %-22s\n' "0$lesson" "$role" "$n" "$lmax / $lmean" "$pmax / $pmean"
+    done
+done
+exit $status

@@ -1,0 +1,192 @@
+//! The checker's side of the connection: a strict, sometimes hostile peer. It connects until the
+//! server accepts, writes one byte per segment, resets on purpose, and never waits without a deadline.
+
+use std::io::{self, ErrorKind, Read, Write};
+use std::net::{SocketAddr, TcpListener, TcpStream};
+use std::thread;
+use std::time::{Duration, Instant};
+
+use socket2::SockRef;
+
+use super::program::Program;
+use crate::tr;
+
+/// How long a program may take to start listening or to connect: a Python program starts in
+/// tens of milliseconds, a first `cargo run` compiles for longer, and the checker asks for the
+/// program's command, not `cargo run`.
+pub const START: Duration = Duration::from_secs(5);
+
+/// How long a reply or a step may take: a correct program answers within milliseconds.
+pub const STEP: Duration = Duration::from_secs(3);
+
+/// The pause between two bytes written one per segment, or two parts of a cut frame: long
+/// enough that each arrives alone and a blocked `recv` wakes up for it, even on a busy machine,
+/// so a `recv` that expects a whole message gets one byte.
+pub const GAP: Duration = Duration::from_millis(5);
+
+/// How a read of everything ended.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum End {
+    /// The peer closed (a read of 0).
+    Closed,
+    /// The peer reset the connection.
+    Reset,
+    /// Nothing more came before the deadline, and the connection is still open.
+    Silent,
+}
+
+/// Connect to `addr` again and again until a server accepts, the program ends or [`START`]
+/// passes: a one-client server's single accept is the check's connection.
+pub fn connect(addr: SocketAddr, mut program: Option<&mut Program>) -> Result<TcpStream, String> {
+    let end = Instant::now() + START;
+    loop {
+        match TcpStream::connect_timeout(&addr, STEP) {
+            Ok(sock) => return Ok(sock),
+            Err(e) => {
+                if program.as_mut().is_some_and(|p| p.ended()) {
+                    return Err(tr!(
+                        "the program ended before it accepted a connection on {addr}",
+                        "程序在接受 {addr} 上的连接之前就结束了"
+                    ));
+                }
+                if Instant::now() >= end {
+                    return Err(tr!(
+                        "nobody accepted a connection on {addr} within {}s ({e})",
+                        "{}秒内没有人接受 {addr} 上的连接 ({e})",
+                        START.as_secs()
+                    ));
+                }
+            }
+        }
+        // A refused connect returns at once: wait a little before the next try.
+        thread::sleep(Duration::from_millis(20));
+    }
+}
+
+/// Accept the program's connection on `listener`, giving up when it ends or [`START`] passes.
+pub fn accept(listener: &TcpListener, program: &mut Program) -> Result<TcpStream, String> {
+    listener.set_nonblocking(true).map_err(|e| e.to_string())?;
+    let end = Instant::now() + START;
+    loop {
+        match listener.accept() {
+            Ok((sock, _)) => {
+                sock.set_nonblocking(false).map_err(|e| e.to_string())?;
+                return Ok(sock);
+            }
+            Err(e) if e.kind() == ErrorKind::WouldBlock => {}
+            Err(e) => return Err(e.to_string()),
+        }
+        if program.ended() {
+            return Err(tr!(
+                "the program ended without connecting",
+                "程序没有连接就结束了"
+            ));
+        }
+        if Instant::now() >= end {
+            return Err(tr!(
+                "the program did not connect within {}s",
+                "程序在 {} 秒内没有连接",
+                START.as_secs()
+            ));
+        }
+        thread::sleep(Duration::from_millis(10));
+    }
+}
+
+/// Write `bytes` one byte per TCP segment: Nagle off, one write per byte, a pause between.
+pub fn trickle(sock: &mut TcpStream, bytes: &[u8]) -> io::Result<()> {
+    sock.set_nodelay(true)?;
+    for byte in bytes {
+        sock.write_all(std::slice::from_ref(byte))?;
+        thread::sleep(GAP);
+    }
+    Ok(())
+}
+
+/// Write `bytes` in two writes cut at `at`, with a pause between and after, Nagle off.
+pub fn split(sock: &mut TcpStream, bytes: &[u8], at: usize) -> io::Result<()> {
+    sock.set_nodelay(true)?;
+    sock.write_all(&bytes[..at])?;
+    thread::sleep(GAP);
+    sock.write_all(&bytes[at..])?;
+    // And after: what the caller writes next does not join this write's second part.
+    thread::sleep(GAP);
+    Ok(())
+}
+
+/// Leave with a reset instead of a FIN: SO_LINGER 0, then close.
+pub fn reset(sock: TcpStream) {
+    // If the option cannot be set, the close is a plain FIN; the check then tests less.
+    let _ = SockRef::from(&sock).set_linger(Some(Duration::ZERO));
+    drop(sock);
+}
+
+/// Read until the peer closes, resets, or sends nothing for `quiet`; at most `limit` bytes.
+pub fn read_all(sock: &mut TcpStream, quiet: Duration, limit: usize) -> (Vec<u8>, End) {
+    let mut got = Vec::new();
+    let mut buf = [0u8; 16 * 1024];
+    let _ = sock.set_read_timeout(Some(quiet));
+    while got.len() < limit {
+        match sock.read(&mut buf) {
+            Ok(0) => return (got, End::Closed),
+            Ok(n) => got.extend_from_slice(&buf[..n]),
+            Err(e) if e.kind() == ErrorKind::Interrupted => {}
+            Err(e) if matches!(e.kind(), ErrorKind::WouldBlock | ErrorKind::TimedOut) => {
+                return (got, End::Silent);
+            }
+            Err(_) => return (got, End::Reset),
+        }
+    }
+    (got, End::Silent)
+}
+
+/// Read until `want` bytes have come, or the peer stops, waiting [`STEP`] at most for each read.
+pub fn read_exactly(sock: &mut TcpStream, want: usize) -> (Vec<u8>, Option<End>) {
+    let mut got = vec![0u8; want];
+    let mut filled = 0;
+    let _ = sock.set_read_timeout(Some(STEP));
+    while filled < want {
+        match sock.read(&mut got[filled..]) {
+            Ok(0) => return (got[..filled].to_vec(), Some(End::Closed)),
+            Ok(n) => filled += n,
+            Err(e) if e.kind() == ErrorKind::Interrupted => {}
+            Err(e) if matches!(e.kind(), ErrorKind::WouldBlock | ErrorKind::TimedOut) => {
+                return (got[..filled].to_vec(), Some(End::Silent));
+            }
+            Err(_) => return (got[..filled].to_vec(), Some(End::Reset)),
+        }
+    }
+    (got, None)
+}
+
+/// Read what comes until `quiet` passes with nothing new: a reply of unknown length.
+pub fn read_reply(sock: &mut TcpStream) -> (Vec<u8>, End) {
+    let _ = sock.set_read_timeout(Some(STEP));
+    let mut buf = [0u8; 4096];
+    match sock.read(&mut buf) {
+        Ok(0) => (Vec::new(), End::Closed),
+        Ok(n) => {
+            // The first bytes are here; whatever follows at once belongs to the same reply.
+            let mut got = buf[..n].to_vec();
+            let (more, end) = read_all(sock, Duration::from_millis(100), 64 * 1024);
+            got.extend(more);
+            (got, end)
+        }
+        Err(e) if matches!(e.kind(), ErrorKind::WouldBlock | ErrorKind::TimedOut) => {
+            (Vec::new(), End::Silent)
+        }
+        Err(_) => (Vec::new(), End::Reset),
+    }
+}
+
+/// The words for how a read ended.
+pub fn said(end: End) -> String {
+    match end {
+        End::Closed => tr!("the connection closed", "连接已关闭"),
+        End::Reset => tr!("the connection was reset", "连接被重置"),
+        End::Silent => tr!(
+            "nothing more came, the connection still open",
+            "之后再没有数据, 连接仍然开着"
+        ),
+    }
+}

@@ -1,0 +1,82 @@
+//! Lesson 04's exercise: the client sends `1234567`, `abcde`, `hhhhh` in three sends and ends;
+//! the server reads `recv(5)` three times and prints `b'12345'` `b'67abc'` `b'dehhh'`.
+
+use std::io::Write;
+
+use super::judge::{expect_printed, no_traceback, shown};
+use super::peer::{self, End, STEP};
+use super::{Check, Ctx, Judged, fail};
+use crate::tr;
+
+/// The three sends, as the stream carries them: no boundaries left.
+const SENT: &[u8] = b"1234567abcdehhhhh";
+
+const PAGE: [&str; 2] = [
+    "lessons/04_sticky_demo.md, \"Why you see exactly `b'67abc'`, every time\"",
+    "lessons/zh/04_sticky_demo.md, 「为什么每次都正好是 `b'67abc'`」",
+];
+
+#[rustfmt::skip]
+pub fn checks() -> Vec<Check> {
+    let check = |id, does, run| Check {
+        id,
+        does,
+        page: PAGE,
+        needs_command: true,
+        run,
+    };
+    vec![
+        check("04.server.recv5", ["17 bytes in one write: three recv(5) print b'12345' b'67abc' b'dehhh'", "一次写入 17 个字节: 三次 recv(5) 打印 b'12345' b'67abc' b'dehhh'"], recv5),
+        check("04.server.silent-close", ["a client that sends nothing and closes: the server ends, no crash", "客户端什么也不发就关闭: 服务端结束, 不崩溃"], silent_close),
+        check("04.client.three-sends", ["1234567, abcde, hhhhh, then a close", "1234567、abcde、hhhhh, 然后关闭"], three_sends),
+    ]
+}
+
+fn recv5(ctx: &mut Ctx) -> Judged {
+    ctx.start_server("", None)?;
+    let mut sock = ctx.connect()?;
+    sock.write_all(SENT).map_err(|e| {
+        fail(
+            tr!("the server reads 17 bytes", "服务端读取 17 个字节"),
+            e.to_string(),
+        )
+    })?;
+    drop(sock);
+    expect_printed(ctx, &[b"12345", b"67abc", b"dehhh"])
+}
+
+fn silent_close(ctx: &mut Ctx) -> Judged {
+    ctx.start_server("", None)?;
+    drop(ctx.connect()?);
+    if ctx.program()?.wait_exit(STEP).is_none() {
+        return Err(fail(
+            tr!(
+                "the program ends: the client has closed",
+                "程序结束: 客户端已经关闭"
+            ),
+            tr!("still running after {}s", "{} 秒后仍在运行", STEP.as_secs()),
+        ));
+    }
+    no_traceback(ctx)
+}
+
+fn three_sends(ctx: &mut Ctx) -> Judged {
+    let listener = ctx.start_client("")?;
+    let mut sock = ctx.accept(&listener)?;
+    let (got, end) = peer::read_all(&mut sock, STEP, 1 << 16);
+    // Our close too: a client may wait for it before it ends (lesson 04's does).
+    drop(sock);
+    if got != SENT || end != End::Closed {
+        return Err(fail(
+            tr!("{}, then a close", "{}, 然后关闭", shown(SENT)),
+            tr!("{}, then {}", "{}, 然后{}", shown(&got), peer::said(end)),
+        ));
+    }
+    if ctx.program()?.wait_exit(STEP).is_none() {
+        return Err(fail(
+            tr!("the program ends", "程序结束"),
+            tr!("still running", "仍在运行"),
+        ));
+    }
+    no_traceback(ctx)
+}
