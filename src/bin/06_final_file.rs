@@ -96,8 +96,7 @@ fn demo() -> Result<()> {
     let offer = Offer::open(&served, DEMO_DESC, None, TIMEOUT)?;
     let received = scratch.path().join("received");
     fs::create_dir(&received)?;
-    // Python: server.bind(('127.0.0.1', 8080)); server.listen(5) — lesson 03's listener.
-    let listener = net::listen(&Addr::ephemeral(), net::BACKLOG)?;
+    let listener = net::listen(&Addr::ephemeral(), net::BACKLOG)?; // lesson 03's listen(5)
     demo::run(
         listener,
         move |listener| serve(listener, &offer, true),
@@ -148,8 +147,7 @@ fn handle_client(sock: TcpStream, addr: SocketAddr, offer: &Offer) -> Result<()>
     // Each client gets the file as it is now: checked, opened and measured again.
     // Python: 'file_size': os.path.getsize(r'04 struct模块.py')
     let (mut file, size) = save::open_to_send(&offer.path)?;
-    let mut header = offer.header.clone();
-    header.file_size = size;
+    let header = Header { file_size: size, ..offer.header.clone() };
     let start = Instant::now();
     // Python: for line in f: sock.send(line) — here `copy`, 64 KiB at a time. `(&mut file)
     // .take(size)`: `file`, lent (`&mut`), read to `size` bytes: what the header promised.
@@ -180,7 +178,10 @@ fn handle_client(sock: TcpStream, addr: SocketAddr, offer: &Offer) -> Result<()>
         Ok(_) => tr!("it sent bytes out of turn", "它发来了不合协议的字节"),
         Err(e) => stall::because(&e, offer.timeout, Peer::Client),
     };
-    server!("{addr} did not close: {why}", "{addr} 没有关闭连接: {why}");
+    server!(
+        "{addr} did not confirm it got the file: {why}",
+        "{addr} 没有确认收到文件: {why}"
+    );
     Ok(())
 }
 

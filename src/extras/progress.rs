@@ -5,7 +5,7 @@
 use std::io::{self, ErrorKind, IsTerminal, Read, Write};
 use std::time::Duration;
 
-use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
+use indicatif::{HumanBytes, ProgressBar, ProgressDrawTarget, ProgressStyle};
 
 use crate::tr;
 
@@ -82,29 +82,55 @@ pub fn finish(bar: &ProgressBar) -> u64 {
     counted
 }
 
-/// `1 byte`, `5 bytes`; `5 字节`.
+/// `1 byte`, `5 bytes`, `5 字节`; from 1 MiB on, the same in the bar's units beside it:
+/// `1073741824 bytes (1.00 GiB)`. The exact count stays: it is what the header says.
 pub fn bytes(n: u64) -> String {
-    match n {
+    let count = match n {
         1 => tr!("1 byte", "1 字节"),
         _ => tr!("{n} bytes", "{n} 字节"),
+    };
+    match n {
+        ..HUMAN_FROM => count,
+        _ => format!("{count} ({})", HumanBytes(n)),
     }
 }
 
-/// `12345 bytes in 0.20 s (0.1 MiB/s)`: the last line of a transfer.
+/// From this many bytes on, a count has its size in KiB, MiB or GiB beside it.
+const HUMAN_FROM: u64 = 1024 * 1024;
+
+/// Shorter than this, a transfer has no rate worth saying: the clock cannot tell it from 0.
+const INSTANT: Duration = Duration::from_millis(10);
+
+/// `12345 bytes in 0.20 s (60.28 KiB/s)`, the last line of a transfer, the rate in the bar's
+/// units; `12345 bytes in under 0.01 s` for a transfer too short to time.
 pub fn rate(n: u64, elapsed: Duration) -> String {
-    let seconds = elapsed.as_secs_f64();
-    // A tiny file may take less time than the clock can tell apart from 0.
-    let mib_per_second = n as f64 / (1024.0 * 1024.0) / seconds.max(1e-9);
-    let n = bytes(n);
+    let (count, seconds) = (bytes(n), elapsed.as_secs_f64());
+    if elapsed < INSTANT {
+        return tr!("{count} in under 0.01 s", "{count}, 用时不到 0.01 秒");
+    }
+    let per_second = HumanBytes((n as f64 / seconds) as u64);
     tr!(
-        "{n} in {seconds:.2} s ({mib_per_second:.1} MiB/s)",
-        "{n}, 用时 {seconds:.2} 秒 ({mib_per_second:.1} MiB/s)"
+        "{count} in {seconds:.2} s ({per_second}/s)",
+        "{count}, 用时 {seconds:.2} 秒 ({per_second}/s)"
     )
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn counts_and_rates_in_one_style() {
+        assert_eq!(bytes(1), "1 byte");
+        assert_eq!(bytes(16558), "16558 bytes");
+        assert_eq!(bytes(1 << 30), "1073741824 bytes (1.00 GiB)");
+        assert_eq!(
+            rate(7, Duration::from_micros(300)),
+            "7 bytes in under 0.01 s"
+        );
+        let second = rate(8 << 20, Duration::from_secs(2));
+        assert_eq!(second, "8388608 bytes (8.00 MiB) in 2.00 s (4.00 MiB/s)");
+    }
 
     #[test]
     fn a_transfer_that_stops_halfway_is_counted_halfway() {
