@@ -1,5 +1,6 @@
 //! How a lesson's process ends when it does not end at the bottom of `main`: quietly, with exit
-//! status 0, when whoever read its output has gone (a closed pipe, `… | head -3`).
+//! status 0, when whoever read its output has gone (a closed pipe, `… | head -3`); and on
+//! Ctrl-C, with the last words of whoever asked for them. Signals and exits live here only.
 
 use std::io;
 
@@ -16,4 +17,17 @@ pub fn or_quietly_on_closed_pipe(write: impl FnOnce() -> io::Result<()>) {
     {
         std::process::exit(0);
     }
+}
+
+/// The exit code after Ctrl-C or SIGTERM: 128 + SIGINT (2), what a shell reports for Ctrl-C.
+pub const INTERRUPTED: i32 = 130;
+
+/// On Ctrl-C (SIGINT), SIGTERM or SIGHUP (Windows: Ctrl-C, Ctrl-Break, closing the console): run
+/// `last_words`, then end with [`INTERRUPTED`]. The `ctrlc` crate runs them on a thread of its
+/// own, not inside the signal handler, so they may take a lock, remove a file and print.
+pub fn on_interrupt(last_words: impl Fn() + Send + 'static) -> Result<(), ctrlc::Error> {
+    ctrlc::set_handler(move || {
+        last_words();
+        std::process::exit(INTERRUPTED);
+    })
 }

@@ -8,7 +8,7 @@
 //!    [`text`]: bytes shown as people read them, never raw: Python's notation, hex.
 //!    [`cli`]: the arguments every lesson shares (`--host`/`--port`, `--lang`, `--lanes`), and
 //!    how to name a command the way this program was started. [`help`]: `--help` in Chinese.
-//!    [`exit`]: how the process ends quietly when its reader has gone.
+//!    [`exit`]: how the process ends: quietly when its reader has gone, and on Ctrl-C.
 //! 2. **Output.** [`say`]: `[server]`/`[client]` tagged lines, colored on a terminal
 //!    ([`server!`], [`client!`], [`note!`]), wrapped to its width; [`lanes`] lays them out in
 //!    two columns.

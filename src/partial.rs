@@ -17,16 +17,13 @@ use std::sync::{Mutex, MutexGuard};
 use tempfile::NamedTempFile;
 
 use crate::names::MAX_NAME_BYTES;
-use crate::{Result, say, text, tr};
+use crate::{Result, exit, say, text, tr};
 
 /// How many random characters a partial file's name has: 62^6, about 57 billion names.
 const RANDOM_CHARS: usize = 6;
 
 /// The end of a partial file's name.
 const PART_SUFFIX: &str = ".part";
-
-/// The exit code after Ctrl-C or SIGTERM: 128 + SIGINT (2), what a shell reports for Ctrl-C.
-pub const INTERRUPTED: i32 = 130;
 
 /// The partial file being written, if any: what Ctrl-C must remove. A `static`, because the
 /// signal handler runs on a thread of its own and can reach nothing else.
@@ -151,14 +148,14 @@ impl Drop for Partial {
 }
 
 /// Ctrl-C (SIGINT), SIGTERM and SIGHUP (Windows: Ctrl-C, Ctrl-Break, closing the console):
-/// remove the partial file being written, say so in one line, exit with [`INTERRUPTED`].
+/// remove the partial file being written, say so in one line, and end ([`exit::on_interrupt`]).
 ///
 /// Without this the process just ends, and a half-received `.part` file (gigabytes, maybe)
 /// stays in `--out`. The `ctrlc` crate runs the handler on a thread of its own, not inside the
 /// signal, so it may take a lock, remove a file and print. `kill -9` cannot be caught: then the
 /// partial file stays, under a name that no later transfer will take or mistake for the file.
 pub fn remove_partial_on_interrupt() -> Result<()> {
-    ctrlc::set_handler(|| {
+    exit::on_interrupt(|| {
         // Held until the exit: the main thread cannot rename the file meanwhile.
         let registered = partial();
         let message = match registered.as_deref() {
@@ -186,7 +183,6 @@ pub fn remove_partial_on_interrupt() -> Result<()> {
             println!();
         }
         say::error(&message);
-        std::process::exit(INTERRUPTED);
     })
     .map_err(|e| tr!("cannot catch Ctrl-C: {e}", "无法捕获 Ctrl-C: {e}").into())
 }
