@@ -279,11 +279,12 @@ mod tests {
         // Far more than the two sockets' buffers: the peer never reads, so the writes stop.
         let error = conn.write_all(&vec![0u8; 64 << 20]).unwrap_err();
         assert!(timed_out(&error), "{error}");
-        assert!(
-            conn.moved() > 0 && conn.moved() < 64 << 20,
-            "{}",
-            conn.moved()
-        );
+        assert!(conn.moved() < 64 << 20, "{}", conn.moved());
+        // Unix counts what went out before the time ran out. A Windows send that times out
+        // leaves the socket in an undefined state and tells nothing of a partial send (seen as
+        // 0 under Wine): there the count may stay 0.
+        #[cfg(unix)]
+        assert!(conn.moved() > 0, "{}", conn.moved());
     }
 
     #[test]
