@@ -14,6 +14,9 @@ use clap::{Command, Parser};
 use crate::cli::{END_OF_INPUT, END_OF_INPUT_ZH};
 use crate::lang::{self, Lang};
 
+mod table;
+use table::{ZH, ZH_MORE};
+
 /// Parse the command line as `T`, with help texts in Chinese if Chinese is asked for: what each
 /// lesson's `main` calls instead of `Cli::parse()`.
 pub fn parse<T: Parser>() -> T {
@@ -70,9 +73,6 @@ fn in_chinese(command: Command) -> Command {
     );
     command.mut_subcommands(in_chinese)
 }
-
-mod table;
-use table::{ZH, ZH_MORE};
 
 /// The Chinese form of one English help text, if the table has it. The end-of-input key is
 /// this system's ([`END_OF_INPUT`]): the table writes it `{END_OF_INPUT}`.
