@@ -7,9 +7,10 @@
 //! full-width space (`　`, U+3000) from a Chinese input method makes a line as empty as a blank.
 
 use std::collections::VecDeque;
-use std::io::{self, BufRead, IsTerminal, Write};
+use std::io::{self, BufRead, IsTerminal};
 
 pub use crate::cli::END_OF_INPUT;
+use crate::say::{self, Role};
 
 /// Where the lines come from.
 pub struct Lines {
@@ -17,17 +18,20 @@ pub struct Lines {
 }
 
 enum Source {
-    /// The process's stdin, with the prompt to show when it is a terminal.
-    Stdin { prompt: Option<String> },
+    /// The process's stdin, with the prompt to show when it is a terminal, and whose it is.
+    Stdin { prompt: Option<(Role, String)> },
     /// The scripted lines of a demo, in order.
     Script(VecDeque<Vec<u8>>),
 }
 
 impl Lines {
-    /// Lines from stdin. `prompt` is shown before each line when stdin is a terminal, and not
-    /// when it is a pipe or a file: a script feeding a lesson does not want prompts in its output.
-    pub fn stdin(prompt: &str) -> Lines {
-        let prompt = io::stdin().is_terminal().then(|| prompt.to_string());
+    /// Lines from stdin, typed by the `role` side. `prompt` is shown before each line when
+    /// stdin is a terminal (in that side's lane, under `--lanes`), and not when it is a pipe or
+    /// a file: a script feeding a lesson does not want prompts in its output.
+    pub fn stdin(role: Role, prompt: &str) -> Lines {
+        let prompt = io::stdin()
+            .is_terminal()
+            .then(|| (role, prompt.to_string()));
         Lines { source: Source::Stdin { prompt } }
     }
 
@@ -43,10 +47,8 @@ impl Lines {
         let line = match &mut self.source {
             Source::Script(lines) => lines.pop_front(),
             Source::Stdin { prompt } => {
-                if let Some(prompt) = prompt {
-                    print!("{prompt}");
-                    // The prompt has no newline: flush it out or it waits in stdout's buffer.
-                    io::stdout().flush()?;
+                if let Some((role, prompt)) = prompt {
+                    say::prompt(*role, prompt);
                 }
                 let mut line = Vec::new();
                 match io::stdin().lock().read_until(b'\n', &mut line)? {

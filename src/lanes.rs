@@ -33,14 +33,20 @@ pub enum Lane {
 /// starts in the middle and fills the right half; a [`Lane::Across`] line runs across the whole
 /// width. Narrower than [`MIN_WIDTH`], every line runs across.
 pub fn layout(lane: Lane, tag: &str, text: &str, width: usize) -> String {
+    let (left_margin, lane_width) = bounds(lane, width);
+    hang(tag, text, left_margin, lane_width)
+}
+
+/// Where `lane` starts on a terminal `width` columns wide, and how wide it is: also where a
+/// prompt goes, so that what the person types lines up with that side's lines.
+pub fn bounds(lane: Lane, width: usize) -> (usize, usize) {
     let half = width / 2;
-    let (left_margin, lane_width) = match lane {
+    match lane {
         _ if width < MIN_WIDTH => (0, width),
         Lane::Across => (0, width),
         Lane::Left => (0, half - 1),
         Lane::Right => (half + 1, width - half - 1),
-    };
-    hang(tag, text, left_margin, lane_width)
+    }
 }
 
 /// `tag text`, wrapped to `lane_width` columns starting `left_margin` columns in, continuation

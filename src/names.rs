@@ -59,8 +59,23 @@ pub fn from_json<T: DeserializeOwned>(json: &[u8]) -> Result<T> {
         }),
         Err(e) => Err(tr!("it is not UTF-8 text ({e})", "它不是 UTF-8 文本 ({e})")),
     };
-    parsed.map_err(|why| tr!("refusing the header: {why}", "拒绝报头: {why}").into())
+    // What came is shown too, as lesson 05 shows a broken frame: escaped, and at most
+    // `SHOWN` bytes of it, so a lying peer can neither act on the screen nor fill it.
+    let shown = json.len().min(SHOWN);
+    let more = if json.len() > shown { "..." } else { "" };
+    let arrived = format!("{}{more}", text::py_bytes(&json[..shown]));
+    parsed.map_err(|why| match json.is_empty() {
+        true => tr!("refusing the header: {why}", "拒绝报头: {why}").into(),
+        false => tr!(
+            "refusing the header: {why}; what arrived: {arrived}",
+            "拒绝报头: {why}; 收到的是: {arrived}"
+        )
+        .into(),
+    })
 }
+
+/// How many bytes of a refused header its error shows.
+const SHOWN: usize = 48;
 
 /// `file_size` as JSON may write it: any number. A size is a whole number of bytes, 0 or more;
 /// say so, rather than serde's "invalid value: integer `-5`, expected u64".

@@ -74,6 +74,26 @@ pub fn plain(text: &str) {
     exit::or_quietly_on_closed_pipe(|| writeln!(std::io::stdout().lock(), "{text}"));
 }
 
+/// A prompt (`message>>> `), written without a newline and flushed so it shows before the
+/// person types: under `--lanes` in its side's lane, so that the typing lines up with that
+/// side's lines. A closed pipe ends quietly, as for a line.
+pub fn prompt(role: Role, text: &str) {
+    let lane = match role {
+        Role::Server => Lane::Left,
+        Role::Client => Lane::Right,
+        Role::Note => Lane::Across,
+    };
+    let margin = match TERMINAL.get() {
+        Some(&(width, true)) => lanes::bounds(lane, width).0,
+        _ => 0,
+    };
+    exit::or_quietly_on_closed_pipe(|| {
+        let mut out = std::io::stdout().lock();
+        write!(out, "{}{text}", " ".repeat(margin))?;
+        out.flush()
+    });
+}
+
 /// Print `text` under a `lead` (an indent, a label), wrapped on a terminal like every tagged
 /// line, continuation lines under the text: the runner's idea and watch-for lines.
 pub fn hanging(lead: &str, text: &str) {

@@ -547,7 +547,7 @@ fn a_server_that_closes_inside_the_header_is_refused() {
 fn a_header_that_is_not_utf8_is_refused() {
     assert_refused(
         frame(b"{\"file_name\":\"\xff\xfe\"}"),
-        "refusing the header: it is not UTF-8 text (invalid utf-8 sequence of 1 bytes from index 14)",
+        "refusing the header: it is not UTF-8 text (invalid utf-8 sequence of 1 bytes from index 14); what arrived: b'{\"file_name\":\"\\xff\\xfe\"}'",
     );
 }
 
@@ -555,7 +555,7 @@ fn a_header_that_is_not_utf8_is_refused() {
 fn a_header_that_is_not_json_is_refused() {
     assert_refused(
         header("<h1>notes.txt</h1>"),
-        "refusing the header: it is not the JSON this lesson expects: expected value at line 1 column 1",
+        "refusing the header: it is not the JSON this lesson expects: expected value at line 1 column 1; what arrived: b'<h1>notes.txt</h1>'",
     );
 }
 
@@ -563,7 +563,7 @@ fn a_header_that_is_not_json_is_refused() {
 fn a_header_without_a_size_is_refused() {
     assert_refused(
         header(r#"{"file_name":"notes.txt","file_desc":"notes"}"#),
-        "refusing the header: it is not the JSON this lesson expects: missing field `file_size` at line 1 column 45",
+        "refusing the header: it is not the JSON this lesson expects: missing field `file_size` at line 1 column 45; what arrived: b'{\"file_name\":\"notes.txt\",\"file_desc\":\"notes\"}'",
     );
 }
 
@@ -571,7 +571,7 @@ fn a_header_without_a_size_is_refused() {
 fn a_header_with_a_name_that_is_not_text_is_refused() {
     assert_refused(
         header(r#"{"file_name":5,"file_desc":"notes","file_size":3}"#),
-        "refusing the header: it is not the JSON this lesson expects: invalid type: integer `5`, expected a string at line 1 column 14",
+        "refusing the header: it is not the JSON this lesson expects: invalid type: integer `5`, expected a string at line 1 column 14; what arrived: b'{\"file_name\":5,\"file_desc\":\"notes\",\"file_size\":3'...",
     );
 }
 
@@ -579,7 +579,7 @@ fn a_header_with_a_name_that_is_not_text_is_refused() {
 fn a_size_that_is_text_is_refused() {
     assert_refused(
         header(r#"{"file_name":"notes.txt","file_desc":"notes","file_size":"3"}"#),
-        "refusing the header: it is not the JSON this lesson expects: invalid type: string \"3\", expected a JSON number at line 1 column 60",
+        "refusing the header: it is not the JSON this lesson expects: invalid type: string \"3\", expected a JSON number at line 1 column 60; what arrived: b'{\"file_name\":\"notes.txt\",\"file_desc\":\"notes\",\"fi'...",
     );
 }
 
@@ -587,7 +587,7 @@ fn a_size_that_is_text_is_refused() {
 fn a_negative_size_is_refused() {
     assert_refused(
         header(r#"{"file_name":"notes.txt","file_desc":"notes","file_size":-5}"#),
-        "refusing the header: it is not the JSON this lesson expects: file_size must be a whole number of bytes, 0 or more, not -5 at line 1 column 60",
+        "refusing the header: it is not the JSON this lesson expects: file_size must be a whole number of bytes, 0 or more, not -5 at line 1 column 60; what arrived: b'{\"file_name\":\"notes.txt\",\"file_desc\":\"notes\",\"fi'...",
     );
 }
 
@@ -595,7 +595,7 @@ fn a_negative_size_is_refused() {
 fn a_fractional_size_is_refused() {
     assert_refused(
         header(r#"{"file_name":"notes.txt","file_desc":"notes","file_size":2.5}"#),
-        "refusing the header: it is not the JSON this lesson expects: file_size must be a whole number of bytes, 0 or more, not 2.5 at line 1 column 61",
+        "refusing the header: it is not the JSON this lesson expects: file_size must be a whole number of bytes, 0 or more, not 2.5 at line 1 column 61; what arrived: b'{\"file_name\":\"notes.txt\",\"file_desc\":\"notes\",\"fi'...",
     );
 }
 

@@ -30,6 +30,7 @@ use socket_lessons::cli::{Addr, Shared};
 use socket_lessons::extras::longline;
 use socket_lessons::input::{END_OF_INPUT, Lines};
 use socket_lessons::net::{self, Peer};
+use socket_lessons::say::Role;
 use socket_lessons::{Result, client, demo, note, say, server, text, tr};
 
 /// What the demo's client "types", the empty line included.
@@ -59,11 +60,17 @@ fn run(cli: Cli) -> Result<()> {
     match cli.command.unwrap_or(Command::Demo) {
         Command::Demo => demo(),
         Command::Server { addr } => bind(addr.resolve()?).and_then(|listener| {
-            serve(listener, Lines::stdin(&tr!("reply>>> ", "请回复消息>>>:")))
+            serve(
+                listener,
+                Lines::stdin(Role::Server, &tr!("reply>>> ", "请回复消息>>>:")),
+            )
         }),
         Command::Client { addr } => run_client(
             addr.resolve()?,
-            Lines::stdin(&tr!("message>>> ", "请输入你需要发送的消息>>>:")),
+            Lines::stdin(
+                Role::Client,
+                &tr!("message>>> ", "请输入你需要发送的消息>>>:"),
+            ),
         ),
         Command::Longline => longline::demo(),
     }

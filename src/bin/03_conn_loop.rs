@@ -79,7 +79,7 @@ fn run(cli: Cli) -> Result<()> {
         Command::Server { addr, backlog } => bind(&addr, backlog).and_then(|listener| {
             serve(
                 listener,
-                Lines::stdin(&tr!("reply>>> ", "请回复消息>>>:")),
+                Lines::stdin(say::Role::Server, &tr!("reply>>> ", "请回复消息>>>:")),
                 None,
             )
         }),
@@ -87,7 +87,7 @@ fn run(cli: Cli) -> Result<()> {
             let leave = if abort { Leave::Abort } else { Leave::Close };
             let prompt = tr!("message>>> ", "请输入你需要发送的消息>>>:");
             addr.resolve()
-                .and_then(|addr| run_client(addr, Lines::stdin(&prompt), leave))
+                .and_then(|addr| run_client(addr, Lines::stdin(say::Role::Client, &prompt), leave))
         }
         Command::Backlog { backlog, clients } => backlog_demo(backlog, clients),
         Command::Reuseaddr => conn_tables::reuseaddr(),
