@@ -412,7 +412,7 @@ fn a_server_already_running_gets_the_checks_that_need_no_command_and_the_rest_sk
     let mut command = Command::new(env!("CARGO_BIN_EXE_06_final_file"));
     let file = Path::new(env!("CARGO_MANIFEST_DIR")).join("Cargo.toml");
     command.args(["server", "--port", "0", "--file"]).arg(&file);
-    let server = common::Server::start(command);
+    let server = common::Live::server(command);
     let out = checker()
         .args(["check", "6", "server", "--json", "--port", &server.port()])
         .output()

@@ -11,7 +11,7 @@ mod common;
 use std::process::Command;
 
 #[cfg(unix)]
-use common::Server;
+use common::Live;
 use common::run;
 
 /// The program a lesson's name stands for, built by Cargo for this test.
@@ -65,7 +65,7 @@ fn the_server_a_refused_client_names_starts_on_its_port() {
         let (_, hint) = error
             .split_once("start the server first: ")
             .unwrap_or_else(|| panic!("no server command in {error:?}"));
-        let server = Server::start(command_of(hint));
+        let server = Live::server(command_of(hint));
         assert_eq!(server.port(), port, "{lesson}: {hint}");
     }
 }

@@ -11,8 +11,7 @@ use std::net::{TcpListener, TcpStream};
 use std::thread;
 
 use common::{
-    HOSTILE, HOSTILE_SHOWN, Live, SERVER_RESET, Server, assert_chinese,
-    assert_no_control_characters, run,
+    HOSTILE, HOSTILE_SHOWN, Live, SERVER_RESET, assert_chinese, assert_no_control_characters, run,
 };
 
 // The demo's whole output is asserted once, by its page's transcript (lessons/01_basic.md, run by
@@ -20,7 +19,7 @@ use common::{
 
 #[test]
 fn server_and_client_work_as_two_processes() {
-    let mut server = Server::start(bin!("01_basic", "server", "--port", "0"));
+    let mut server = Live::server(bin!("01_basic", "server", "--port", "0"));
     let port = server.port();
     let client = run(
         bin!("01_basic", "client", "--port", &port, "--message", "早上好"),
@@ -44,7 +43,7 @@ fn nc_is_a_client_too() {
     if !common::peer_available("nc") {
         return;
     }
-    let mut server = Server::start(bin!("01_basic", "server", "--port", "0"));
+    let mut server = Live::server(bin!("01_basic", "server", "--port", "0"));
     let (nc, mut stdin) = common::nc(&server);
     stdin
         .write_all("hello from nc\n".as_bytes())
@@ -111,7 +110,7 @@ fn help_says_what_the_lesson_shows_and_how_to_run_it() {
 
 #[test]
 fn a_client_that_closes_without_sending_gets_no_answer() {
-    let mut server = Server::start(bin!("01_basic", "server", "--port", "0"));
+    let mut server = Live::server(bin!("01_basic", "server", "--port", "0"));
     drop(TcpStream::connect(server.addr).expect("the server listens"));
     server.expect_line("accepted a client");
     let server = server.finish();
@@ -128,7 +127,7 @@ fn a_client_that_closes_without_sending_gets_no_answer() {
 /// The words `net::gone` gives a client whose connection the server reset.
 #[test]
 fn a_second_client_while_the_first_is_served_is_reset_and_told_why() {
-    let mut server = Server::start(bin!("01_basic", "server", "--port", "0"));
+    let mut server = Live::server(bin!("01_basic", "server", "--port", "0"));
     let mut first = TcpStream::connect(server.addr).expect("the server listens");
     server.expect_line("accepted a client");
     // The second client connects (the kernel queues it), sends, and waits for an answer that the
@@ -163,7 +162,7 @@ fn a_server_that_vanishes_mid_conversation_is_named() {
 #[test]
 fn a_peer_s_control_bytes_never_reach_the_terminal_raw() {
     // A client that sends them to the lesson's server.
-    let mut server = Server::start(bin!("01_basic", "server", "--port", "0"));
+    let mut server = Live::server(bin!("01_basic", "server", "--port", "0"));
     let mut hostile = TcpStream::connect(server.addr).expect("the server listens");
     hostile.write_all(HOSTILE).expect("the server reads");
     let shown = server.expect_line("received");
@@ -223,7 +222,7 @@ fn a_reset_is_told_in_chinese_too() {
 
 #[test]
 fn an_empty_message_is_not_sent_and_nothing_hangs() {
-    let mut server = Server::start(bin!("01_basic", "server", "--port", "0"));
+    let mut server = Live::server(bin!("01_basic", "server", "--port", "0"));
     let client = run(
         bin!(
             "01_basic",
@@ -248,7 +247,7 @@ fn an_empty_message_is_not_sent_and_nothing_hangs() {
 #[test]
 fn a_long_message_is_shown_by_its_two_ends() {
     let long = "0123456789".repeat(300);
-    let mut server = Server::start(bin!("01_basic", "server", "--port", "0"));
+    let mut server = Live::server(bin!("01_basic", "server", "--port", "0"));
     let client = run(
         bin!(
             "01_basic",

@@ -10,8 +10,7 @@ use std::io::Write;
 use std::net::TcpStream;
 
 use common::{
-    HOSTILE, HOSTILE_SHOWN, Live, SERVER_RESET, Server, assert_chinese,
-    assert_no_control_characters, run,
+    HOSTILE, HOSTILE_SHOWN, Live, SERVER_RESET, assert_chinese, assert_no_control_characters, run,
 };
 
 // The demo's whole output is asserted once, by its page's transcript (lessons/02_comm_loop.md, run by
@@ -19,7 +18,7 @@ use common::{
 
 #[test]
 fn server_and_client_loop_as_two_processes() {
-    let mut server = Server::start(bin!("02_comm_loop", "server", "--port", "0"));
+    let mut server = Live::server(bin!("02_comm_loop", "server", "--port", "0"));
     // The server's replies, typed ahead: it reads one line per message it receives.
     server
         .stdin()
@@ -55,7 +54,7 @@ fn server_and_client_loop_as_two_processes() {
 
 #[test]
 fn an_empty_line_from_a_real_client_is_explained_and_the_loop_goes_on() {
-    let mut server = Server::start(bin!("02_comm_loop", "server", "--port", "0"));
+    let mut server = Live::server(bin!("02_comm_loop", "server", "--port", "0"));
     server
         .stdin()
         .write_all(b"pong\n")
@@ -75,7 +74,7 @@ fn an_empty_line_from_a_real_client_is_explained_and_the_loop_goes_on() {
 
 #[test]
 fn a_server_with_nothing_left_to_type_closes_and_the_client_sees_it() {
-    let mut server = Server::start(bin!("02_comm_loop", "server", "--port", "0"));
+    let mut server = Live::server(bin!("02_comm_loop", "server", "--port", "0"));
     server.close_stdin();
     let client = run(
         bin!("02_comm_loop", "client", "--port", &server.port()),
@@ -96,7 +95,7 @@ fn a_server_with_nothing_left_to_type_closes_and_the_client_sees_it() {
 
 #[test]
 fn bytes_that_are_not_utf8_are_shown_not_fatal() {
-    let mut server = Server::start(bin!("02_comm_loop", "server", "--port", "0"));
+    let mut server = Live::server(bin!("02_comm_loop", "server", "--port", "0"));
     server
         .stdin()
         .write_all(b"ok\n")
@@ -154,7 +153,7 @@ fn a_line_longer_than_the_read_leaves_every_reply_one_behind() {
 
 #[test]
 fn a_full_width_space_is_an_empty_line() {
-    let mut server = Server::start(bin!("02_comm_loop", "server", "--port", "0"));
+    let mut server = Live::server(bin!("02_comm_loop", "server", "--port", "0"));
     server
         .stdin()
         .write_all(b"pong\n")
@@ -175,7 +174,7 @@ fn a_full_width_space_is_an_empty_line() {
 /// The words `net::gone` gives a client whose connection the server reset.
 #[test]
 fn a_second_client_while_the_first_is_served_is_reset_and_told_why() {
-    let mut server = Server::start(bin!("02_comm_loop", "server", "--port", "0"));
+    let mut server = Live::server(bin!("02_comm_loop", "server", "--port", "0"));
     server.close_stdin();
     let first = TcpStream::connect(server.addr).expect("the server listens");
     server.expect_line("accepted a client");
@@ -211,7 +210,7 @@ fn a_server_that_vanishes_mid_conversation_is_named() {
 
 #[test]
 fn a_peer_s_control_bytes_never_reach_the_terminal_raw() {
-    let mut server = Server::start(bin!("02_comm_loop", "server", "--port", "0"));
+    let mut server = Live::server(bin!("02_comm_loop", "server", "--port", "0"));
     server.close_stdin();
     let mut hostile = TcpStream::connect(server.addr).expect("the server listens");
     hostile.write_all(HOSTILE).expect("the server reads");

@@ -11,7 +11,8 @@ use std::net::TcpStream;
 use std::process::Stdio;
 
 use common::{
-    HOSTILE, HOSTILE_SHOWN, SERVER_RESET, Server, assert_chinese, assert_no_control_characters, run,
+    HOSTILE, HOSTILE_SHOWN, Live, SERVER_RESET, Server, assert_chinese,
+    assert_no_control_characters, run,
 };
 
 // The demo's whole output is asserted once, by its page's transcript (lessons/03_conn_loop.md, run by
@@ -19,7 +20,7 @@ use common::{
 
 /// A server with nothing to type: it answers every message with the default text.
 fn unattended_server() -> Server {
-    let mut server = Server::start(bin!("03_conn_loop", "server", "--port", "0"));
+    let mut server = Live::server(bin!("03_conn_loop", "server", "--port", "0"));
     server.close_stdin();
     server
 }
@@ -96,7 +97,7 @@ fn a_killed_client_sends_fin_so_the_server_reads_zero_bytes() {
 
 #[test]
 fn the_server_answers_typed_replies_and_the_default_for_an_empty_one() {
-    let mut server = Server::start(bin!(
+    let mut server = Live::server(bin!(
         "03_conn_loop",
         "server",
         "--port",
@@ -393,7 +394,7 @@ fn out_of_file_descriptors_the_server_waits_and_tries_again() {
             Ok(())
         });
     }
-    let mut server = Server::start(command);
+    let mut server = Live::server(command);
     // Kept open: the connection waits in the queue while accept fails.
     let _client = TcpStream::connect(server.addr).expect("the kernel queues the connection");
     let expected = "cannot accept a client now: the system is out of resources (open files, sockets or memory) (os error 24); trying again in 500 ms";

@@ -9,7 +9,7 @@ mod wine;
 
 use std::process::Command;
 
-use common::{Server, run};
+use common::{Live, run};
 
 /// The material's own programs, transcribed (see the comments at their top).
 const PY_SERVER: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/python/sticky_server.py");
@@ -248,7 +248,7 @@ fn in_chinese_every_line_has_chinese_words_or_only_bytes() {
 fn two_processes(args: &[&str]) -> Vec<String> {
     let mut command = bin!("04_sticky_demo", "server", "--port", "0");
     command.args(args);
-    let mut server = Server::start(command);
+    let mut server = Live::server(command);
     let client = run(
         bin!("04_sticky_demo", "client", "--port", server.port()),
         "",
@@ -291,7 +291,7 @@ fn a_smaller_buffer_cuts_elsewhere() {
 
 #[test]
 fn two_processes_show_the_senders_cause() {
-    let mut server = Server::start(bin!("04_sticky_demo", "server", "--tiny", "--port", "0"));
+    let mut server = Live::server(bin!("04_sticky_demo", "server", "--tiny", "--port", "0"));
     let client = run(
         bin!(
             "04_sticky_demo",
@@ -343,7 +343,7 @@ fn our_server_reads_the_material_literals_from_the_python_client() {
     if !common::peer_available("python3") {
         return;
     }
-    let mut server = Server::start(bin!("04_sticky_demo", "server", "--port", "0"));
+    let mut server = Live::server(bin!("04_sticky_demo", "server", "--port", "0"));
     let mut python = Command::new("python3");
     python.args([PY_CLIENT, &server.port()]);
     let client = run(python, "");
@@ -389,7 +389,7 @@ fn our_client_gives_the_python_server_the_material_literals() {
 fn python_server_reads() -> Vec<String> {
     let mut python = Command::new("python3");
     python.args([PY_SERVER, "0"]);
-    let server = Server::start(python);
+    let server = Live::server(python);
     let client = run(
         bin!("04_sticky_demo", "client", "--port", server.port()),
         "",
@@ -478,7 +478,7 @@ fn a_client_that_resets_gets_words_not_an_os_error() {
 #[test]
 fn one_byte_and_one_read_are_singular() {
     use std::io::Write;
-    let mut server = Server::start(bin!("04_sticky_demo", "server", "--port", "0"));
+    let mut server = Live::server(bin!("04_sticky_demo", "server", "--port", "0"));
     let mut client = std::net::TcpStream::connect(server.addr).expect("connect");
     client.write_all(b"x").expect("one byte");
     client.shutdown(std::net::Shutdown::Write).expect("FIN");

@@ -9,7 +9,7 @@ use std::process::{Command, Stdio};
 use std::sync::mpsc;
 use std::thread;
 
-use common::{Server, run};
+use common::{Live, run};
 
 /// Python peers built from the material's struct section (see the comments at their top).
 const PY_SERVER: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/python/struct_server.py");
@@ -52,7 +52,7 @@ fn the_struct_demo_measures_any_text_in_bytes() {
 
 /// Start our server, run our client against it, return the server's lines.
 fn two_processes() -> Vec<String> {
-    let mut server = Server::start(bin!("05_struct_pack", "server", "--port", "0"));
+    let mut server = Live::server(bin!("05_struct_pack", "server", "--port", "0"));
     let client = run(
         bin!("05_struct_pack", "client", "--port", server.port()),
         "",
@@ -81,7 +81,7 @@ fn our_server_reads_the_python_client_frames() {
     if !common::peer_available("python3") {
         return;
     }
-    let mut server = Server::start(bin!("05_struct_pack", "server", "--port", "0"));
+    let mut server = Live::server(bin!("05_struct_pack", "server", "--port", "0"));
     let mut python = Command::new("python3");
     python.args([PY_CLIENT, &server.port()]);
     run(python, "").assert_success();
@@ -98,7 +98,7 @@ fn the_python_server_reads_our_frames() {
     }
     let mut python = Command::new("python3");
     python.args([PY_SERVER, "0"]);
-    let server = Server::start(python);
+    let server = Live::server(python);
     let client = run(
         bin!("05_struct_pack", "client", "--port", server.port()),
         "",
@@ -114,7 +114,7 @@ fn the_python_server_reads_our_frames() {
 
 /// Send `bytes` to a lesson 05 server and close; return how the server ended.
 fn server_after_sending(bytes: &[u8]) -> common::Finished {
-    let server = Server::start(bin!("05_struct_pack", "server", "--port", "0"));
+    let server = Live::server(bin!("05_struct_pack", "server", "--port", "0"));
     let mut sock = TcpStream::connect(server.addr).expect("the server accepts");
     sock.write_all(bytes).expect("the server reads");
     drop(sock);
@@ -248,7 +248,7 @@ fn every_line_and_error_has_its_chinese_form() {
     assert_chinese_error(&chinese_server_after_sending(b"\x05\x00\x00\x00abc"));
 }
 
-/// `server_after_sending` for a server speaking Chinese; returns its stderr. (`Server::start`
+/// `server_after_sending` for a server speaking Chinese; returns its stderr. (`Live::server`
 /// waits for the English `listening on`: this one reads the first line, `正在监听 ADDR`, itself.)
 fn chinese_server_after_sending(bytes: &[u8]) -> String {
     let mut command = bin!("05_struct_pack", "--lang", "zh", "server", "--port", "0");

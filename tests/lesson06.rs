@@ -14,7 +14,7 @@ use std::sync::mpsc::{self, Receiver, Sender};
 use std::thread;
 use std::time::Duration;
 
-use common::{Finished, Server, run};
+use common::{Finished, Live, Server, run};
 use tempfile::TempDir;
 
 /// What the demo sends: the lesson's source, as the binary has it built in.
@@ -131,7 +131,7 @@ fn a_file_with_a_chinese_name_goes_through_two_processes() {
     let text = "第一行 the first line\n第二行 the second line\n".as_bytes();
     let (_served, path) = folder_with(CHINESE_NAME, text);
     let desc = "课堂笔记";
-    let mut server = Server::start(bin!(
+    let mut server = Live::server(bin!(
         "06_final_file",
         "server",
         "--port",
@@ -198,7 +198,7 @@ fn an_empty_file_is_a_header_and_no_bytes() {
 #[test]
 fn the_server_serves_client_after_client() {
     let (_served, path) = folder_with("notes.txt", b"the same file for everyone\n");
-    let mut server = Server::start(bin!(
+    let mut server = Live::server(bin!(
         "06_final_file",
         "server",
         "--port",
@@ -228,7 +228,7 @@ fn a_client_that_leaves_mid_transfer_is_one_line_and_the_server_goes_on() {
     fs::File::create(&path)
         .and_then(|file| file.set_len(size))
         .expect("the big file is made");
-    let mut server = Server::start(bin!(
+    let mut server = Live::server(bin!(
         "06_final_file",
         "server",
         "--port",
@@ -432,7 +432,7 @@ fn help_says_what_the_lesson_shows_and_how_to_run_it() {
 
 /// `server --port 0 --once --file PATH`: a server for one client.
 fn serve_once(path: impl AsRef<std::ffi::OsStr>) -> Server {
-    Server::start(bin!(
+    Live::server(bin!(
         "06_final_file",
         "server",
         "--port",
@@ -747,7 +747,7 @@ fn python_samples() -> [(&'static str, Vec<u8>); 2] {
 fn python_server(path: &Path) -> Server {
     let mut python = Command::new("python3");
     python.arg(PY_SERVER).arg("0").arg(path);
-    Server::start(python)
+    Live::server(python)
 }
 
 #[test]
@@ -1233,7 +1233,7 @@ fn big_file(size: u64) -> (TempDir, std::path::PathBuf) {
 fn a_client_that_never_reads_is_dropped_and_the_next_is_served() {
     let size: u64 = 32 * 1024 * 1024;
     let (_served, path) = big_file(size);
-    let mut server = Server::start(bin!(
+    let mut server = Live::server(bin!(
         "06_final_file",
         "server",
         "--port",
@@ -1269,7 +1269,7 @@ fn a_client_that_never_reads_is_dropped_and_the_next_is_served() {
 #[test]
 fn a_client_that_never_closes_is_dropped() {
     let (_served, path) = folder_with("notes.txt", b"notes\n");
-    let mut server = Server::start(bin!(
+    let mut server = Live::server(bin!(
         "06_final_file",
         "server",
         "--port",
@@ -1455,7 +1455,7 @@ fn a_rate_is_read_with_its_unit() {
         );
     }
     // A slow server still sends every byte.
-    let server = Server::start(bin!(
+    let server = Live::server(bin!(
         "06_final_file",
         "server",
         "--port",

@@ -11,7 +11,7 @@ use std::path::{Path, PathBuf};
 use std::process::Command;
 use std::time::Duration;
 
-use common::{Finished, Server, run};
+use common::{Finished, Live, Server, run};
 use tempfile::TempDir;
 
 const PY_CLIENT: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/python/file_client.py");
@@ -31,7 +31,7 @@ fn big_file(size: u64) -> (TempDir, PathBuf) {
 fn serve(path: &Path, extra: &[&str]) -> Server {
     let mut command = bin!("07_many_clients", "server", "--port", "0", "--file", path);
     command.args(extra);
-    Server::start(command)
+    Live::server(command)
 }
 
 /// Lesson 06's client, fetching from `server` into `out`, run to the end.

@@ -214,19 +214,51 @@ fn receive_before_deadline(text: &Receiver<String>, child: &mut Child) -> String
     }
 }
 
-/// A lesson server running as its own process, killed when the test ends.
-pub struct Server {
+/// A lesson program running as its own process, whose stdout lines the test sees as they are
+/// printed, to act at the right moment; killed when the test ends. The one live-process type of
+/// the tests: [`Live::server`] for a lesson server (it learns the port from the `listening on`
+/// line), [`Live::start`] for anything else.
+pub struct Live {
     child: Option<Child>,
     lines: Receiver<String>,
     seen: Vec<String>,
-    /// Where it listens, read from its `listening on IP:PORT` line.
+    /// Where a server listens, read from its `listening on IP:PORT` line.
     pub addr: SocketAddr,
 }
 
-impl Server {
+/// A [`Live`] lesson server, for the names of the tests.
+pub type Server = Live;
+
+impl Live {
     /// Start `command` (which must include `server` and `--port 0`) and wait for its
     /// `listening on` line.
-    pub fn start(mut command: Command) -> Server {
+    pub fn server(command: Command) -> Live {
+        let mut server = Live::spawn(command);
+        // `listening on IP:PORT`, or in Chinese `正在监听 IP:PORT`: the address is the last word.
+        let listening = server.expect_any_line(&["listening on ", "正在监听 "]);
+        let addr = listening
+            .rsplit(' ')
+            .next()
+            .and_then(|addr| addr.parse().ok())
+            .unwrap_or_else(|| panic!("no address in {listening:?}"));
+        server.addr = addr;
+        server
+    }
+
+    /// Start `command` with `input` as its whole stdin, then closed.
+    pub fn start(command: Command, input: &'static str) -> Live {
+        let mut live = Live::spawn(command);
+        let mut stdin = live.stdin_pipe().take().expect("stdin is piped");
+        thread::spawn(move || stdin.write_all(input.as_bytes()));
+        live
+    }
+
+    fn stdin_pipe(&mut self) -> &mut Option<ChildStdin> {
+        &mut self.child.as_mut().expect("the process is running").stdin
+    }
+
+    /// Start `command`, its stdout read line by line on a thread.
+    fn spawn(mut command: Command) -> Live {
         command
             .env_remove("NO_COLOR")
             // English, whatever the machine's locale: a test that wants Chinese asks `--lang zh`.
@@ -234,7 +266,7 @@ impl Server {
             .stdin(Stdio::piped())
             .stdout(Stdio::piped())
             .stderr(Stdio::piped());
-        let mut child = command.spawn().expect("the lesson server starts");
+        let mut child = command.spawn().expect("the lesson program starts");
         let stdout = child.stdout.take().expect("stdout is piped");
         let (send, lines) = mpsc::channel();
         thread::spawn(move || {
@@ -245,21 +277,12 @@ impl Server {
                 }
             }
         });
-        let mut server = Server {
+        Live {
             child: Some(child),
             lines,
             seen: Vec::new(),
             addr: "0.0.0.0:0".parse().expect("a valid address"),
-        };
-        // `listening on IP:PORT`, or in Chinese `正在监听 IP:PORT`: the address is the last word.
-        let listening = server.expect_any_line(&["listening on ", "正在监听 "]);
-        let addr = listening
-            .rsplit(' ')
-            .next()
-            .and_then(|addr| addr.parse().ok())
-            .unwrap_or_else(|| panic!("no address in {listening:?}"));
-        server.addr = addr;
-        server
+        }
     }
 
     /// The port, for a client's `--port`.
@@ -364,7 +387,7 @@ impl Server {
     }
 }
 
-impl Drop for Server {
+impl Drop for Live {
     fn drop(&mut self) {
         if let Some(mut child) = self.child.take() {
             let _ = child.kill();
@@ -468,72 +491,6 @@ pub fn assert_no_control_characters(output: &str) {
         !output.chars().any(|c| c.is_control() && c != '\n'),
         "a control character reached the terminal: {output:?}"
     );
-}
-
-/// A lesson process whose stdout lines the test sees as they are printed, to act at the right
-/// moment (`Server` does the same for servers, from their `listening on` line).
-pub struct Live {
-    child: Child,
-    lines: Receiver<String>,
-    seen: Vec<String>,
-}
-
-impl Live {
-    /// Start `command` with `input` as its whole stdin.
-    pub fn start(mut command: Command, input: &'static str) -> Live {
-        command
-            .env_remove("NO_COLOR")
-            .env("LC_ALL", "C")
-            .stdin(Stdio::piped())
-            .stdout(Stdio::piped())
-            .stderr(Stdio::piped());
-        let mut child = command.spawn().expect("the lesson starts");
-        let mut stdin = child.stdin.take().expect("stdin is piped");
-        thread::spawn(move || stdin.write_all(input.as_bytes()));
-        let stdout = child.stdout.take().expect("stdout is piped");
-        let (send, lines) = mpsc::channel();
-        thread::spawn(move || {
-            for line in BufReader::new(stdout).lines().map_while(|line| line.ok()) {
-                if send.send(line).is_err() {
-                    break;
-                }
-            }
-        });
-        Live { child, lines, seen: Vec::new() }
-    }
-
-    /// Wait for the next line containing `text`; fail after [`DEADLINE`].
-    pub fn expect_line(&mut self, text: &str) {
-        while let Ok(line) = self.lines.recv_timeout(DEADLINE) {
-            self.seen.push(line);
-            if self.seen.last().is_some_and(|line| line.contains(text)) {
-                return;
-            }
-        }
-        let _ = self.child.kill();
-        panic!("no line with {text:?}; seen: {:#?}", self.seen);
-    }
-
-    /// Wait for the process to end; everything it printed, and how it ended.
-    pub fn finish(mut self) -> Finished {
-        let mut stderr = String::new();
-        let mut pipe = self.child.stderr.take().expect("stderr is piped");
-        let err = thread::spawn(move || pipe.read_to_string(&mut stderr).map(|_| stderr));
-        // The line channel closes when the process's stdout does, at its end.
-        loop {
-            match self.lines.recv_timeout(DEADLINE) {
-                Ok(line) => self.seen.push(line),
-                Err(RecvTimeoutError::Disconnected) => break,
-                Err(RecvTimeoutError::Timeout) => {
-                    let _ = self.child.kill();
-                    panic!("the process did not end; seen: {:#?}", self.seen);
-                }
-            }
-        }
-        let stderr = err.join().expect("stderr is read").unwrap_or_default();
-        let status = self.child.wait().expect("the process ends");
-        Finished { status, stdout: self.seen.join("\n"), stderr }
-    }
 }
 
 /// Issue 11's rule: under `--lang zh`, every tagged line holds Chinese, unless it only shows
