@@ -27,7 +27,8 @@ done
 # change from run to run, and the lesson says so.
 mask() {
     sed -E 's/:[0-9]+/:PORT/g; s/[0-9]+\.[0-9]+ (s|MiB)/T \1/g;
-        s/(TCP segments[^:]*: ).*/\1N/; s/(TCP 报文段: ).*/\1N/; s/[0-9]+\.[0-9]{2} s/T s/g'
+        s/(TCP segments[^:]*: ).*/\1N/; s/(TCP 报文段: ).*/\1N/; s/[0-9]+\.[0-9]{2} s/T s/g;
+        s/( bytes in |字节, 用时).*/\1T/'
 }
 status=0
 for lesson in 01_basic 02_comm_loop 03_conn_loop 04_sticky_demo 05_struct_pack 06_final_file 07_many_clients; do

@@ -99,6 +99,11 @@ fn untimed(finished: &Finished) -> Vec<String> {
                 Some(at) => &line[..at],
                 None => line.as_str(),
             };
+            // A transfer's time, and whether it was long enough to have a rate, change too.
+            let line = [" bytes in ", "字节, 用时"]
+                .iter()
+                .find_map(|marker| line.find(marker).map(|at| &line[..at + marker.len()]))
+                .unwrap_or(line);
             // Under Wine, lesson 03's aborting client may read as a clean close (see wine.rs).
             let left = line.find(" left: ").or_else(|| line.find(" 离开了: "));
             let line = match left {

@@ -87,10 +87,21 @@ fn left_cleanly(line: &str) -> bool {
 fn shown(output: &str) -> Vec<String> {
     output
         .lines()
-        .map(|line| masked(line.trim_end_matches('\r')))
+        .map(|line| masked(&timing_cut(line.trim_end_matches('\r'))))
         .filter(|line| !line.starts_with("[note]   Windows: "))
         .map(|line| own_answer_cut(&line))
         .collect()
+}
+
+/// A transfer's time changes from run to run, and so does its wording: a transfer too short to
+/// time has no rate ("in under 0.01 s"). The line is cut after "bytes in".
+fn timing_cut(line: &str) -> String {
+    for marker in [" bytes in ", "字节, 用时"] {
+        if let Some(at) = line.find(marker) {
+            return line[..at + marker.len()].to_string();
+        }
+    }
+    line.to_string()
 }
 
 /// Every run of ASCII digits as `N`.
