@@ -20,13 +20,7 @@ const PAGE: [&str; 2] = [
 
 #[rustfmt::skip]
 pub fn checks() -> Vec<Check> {
-    let check = |id, does, run| Check {
-        id,
-        does,
-        page: PAGE,
-        needs_command: true,
-        run,
-    };
+    let check = Check::on(PAGE, true);
     vec![
         check("06.client.whole-file", ["a header and a 100 000-byte file, the connection left open: stop at file_size", "报头和 100 000 字节的文件, 连接保持打开: 收到 file_size 个字节就停"], whole_file),
         check("06.client.trickled-header", ["the length and the header one byte per segment (TCP_NODELAY)", "长度和报头每个 TCP 段只有一个字节 (TCP_NODELAY)"], trickled_header),

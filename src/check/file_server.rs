@@ -36,13 +36,7 @@ const PAGE: [&str; 2] = [
 
 #[rustfmt::skip]
 pub fn checks() -> Vec<Check> {
-    let check = |id, does, run| Check {
-        id,
-        does,
-        page: PAGE,
-        needs_command: false,
-        run,
-    };
+    let check = Check::on(PAGE, false);
     vec![
         check("06.server.header", ["a 4-byte length, then that many bytes of JSON with file_name, file_desc, file_size", "4 个字节的长度, 然后是这么多字节的 JSON, 含 file_name、file_desc、file_size"], header),
         Check { needs_command: true, ..check("06.server.file-size", ["file_size is the size of the file given as {file}", "file_size 等于以 {file} 给出的文件的大小"], file_size) },

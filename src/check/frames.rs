@@ -20,13 +20,7 @@ const PAGE: [&str; 2] = [
 
 #[rustfmt::skip]
 pub fn checks() -> Vec<Check> {
-    let check = |id, does, run| Check {
-        id,
-        does,
-        page: PAGE,
-        needs_command: true,
-        run,
-    };
+    let check = Check::on(PAGE, true);
     vec![
         check("05.server.four-frames", ["the four frames, one write each, then a close: each body printed as text", "四个帧, 每帧一次写入, 然后关闭: 每个正文都作为文本打印"], four_frames),
         check("05.server.one-write", ["three frames in one write", "三个帧放在一次写入里"], one_write),

@@ -44,10 +44,22 @@ pub struct Check {
     pub page: [&'static str; 2],
     /// It reads the program's output (or restarts it), so it needs the command after `--`.
     pub needs_command: bool,
-    pub run: fn(&mut Ctx) -> Judged,
+    pub run: Run,
 }
 
+/// What a check does against the program: play the other side, and judge.
+pub type Run = fn(&mut Ctx) -> Judged;
+
 impl Check {
+    /// How a stage's table is written, `check(id, does, run)`: checks explained on `page`, which
+    /// need the program's command after `--` or not.
+    pub fn on(
+        page: [&'static str; 2],
+        needs_command: bool,
+    ) -> impl Fn(&'static str, [&'static str; 2], Run) -> Check {
+        move |id, does, run| Check { id, does, page, needs_command, run }
+    }
+
     /// The lesson number in the id: `06.client.x` is lesson 6.
     pub fn lesson(&self) -> u8 {
         self.id[..2].parse().unwrap_or_default()

@@ -18,13 +18,7 @@ const PAGE: [&str; 2] = [
 
 #[rustfmt::skip]
 pub fn checks() -> Vec<Check> {
-    let check = |id, does, run| Check {
-        id,
-        does,
-        page: PAGE,
-        needs_command: true,
-        run,
-    };
+    let check = Check::on(PAGE, true);
     vec![
         check("04.server.recv5", ["17 bytes in one write: three recv(5) print b'12345' b'67abc' b'dehhh'", "一次写入 17 个字节: 三次 recv(5) 打印 b'12345' b'67abc' b'dehhh'"], recv5),
         check("04.server.silent-close", ["a client that sends nothing and closes: the server ends, no crash", "客户端什么也不发就关闭: 服务端结束, 不崩溃"], silent_close),
