@@ -2,58 +2,46 @@
 //! what it needs that is not its own lesson lives here, so the lesson file shows only its idea.
 //!
 //! # Layout
-//! By layer: a module uses only modules of its own layer or the layers above it in this list (an
-//! arrow only goes down), and no two modules use each other.
-//! 1. **Words.** [`lang`]: English or Chinese, chosen once; [`tr!`] for a sentence in both.
-//!    [`text`]: bytes shown as people read them, never raw: Python's notation, hex.
-//!    [`cli`]: the arguments every lesson shares (`--host`/`--port`, `--lang`, `--lanes`), and
-//!    how to name a command the way this program was started. [`help`]: `--help` in Chinese.
-//!    [`exit`]: how the process ends: quietly when its reader has gone, and on Ctrl-C.
-//! 2. **Output.** [`say`]: `[server]`/`[client]` tagged lines, colored on a terminal
-//!    ([`server!`], [`client!`], [`note!`]), wrapped to its width; [`lanes`] lays them out in
-//!    two columns.
-//! 3. **Sockets.** [`net`]: the words around the socket calls the lessons make (friendly errors,
-//!    the `listening on` line, what a reset means) and lesson 03's listener in one call;
-//!    [`addrs`]: this machine's addresses a classroom can use; [`oserror`]: an OS's error in the
-//!    course's words, and what a server does when `accept` fails; [`wait`]: lesson 04's waits;
-//!    [`frame`]: length-prefixed frames, lesson 05's cure, used from lesson 06 on.
-//! 4. **Demo harness.** [`demo`]: a lesson's server and client in one process, taking turns.
-//! 5. **Lesson support.** [`taught`]: `accept`/`connect` as one call, for lesson 06 on;
-//!    [`input`]: lines typed at a prompt (lessons 02 and 03), or scripted for `demo`;
-//!    [`segments`]: lesson 04's TCP segment counters; [`names`]: what lesson 06 accepts in a
-//!    peer's header; [`save`]: lesson 06's disk (the file sent, the folder saved into, a refusal
-//!    as a reset); [`partial`]: the partial file, put in place whole or not at all, and Ctrl-C;
-//!    [`stall`]: one deadline for a peer that moves no byte, and the words for a transfer that
-//!    stopped; [`rate`]: `--rate`, a transfer slowed down to watch.
-//! 6. **Tools.** [`runner`]: the classroom runner's table of stages (`cargo run`); [`check`]:
-//!    `cargo run -- check`, the course grading a student's own server or client; [`extras`]:
-//!    tools around the lessons that are no lesson's idea (the compare table, the pack
+//! One folder a layer: a module uses only modules of its own layer or the layers above it in this
+//! list (an arrow only goes down), and no two modules use each other.
+//! 1. **[`words`]**: [`words::lang`], English or Chinese, chosen once, and [`tr!`] for a sentence
+//!    in both; [`words::text`], bytes shown as people read them, never raw (Python's notation,
+//!    hex); [`words::cli`], the arguments every lesson shares (`--host`/`--port`, `--lang`,
+//!    `--lanes`); [`words::help`], `--help` in Chinese; [`words::exit`], how the process ends:
+//!    quietly when its reader has gone, and on Ctrl-C.
+//! 2. **[`output`]**: [`output::say`], `[server]`/`[client]` tagged lines, colored on a terminal
+//!    ([`server!`], [`client!`], [`note!`]), wrapped to its width; [`output::lanes`] lays them out
+//!    in two columns.
+//! 3. **[`sockets`]**: [`sockets::net`], the words around the socket calls the lessons make
+//!    (friendly errors, the `listening on` line, what a reset means) and lesson 03's listener in
+//!    one call; [`sockets::addrs`], this machine's addresses a classroom can use;
+//!    [`sockets::oserror`], an OS's error in the course's words; [`sockets::wait`], lesson 04's
+//!    waits; [`sockets::segments`], lesson 04's TCP segment counters; [`sockets::frame`],
+//!    length-prefixed frames, lesson 05's cure, used from lesson 06 on; [`sockets::taught`],
+//!    `accept`/`connect` as one call.
+//! 4. **[`demo`]**: a lesson's server and client in one process, taking turns; [`demo::input`],
+//!    lines typed at a prompt (lessons 02 and 03), or scripted for the demo.
+//! 5. **[`transfer`]**: lessons 06 and 07 around their header: [`transfer::header`], what a
+//!    peer's header may say; [`transfer::disk`], the file sent and the folder saved into;
+//!    [`transfer::partial`], the partial file, put in place whole or not at all;
+//!    [`transfer::deadline`], one deadline for a peer that moves no byte; [`transfer::rate`],
+//!    `--rate`, a transfer slowed down to watch.
+//! 6. **[`tools`]**: [`tools::runner`], the classroom runner's table of stages (`cargo run`);
+//!    [`tools::check`], `cargo run -- check`, the course grading a student's own program;
+//!    [`tools::shows`], the side shows around the lessons (the compare table, the pack
 //!    calculator, the progress bar, scratch folders). Skip them on a first reading.
 
-pub mod addrs;
-pub mod check;
-pub mod cli;
+pub mod words;
+
+pub mod output;
+
+pub mod sockets;
+
 pub mod demo;
-pub mod exit;
-pub mod extras;
-pub mod frame;
-pub mod help;
-pub mod input;
-pub mod lanes;
-pub mod lang;
-pub mod names;
-pub mod net;
-pub mod oserror;
-pub mod partial;
-pub mod rate;
-pub mod runner;
-pub mod save;
-pub mod say;
-pub mod segments;
-pub mod stall;
-pub mod taught;
-pub mod text;
-pub mod wait;
+
+pub mod transfer;
+
+pub mod tools;
 
 use std::process::ExitCode;
 
@@ -85,16 +73,16 @@ macro_rules! runner_entry {
 /// Turn what a lesson's `main` did into an exit code: on error, one line on stderr and exit 1.
 ///
 /// This is why no student sees a panic or a `Debug` dump for an ordinary mistake: every error
-/// is printed with `Display`, which the friendly messages of [`net`] fill in; an OS error that
-/// reaches here as it came is put in words by [`oserror::words`].
+/// is printed with `Display`, which the friendly messages of [`sockets::net`] fill in; an OS error that
+/// reaches here as it came is put in words by [`sockets::oserror::words`].
 pub fn report(result: Result<()>) -> ExitCode {
     match result {
         Ok(()) => ExitCode::SUCCESS,
         Err(error) => {
             // An OS error that no lesson put in words: the course's words for its kind.
             match error.downcast_ref::<std::io::Error>() {
-                Some(e) => say::error(&oserror::words(e)),
-                None => say::error(&error.to_string()),
+                Some(e) => output::say::error(&sockets::oserror::words(e)),
+                None => output::say::error(&error.to_string()),
             }
             ExitCode::FAILURE
         }

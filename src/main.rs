@@ -11,8 +11,8 @@
 use std::process::ExitCode;
 
 use clap::Parser;
-use socket_lessons::runner::{self, Play};
-use socket_lessons::say;
+use socket_lessons::output::say;
+use socket_lessons::tools::runner::{self, Play};
 
 // Each lesson's own `main` is not called from here, hence `dead_code`.
 #[allow(dead_code)]
@@ -62,15 +62,15 @@ struct Cli {
     #[arg(long)]
     pause: bool,
     #[command(flatten)]
-    shared: socket_lessons::cli::Shared,
+    shared: socket_lessons::words::cli::Shared,
 }
 
 fn main() -> ExitCode {
-    // `cargo run -- check ...`: the checker has its own command line (src/check/cli.rs).
+    // `cargo run -- check ...`: the checker has its own command line (src/tools/check/cli.rs).
     if std::env::args_os().nth(1).is_some_and(|arg| arg == "check") {
-        return socket_lessons::check::cli::main();
+        return socket_lessons::tools::check::cli::main();
     }
-    let cli: Cli = socket_lessons::help::parse();
+    let cli: Cli = socket_lessons::words::help::parse();
     say::init(&cli.shared);
     socket_lessons::report(runner::run(&cli.choice, cli.pause, &LESSONS))
 }

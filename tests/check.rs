@@ -147,7 +147,7 @@ fn judged(run: &Run, failing: &[&str], what: &str) {
 
 #[test]
 fn every_check_has_a_stable_id_and_every_stage_and_role_has_checks() {
-    let checks = socket_lessons::check::all();
+    let checks = socket_lessons::tools::check::all();
     let mut seen = BTreeSet::new();
     for check in &checks {
         assert!(seen.insert(check.id), "{} twice", check.id);
@@ -159,8 +159,8 @@ fn every_check_has_a_stable_id_and_every_stage_and_role_has_checks() {
     }
     for lesson in 1..=6 {
         for role in [
-            socket_lessons::check::Role::Server,
-            socket_lessons::check::Role::Client,
+            socket_lessons::tools::check::Role::Server,
+            socket_lessons::tools::check::Role::Client,
         ] {
             assert!(
                 checks
@@ -209,10 +209,10 @@ fn every_page_ends_with_its_exercise_naming_every_check_of_its_lesson() {
         } else {
             (lesson, false)
         };
-        for check in socket_lessons::check::all()
+        for check in socket_lessons::tools::check::all()
             .iter()
             .filter(|c| c.lesson() == lesson)
-            .filter(|c| !servers_only || c.role() == socket_lessons::check::Role::Server)
+            .filter(|c| !servers_only || c.role() == socket_lessons::tools::check::Role::Server)
         {
             assert!(
                 exercise.contains(check.id),
@@ -234,7 +234,7 @@ fn check_alone_lists_every_check_by_lesson_and_role() {
     let out = checker().arg("check").output().expect("runs");
     assert!(out.status.success());
     let text = String::from_utf8_lossy(&out.stdout);
-    for check in socket_lessons::check::all() {
+    for check in socket_lessons::tools::check::all() {
         assert!(text.contains(check.id), "{} not listed:\n{text}", check.id);
     }
     assert!(text.contains("lesson 6 client"), "{text}");

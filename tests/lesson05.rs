@@ -423,7 +423,7 @@ fn a_client_without_a_server_is_told_how_to_start_one() {
 #[test]
 fn the_library_frames_are_lesson_05s_own_lines() {
     let lesson = include_str!("../src/bin/05_struct_pack.rs");
-    let library = include_str!("../src/frame.rs");
+    let library = include_str!("../src/sockets/frame.rs");
     // From the first line of `send_frame`'s body to the end of `bad_data`.
     let functions = |source: &str| -> String {
         let start = source
@@ -443,6 +443,6 @@ fn the_library_frames_are_lesson_05s_own_lines() {
     assert!(ours.contains("fn recv_frame") && ours.contains("fn read_full"));
     assert_eq!(
         ours, theirs,
-        "lesson 05 and src/frame.rs have drifted apart"
+        "lesson 05 and src/sockets/frame.rs have drifted apart"
     );
 }

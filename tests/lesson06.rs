@@ -44,7 +44,7 @@ fn lines(stdout: &[String]) -> Vec<String> {
 
 /// The 4 length bytes of a header of `len` bytes, as the lesson prints them: `6e 00 00 00`.
 fn hex_len(len: usize) -> String {
-    socket_lessons::text::hex(&(len as i32).to_le_bytes())
+    socket_lessons::words::text::hex(&(len as i32).to_le_bytes())
 }
 
 fn scratch() -> TempDir {

@@ -23,9 +23,9 @@ use std::net::{SocketAddr, TcpListener, TcpStream};
 use std::process::ExitCode;
 
 use clap::{Parser, Subcommand};
-use socket_lessons::cli::{Addr, Shared};
-use socket_lessons::net::{self, Peer};
-use socket_lessons::{Result, client, demo, say, server, text};
+use socket_lessons::sockets::net::{self, Peer};
+use socket_lessons::words::cli::{Addr, Shared};
+use socket_lessons::{Result, client, demo, output::say, server, words::text};
 
 /// What the client sends when no `--message` is given. The Chinese characters are on purpose:
 /// 你好 is 2 characters but 6 bytes, so the message's 35 characters are 39 bytes on the wire.
@@ -40,7 +40,7 @@ const GREETING: &str = "萨瓦迪卡, client! (hello from the server)";
 const BUF_SIZE: usize = 1024;
 
 fn main() -> ExitCode {
-    let cli: Cli = socket_lessons::help::parse();
+    let cli: Cli = socket_lessons::words::help::parse();
     say::init(&cli.shared);
     socket_lessons::report(run(cli))
 }

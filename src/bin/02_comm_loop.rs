@@ -11,7 +11,7 @@
 //!   `cargo run --bin 02_comm_loop -- server`, then `cargo run --bin 02_comm_loop -- client`
 //! - a client nobody here wrote: `nc 127.0.0.1 8080`.
 //! - the long-line trap: `cargo run --bin 02_comm_loop -- longline` (told step by step in
-//!   `src/extras/longline.rs`, with this lesson's calls)
+//!   `src/tools/shows/longline.rs`, with this lesson's calls)
 //!
 //! Watch for: the trap lesson 03 fixes. Send an empty line: zero bytes are nothing on the wire,
 //! so the server keeps waiting for a message while the client waits for a reply. The material's
@@ -26,12 +26,12 @@ use std::process::ExitCode;
 use std::time::Duration;
 
 use clap::{Parser, Subcommand};
-use socket_lessons::cli::{Addr, Shared};
-use socket_lessons::extras::longline;
-use socket_lessons::input::{END_OF_INPUT, Lines};
-use socket_lessons::net::{self, Peer};
-use socket_lessons::say::Role;
-use socket_lessons::{Result, client, demo, note, say, server, text, tr};
+use socket_lessons::demo::input::{END_OF_INPUT, Lines};
+use socket_lessons::output::say::Role;
+use socket_lessons::sockets::net::{self, Peer};
+use socket_lessons::tools::shows::longline;
+use socket_lessons::words::cli::{Addr, Shared};
+use socket_lessons::{Result, client, demo, note, output::say, server, tr, words::text};
 
 /// What the demo's client "types", the empty line included.
 const CLIENT_SCRIPT: [&str; 3] = ["你好, server!", "", "how many bytes is 字节?"];
@@ -50,7 +50,7 @@ const BUF_SIZE: usize = 1024;
 const EMPTY_WAIT: Duration = Duration::from_millis(300);
 
 fn main() -> ExitCode {
-    let cli: Cli = socket_lessons::help::parse();
+    let cli: Cli = socket_lessons::words::help::parse();
     say::init(&cli.shared);
     socket_lessons::report(run(cli))
 }

@@ -30,14 +30,16 @@ use std::process::ExitCode;
 use std::time::Duration;
 
 use clap::{Parser, Subcommand};
-use socket_lessons::cli::{Addr, Shared};
-use socket_lessons::input::{END_OF_INPUT, Lines};
-use socket_lessons::net::{self, Peer};
-use socket_lessons::{Result, client, demo, oserror, say, server, text, tr};
+use socket_lessons::demo::input::{END_OF_INPUT, Lines};
+use socket_lessons::sockets::net::{self, Peer};
+use socket_lessons::words::cli::{Addr, Shared};
+use socket_lessons::{
+    Result, client, demo, output::say, server, sockets::oserror, tr, words::text,
+};
 use socket2::{Domain, Protocol, SockRef, Socket, Type};
 
 // The tables of `backlog` and `reuseaddr`: tools around this lesson, not its idea: skip them.
-use socket_lessons::extras::conn_tables;
+use socket_lessons::tools::shows::conn_tables;
 
 /// The demo's three clients: what each types, and whether it leaves with a reset.
 const CLIENT_SCRIPTS: [(&[&str], Leave); 3] = [
@@ -67,7 +69,7 @@ enum Leave {
 }
 
 fn main() -> ExitCode {
-    let cli: Cli = socket_lessons::help::parse();
+    let cli: Cli = socket_lessons::words::help::parse();
     say::init(&cli.shared);
     socket_lessons::report(run(cli))
 }

@@ -33,10 +33,13 @@ use std::process::ExitCode;
 use std::time::Duration;
 
 use clap::{Parser, Subcommand};
-use socket_lessons::cli::{Addr, Shared};
-use socket_lessons::net::Peer;
-use socket_lessons::text::{bytes, count, py_bytes};
-use socket_lessons::{Result, client, demo, net, note, say, segments, server, tr, wait};
+use socket_lessons::sockets::net::Peer;
+use socket_lessons::words::cli::{Addr, Shared};
+use socket_lessons::words::text::{bytes, count, py_bytes};
+use socket_lessons::{
+    Result, client, demo, note, output::say, server, sockets::net, sockets::segments,
+    sockets::wait, tr,
+};
 
 /// The material's three sends. 7 + 5 + 5 = 17 bytes, and 7 is not a multiple of 5: so a read of
 /// 5 bytes cuts the first message in two and glues its end to the next one.
@@ -60,7 +63,7 @@ const PEEK_TIMEOUT: Duration = Duration::from_secs(3);
 const CLOSE_TIMEOUT: Duration = Duration::from_secs(10);
 
 fn main() -> ExitCode {
-    let cli: Cli = socket_lessons::help::parse();
+    let cli: Cli = socket_lessons::words::help::parse();
     say::init(&cli.shared);
     socket_lessons::report(run(cli))
 }

@@ -13,7 +13,7 @@
 //! What changed since lesson 04: the client sends the same three messages (and `黏包问题`), each with
 //! `send_frame` instead of a bare `write_all`; the server reads them with `recv_frame` instead
 //! of `read` into a 5-byte buffer. Both are written below, in this file; from lesson 06 on the
-//! library has them, the same code (`src/frame.rs`; a test checks the two stay the same).
+//! library has them, the same code (`src/sockets/frame.rs`; a test checks the two stay the same).
 //!
 //! Run it:
 //! - one terminal (the demo: the struct demo, then the framed messages):
@@ -35,11 +35,11 @@ use std::net::{SocketAddr, TcpListener, TcpStream};
 use std::process::ExitCode;
 
 use clap::{Parser, Subcommand};
-use socket_lessons::cli::{self, Addr, Shared};
-use socket_lessons::extras::{compare, pack, tap::Tap};
-use socket_lessons::net::Peer;
-use socket_lessons::text::{count, hex, py_bytes, quoted};
-use socket_lessons::{Error, Result, client, demo, net, note, say, server, tr};
+use socket_lessons::sockets::net::Peer;
+use socket_lessons::tools::shows::{compare, pack, tap::Tap};
+use socket_lessons::words::cli::{self, Addr, Shared};
+use socket_lessons::words::text::{count, hex, py_bytes, quoted};
+use socket_lessons::{Error, Result, client, demo, note, output::say, server, sockets::net, tr};
 
 /// Lesson 04's three messages, unchanged (the same sends that stuck together there), then the
 /// material's section title: 4 characters but 12 bytes, and the length counts bytes.
@@ -66,7 +66,7 @@ const MAX_FRAME_LEN: usize = 64 * 1024;
 const SHOWN: usize = 32;
 
 fn main() -> ExitCode {
-    let cli: Cli = socket_lessons::help::parse();
+    let cli: Cli = socket_lessons::words::help::parse();
     say::init(&cli.shared);
     socket_lessons::report(run(cli))
 }
@@ -76,7 +76,7 @@ fn run(cli: Cli) -> Result<()> {
         Command::Demo => demo(),
         Command::Server { addr } => serve(net::listen(&addr, net::BACKLOG)?),
         Command::Client { addr } => run_client(addr.resolve()?),
-        // The calculator and the projector view: tools around the lesson, in `extras`.
+        // The calculator and the projector view: tools around the lesson, in `tools::shows`.
         Command::Struct { texts } => pack::show_struct(&texts),
         Command::Compare => compare::show(&MESSAGES[..3], CHUNK),
         Command::Pack { number } => pack::parse_i32(&number).map(pack::show_pack),
@@ -108,7 +108,7 @@ fn serve(listener: TcpListener) -> Result<()> {
 
     // No waiting for the bytes to pile up, as lesson 04 had to: however the reads cut the
     // stream, recv_frame reads exactly 4 bytes of length, then exactly that many bytes.
-    // `Tap` keeps a copy of what `recv_frame` reads, to show the 4 length bytes (src/extras).
+    // `Tap` keeps a copy of what `recv_frame` reads, to show the 4 length bytes (src/tools/shows).
     let mut wire = Tap::new(sock);
     let mut received = 0;
     // Python: header = conn.recv(4); length = struct.unpack('i', header)[0]; data = conn.recv(length)

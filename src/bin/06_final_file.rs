@@ -9,8 +9,8 @@
 //! What changed since lesson 05: the frame carries a JSON header, then come `file_size` raw
 //! bytes that need no frame (the header counted them), moved by `copy`, the material's loop.
 //! The server is lesson 03's connection loop. New: a client that trusts nothing the peer says,
-//! two sides that give up on a peer that moves no byte for `--timeout` (`src/stall.rs`), and
-//! the disk (`src/save.rs`, `src/partial.rs`: a partial file, Ctrl-C; read them second).
+//! two sides that give up on a peer that moves no byte for `--timeout` (`src/transfer/deadline.rs`), and
+//! the disk (`src/transfer/disk.rs`, `src/transfer/partial.rs`: a partial file, Ctrl-C; read them second).
 //!
 //! Run it: `cargo run --bin 06_final_file` (the demo sends this source into a scratch folder,
 //! as the material sends its own script); two terminals, server first: `cargo run --bin
@@ -30,15 +30,18 @@ use std::time::{Duration, Instant};
 use clap::{Parser, Subcommand};
 use indicatif::ProgressBar;
 use serde::{Deserialize, Serialize};
-use socket_lessons::cli::{Addr, Shared};
-use socket_lessons::extras::progress;
-use socket_lessons::extras::scratch;
-use socket_lessons::names::{self, check_file_name};
-use socket_lessons::net::{self, Peer};
-use socket_lessons::partial::{self, Partial};
-use socket_lessons::rate::{Paced, Rate};
-use socket_lessons::stall::{self, Watched, Why};
-use socket_lessons::{Result, client, demo, frame, note, save, say, server, taught, text, tr};
+use socket_lessons::sockets::net::{self, Peer};
+use socket_lessons::tools::shows::progress;
+use socket_lessons::tools::shows::scratch;
+use socket_lessons::transfer::deadline::{self, Watched, Why};
+use socket_lessons::transfer::header::{self, check_file_name};
+use socket_lessons::transfer::partial::{self, Partial};
+use socket_lessons::transfer::rate::{Paced, Rate};
+use socket_lessons::words::cli::{Addr, Shared};
+use socket_lessons::{
+    Result, client, demo, note, output::say, server, sockets::frame, sockets::taught, tr,
+    transfer::disk, words::text,
+};
 
 /// This very file, built in (so the demo works from any folder): the material sends its own.
 const SOURCE: &str = include_str!("06_final_file.rs");
@@ -58,12 +61,12 @@ struct Header {
     /// A line about the file, shown to the user.
     file_desc: String,
     /// How many bytes of file follow. JSON's numbers may be negative or fractional; a size not.
-    #[serde(deserialize_with = "names::whole_bytes")]
+    #[serde(deserialize_with = "header::whole_bytes")]
     file_size: u64,
 }
 
 fn main() -> ExitCode {
-    let cli: Cli = socket_lessons::help::parse();
+    let cli: Cli = socket_lessons::words::help::parse();
     say::init(&cli.shared);
     socket_lessons::report(run(cli))
 }
@@ -116,11 +119,11 @@ struct Offer {
 impl Offer {
     /// Checked before listening: a mistake in `--file` is one line now, not at the first client.
     fn open(path: &Path, desc: &str, rate: Option<Rate>, timeout: Duration) -> Result<Offer> {
-        let (file_name, file_desc) = (save::name_to_send(path)?, desc.to_string());
+        let (file_name, file_desc) = (disk::name_to_send(path)?, desc.to_string());
         // The longest header this file can have (the largest size has the most digits) fits.
         let (file_size, path) = (u64::MAX, path.to_path_buf());
         let header = Header { file_name, file_desc, file_size };
-        save::check_header_len(serde_json::to_vec(&header)?.len())?;
+        disk::check_header_len(serde_json::to_vec(&header)?.len())?;
         Ok(Offer { path, header, rate, timeout })
     }
 }
@@ -146,7 +149,7 @@ fn handle_client(sock: TcpStream, addr: SocketAddr, offer: &Offer) -> Result<()>
     let mut conn = Paced::new(Watched::new(&sock, offer.timeout), offer.rate);
     // Each client gets the file as it is now: checked, opened and measured again.
     // Python: 'file_size': os.path.getsize(r'04 struct模块.py')
-    let (mut file, size) = save::open_to_send(&offer.path)?;
+    let (mut file, size) = disk::open_to_send(&offer.path)?;
     let header = Header { file_size: size, ..offer.header.clone() };
     let start = Instant::now();
     // Python: for line in f: sock.send(line) — here `copy`, 64 KiB at a time. `(&mut file)
@@ -155,9 +158,9 @@ fn handle_client(sock: TcpStream, addr: SocketAddr, offer: &Offer) -> Result<()>
     let result = write_header(&mut conn, &header)
         .and_then(|()| copy(&mut (&mut file).take(size), &mut conn, &mut sent, &bar));
     bar.finish_and_clear();
-    if let Err(stopped) = stall::finished(result, sent, size, offer.timeout) {
+    if let Err(stopped) = deadline::finished(result, sent, size, offer.timeout) {
         if let Why::Ours(e) = stopped.why {
-            return Err(save::cannot_send(&offer.path, e));
+            return Err(disk::cannot_send(&offer.path, e));
         }
         // The client stopped taking bytes, or left: say how far it got, and serve the next.
         let why = stopped.words(Peer::Client);
@@ -176,7 +179,7 @@ fn handle_client(sock: TcpStream, addr: SocketAddr, offer: &Offer) -> Result<()>
             return Ok(());
         }
         Ok(_) => tr!("it sent bytes out of turn", "它发来了不合协议的字节"),
-        Err(e) => stall::because(&e, offer.timeout, Peer::Client),
+        Err(e) => deadline::because(&e, offer.timeout, Peer::Client),
     };
     server!(
         "{addr} did not confirm it got the file: {why}",
@@ -238,7 +241,7 @@ fn read_header(sock: &mut Watched, timeout: Duration) -> Result<Header> {
     let json = match frame::recv_frame(sock) {
         Ok(Some(json)) => json,
         // The server closed, never accepted (busy), went silent, reset, or sent a bad length.
-        other => Err(stall::no_header(other.map(drop), sock.moved(), timeout))?,
+        other => Err(deadline::no_header(other.map(drop), sock.moved(), timeout))?,
     };
     // At most MAX_FRAME_LEN bytes (`recv_frame` checked), so the length fits an i32.
     let len = json.len() as i32;
@@ -248,19 +251,19 @@ fn read_header(sock: &mut Watched, timeout: Duration) -> Result<Header> {
         "收到报头: 4 字节长度 ({hex} = {len}, 小端序), 然后 {len} 字节"
     );
     // Python: dict_data = json.loads(dict_data_bytes)
-    let header: Header = names::from_json(&json)?;
+    let header: Header = header::from_json(&json)?;
     check_file_name(&header.file_name)?;
     Ok(header)
 }
 
 /// The client: connect, read the header, receive `file_size` bytes into a partial file, rename.
 fn run_client(addr: SocketAddr, out: &Path, force: bool, timeout: Duration) -> Result<()> {
-    save::check_out(out)?;
+    disk::check_out(out)?;
     // Python: client = socket.socket(); client.connect(('127.0.0.1', 8080))
     // `Receiving`: until the file is saved, leaving is refusing, a reset, never the clean close
     // that says "I have it all". `&sock` lends its `TcpStream`; a read waits `timeout` at most.
     let sock = taught::connect_within(addr, env!("CARGO_BIN_NAME"), timeout)?;
-    let sock = save::Receiving::new(sock);
+    let sock = disk::Receiving::new(sock);
     let mut conn = Watched::new(&sock, timeout);
     let header = read_header(&mut conn, timeout)?;
     // Python: print(dict_data) — quoted and escaped as Python's repr() does: nothing acts on us.
@@ -272,7 +275,7 @@ fn run_client(addr: SocketAddr, out: &Path, force: bool, timeout: Duration) -> R
     client!("description: {desc}", "简介: {desc}");
     client!("size: {n}", "大小: {n}");
     // Python: with open(dict_data.get('file_name'), 'wb') as f: ...
-    save::check_free(out, name, force)?;
+    disk::check_free(out, name, force)?;
     let mut part = Partial::create(out, name)?;
     let pattern = text::quoted(partial::part_pattern(name).as_bytes());
     client!(
@@ -284,7 +287,7 @@ fn run_client(addr: SocketAddr, out: &Path, force: bool, timeout: Duration) -> R
     let result = copy(&mut (&mut conn).take(size), part.file(), &mut got, &bar);
     bar.finish_and_clear();
     // Short, stalled, reset: one line saying how far it got; dropping `part` removes the file.
-    stall::finished(result, got, size, timeout)
+    deadline::finished(result, got, size, timeout)
         .map_err(|stopped| stopped.words(Peer::AnsweredServer))?;
     // (A program that must survive a power cut would `sync_all` the file before the rename.)
     part.finish(out, name, force)?;
@@ -309,7 +312,7 @@ struct Cli {
     #[command(subcommand)]
     command: Option<Command>,
     /// Seconds without a byte moving: then the client gives up, the server drops that client.
-    #[arg(long, global = true, default_value = "30", value_parser = stall::seconds)]
+    #[arg(long, global = true, default_value = "30", value_parser = deadline::seconds)]
     timeout: Duration,
     #[command(flatten)]
     shared: Shared,

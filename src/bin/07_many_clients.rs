@@ -32,13 +32,16 @@ use std::time::{Duration, Instant};
 
 use clap::{Parser, Subcommand};
 use serde::{Deserialize, Serialize};
-use socket_lessons::cli::{Addr, Shared};
-use socket_lessons::extras::progress::{self, pump};
-use socket_lessons::extras::scratch;
-use socket_lessons::net::{self, Peer};
-use socket_lessons::rate::{Paced, Rate};
-use socket_lessons::stall::{self, Stopped, Watched};
-use socket_lessons::{Result, client, frame, note, save, say, server, taught, text};
+use socket_lessons::sockets::net::{self, Peer};
+use socket_lessons::tools::shows::progress::{self, pump};
+use socket_lessons::tools::shows::scratch;
+use socket_lessons::transfer::deadline::{self, Stopped, Watched};
+use socket_lessons::transfer::rate::{Paced, Rate};
+use socket_lessons::words::cli::{Addr, Shared};
+use socket_lessons::{
+    Result, client, note, output::say, server, sockets::frame, sockets::taught, transfer::disk,
+    words::text,
+};
 
 /// `--max-clients`: a thread costs memory (its stack, its 64 KiB buffer), and the clients share
 /// one link anyway; 64 is more than a class, and far less than a machine can hold.
@@ -68,7 +71,7 @@ struct Header {
 }
 
 fn main() -> ExitCode {
-    let cli: Cli = socket_lessons::help::parse();
+    let cli: Cli = socket_lessons::words::help::parse();
     say::init(&cli.shared);
     socket_lessons::report(run(cli))
 }
@@ -146,7 +149,7 @@ impl Drop for Place {
 /// One client, on its thread: the file, then one line. Its errors are its own, never the server's.
 fn handle_client(sock: TcpStream, addr: SocketAddr, offer: &Offer) {
     let start = Instant::now();
-    let (file, size) = match save::open_to_send(&offer.path) {
+    let (file, size) = match disk::open_to_send(&offer.path) {
         Ok(opened) => opened,
         Err(e) => return server!("{addr}: {e}"),
     };
@@ -174,10 +177,10 @@ fn send_file(sock: &TcpStream, mut file: fs::File, size: u64, offer: &Offer) -> 
     let bar = progress::hidden(size);
     let result = write_header(&mut conn, &header)
         .and_then(|()| pump(&mut (&mut file).take(size), &mut conn, &bar));
-    stall::finished(result, progress::finish(&bar), size, offer.timeout)?;
+    deadline::finished(result, progress::finish(&bar), size, offer.timeout)?;
     // The client closes once it has every byte: wait for that read of 0 (lesson 06).
     let closed = conn.get_mut().read(&mut [0u8; 1]).map(drop);
-    stall::finished(closed, size, size, offer.timeout)
+    deadline::finished(closed, size, size, offer.timeout)
 }
 
 /// How a transfer ended: whole, or stopped (by the client, or by our own error).
@@ -199,10 +202,10 @@ struct Offer {
 impl Offer {
     /// Lesson 06's checks, before listening: a file that can be sent, a header that fits.
     fn open(path: &Path, desc: &str, rate: Option<Rate>, timeout: Duration) -> Result<Offer> {
-        let (file_name, file_desc) = (save::name_to_send(path)?, desc.to_string());
+        let (file_name, file_desc) = (disk::name_to_send(path)?, desc.to_string());
         let (file_size, path) = (u64::MAX, path.to_path_buf());
         let header = Header { file_name, file_desc, file_size };
-        save::check_header_len(serde_json::to_vec(&header)?.len())?;
+        disk::check_header_len(serde_json::to_vec(&header)?.len())?;
         Ok(Offer { path, header, rate, timeout })
     }
 }
@@ -268,7 +271,7 @@ fn serve_demo(listener: TcpListener, offer: &Arc<Offer>, threads: bool) -> Resul
     for _ in 0..DEMO_CLIENTS {
         // Python: sock, addr = server.accept()
         let (sock, _) = listener.accept()?;
-        let (file, size) = save::open_to_send(&offer.path)?;
+        let (file, size) = disk::open_to_send(&offer.path)?;
         match threads {
             false => send_file(&sock, file, size, offer).map_err(|s| s.words(Peer::Client))?,
             true => {
@@ -313,7 +316,7 @@ struct Cli {
     command: Option<Command>,
     /// Seconds without a byte moving (however big each write): then the server drops that
     /// client; the others never notice.
-    #[arg(long, global = true, default_value = "30", value_parser = stall::seconds)]
+    #[arg(long, global = true, default_value = "30", value_parser = deadline::seconds)]
     timeout: Duration,
     #[command(flatten)]
     shared: Shared,

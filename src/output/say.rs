@@ -1,0 +1,147 @@
+//! Who said what: every line a lesson prints is tagged `[server]`, `[client]` or `[note]`, so the
+//! two sides of a demo read apart even when they share one terminal.
+//!
+//! Printing only prints: the order of a demo's lines is the demo harness's business
+//! ([`demo`](crate::demo)), never this module's. Colors only help a person at a terminal: they are
+//! off when `NO_COLOR` is set (<https://no-color.org>) or when stdout is a pipe or a file, so
+//! tests and transcripts see plain text. On a terminal, lines are wrapped to its width at word
+//! boundaries, and `--lanes` lays them out as two columns ([`lanes`](crate::output::lanes)).
+
+use std::fmt;
+use std::io::{IsTerminal, Write};
+use std::sync::OnceLock;
+
+use colored::Colorize;
+
+use crate::output::lanes::{self, Lane};
+use crate::words::cli::Shared;
+use crate::{words::exit, words::lang};
+
+/// Which side of the conversation a line belongs to.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Role {
+    Server,
+    Client,
+    /// The lesson speaking to the reader: an explanation, not part of the conversation.
+    Note,
+}
+
+/// How lines are laid out on a terminal: its width, and whether `--lanes` was asked for. Unset
+/// when stdout is a pipe or a file: a line is then written whole, one line of text.
+static TERMINAL: OnceLock<(usize, bool)> = OnceLock::new();
+
+/// Set up the output once, at the start of `main`: the language, colors or not, lanes or not.
+pub fn init(shared: &Shared) {
+    lang::init(shared.lang);
+    let terminal = std::io::stdout().is_terminal();
+    let no_color = std::env::var_os("NO_COLOR").is_some_and(|v| !v.is_empty());
+    // Windows: a classic console (cmd.exe) draws colors only with virtual-terminal processing
+    // on, and prints the escape codes otherwise; where it cannot be turned on, no colors.
+    #[cfg(windows)]
+    let no_color = no_color || (terminal && colored::control::set_virtual_terminal(true).is_err());
+    if no_color || !terminal {
+        colored::control::set_override(false);
+    }
+    if terminal {
+        let _ = TERMINAL.set((lanes::terminal_width(), shared.lanes));
+    }
+}
+
+/// Print one tagged line on stdout. Use the macros [`server!`](crate::server),
+/// [`client!`](crate::client) and [`note!`](crate::note) rather than calling this.
+///
+/// The line is written under stdout's lock, so the server thread and the client thread of a
+/// demo never mix their words inside one line. Rust's stdout flushes at every newline, so each
+/// line is out (and readable by a test or a second terminal) as soon as it is printed.
+pub fn line(role: Role, text: fmt::Arguments) {
+    let (tag, lane) = match role {
+        Role::Server => ("[server]".cyan().bold(), Lane::Left),
+        Role::Client => ("[client]".green().bold(), Lane::Right),
+        Role::Note => ("[note]  ".yellow(), Lane::Across),
+    };
+    // On a terminal the line is wrapped here, at a space or between two Chinese characters,
+    // under its text: the terminal itself would cut a word anywhere ("r|eads").
+    match TERMINAL.get() {
+        Some(&(width, true)) => plain(&lanes::layout(lane, &tag, &text.to_string(), width)),
+        Some(&(width, false)) => plain(&lanes::hang(&tag, &text.to_string(), 0, width)),
+        None => plain(&format!("{tag} {text}")),
+    }
+}
+
+/// Print one untagged line on stdout (the runner's headings). Unlike `println!`, which panics
+/// when the reader has closed the pipe, a closed pipe ends the process quietly ([`exit`]).
+pub fn plain(text: &str) {
+    exit::or_quietly_on_closed_pipe(|| writeln!(std::io::stdout().lock(), "{text}"));
+}
+
+/// A prompt (`message>>> `), written without a newline and flushed so it shows before the
+/// person types: under `--lanes` in its side's lane, so that the typing lines up with that
+/// side's lines. A closed pipe ends quietly, as for a line.
+pub fn prompt(role: Role, text: &str) {
+    let lane = match role {
+        Role::Server => Lane::Left,
+        Role::Client => Lane::Right,
+        Role::Note => Lane::Across,
+    };
+    let margin = match TERMINAL.get() {
+        Some(&(width, true)) => lanes::bounds(lane, width).0,
+        _ => 0,
+    };
+    exit::or_quietly_on_closed_pipe(|| {
+        let mut out = std::io::stdout().lock();
+        write!(out, "{}{text}", " ".repeat(margin))?;
+        out.flush()
+    });
+}
+
+/// Print `text` under a `lead` (an indent, a label), wrapped on a terminal like every tagged
+/// line, continuation lines under the text: the runner's idea and watch-for lines.
+pub fn hanging(lead: &str, text: &str) {
+    match TERMINAL.get() {
+        Some(&(width, _)) => plain(&lanes::hang(lead, text, 0, width)),
+        None => plain(&format!("{lead} {text}")),
+    }
+}
+
+/// The one line a failed lesson prints, on stderr.
+pub fn error(text: &str) {
+    let tag = match lang::current() {
+        lang::Lang::En => "error:",
+        lang::Lang::Zh => "错误:",
+    };
+    eprintln!("{} {text}", tag.red().bold());
+}
+
+/// What the three line macros share: one text for both languages (bytes, numbers), or the
+/// English then the Chinese. A second string literal is always the Chinese text.
+#[doc(hidden)]
+#[macro_export]
+macro_rules! say_line {
+    ($role:expr, $en:literal, $zh:literal $(, $arg:expr)* $(,)?) => {
+        match $crate::words::lang::current() {
+            $crate::words::lang::Lang::En => $crate::output::say::line($role, format_args!($en $(, $arg)*)),
+            $crate::words::lang::Lang::Zh => $crate::output::say::line($role, format_args!($zh $(, $arg)*)),
+        }
+    };
+    ($role:expr, $text:literal $(, $arg:expr)* $(,)?) => {
+        $crate::output::say::line($role, format_args!($text $(, $arg)*))
+    };
+}
+
+/// `server!("accepted {addr}", "接受了 {addr}")`: a `[server]` line, in English or Chinese.
+#[macro_export]
+macro_rules! server {
+    ($($arg:tt)*) => { $crate::say_line!($crate::output::say::Role::Server, $($arg)*) };
+}
+
+/// `client!("sending {n} bytes", "发送 {n} 字节")`: a `[client]` line, in English or Chinese.
+#[macro_export]
+macro_rules! client {
+    ($($arg:tt)*) => { $crate::say_line!($crate::output::say::Role::Client, $($arg)*) };
+}
+
+/// `note!("...", "...")`: the lesson explaining what just happened, in English or Chinese.
+#[macro_export]
+macro_rules! note {
+    ($($arg:tt)*) => { $crate::say_line!($crate::output::say::Role::Note, $($arg)*) };
+}

@@ -1,0 +1,112 @@
+//! Lesson 04's waits, in the library because they are no lesson's idea: until the bytes a peer
+//! sent have all arrived (so every run shows the same reads), and until the peer has closed.
+
+use std::io::{self, Read};
+use std::net::TcpStream;
+use std::thread;
+use std::time::{Duration, Instant};
+
+use crate::sockets::net::{Peer, talk_error};
+use crate::{Result, tr};
+
+/// Lesson 04's trick: wait until `want` bytes are waiting in `sock`, or `timeout` has passed,
+/// without reading them; return how many bytes are waiting (0: the peer closed, sending nothing).
+///
+/// `peek` looks at the bytes without taking them, and a read timeout bounds its wait for the
+/// first ones. Once some bytes are there, `peek` returns at once, so the rest are awaited in
+/// short polls. The same code on every OS. Lesson 04's `serve` says why a lesson waits at all (so
+/// everyone sees the same reads) and why a real program never does; lesson 05's `compare` waits
+/// the same way. A peer that sends fewer bytes and then stays connected, or closes, costs the
+/// whole `timeout`: a peek cannot tell "closed after these bytes" from "more to come".
+pub fn wait_for_bytes(sock: &TcpStream, want: usize, timeout: Duration) -> io::Result<usize> {
+    /// How often to look again while some bytes are there but not all of them.
+    const POLL: Duration = Duration::from_millis(1);
+    let deadline = Instant::now() + timeout;
+    let mut peeked = vec![0u8; want];
+    let waiting = loop {
+        let left = deadline.saturating_duration_since(Instant::now());
+        if left.is_zero() {
+            break sock.peek(&mut peeked).or_else(timed_out_is_none)?;
+        }
+        sock.set_read_timeout(Some(left))?;
+        match sock.peek(&mut peeked).or_else(timed_out_is_none)? {
+            n if n == 0 || n >= want => break n,
+            _ => thread::sleep(POLL),
+        }
+    };
+    sock.set_read_timeout(None)?;
+    Ok(waiting)
+}
+
+/// Lesson 04's client: close our sending side, then read until the server closes (waiting
+/// `timeout` at most): a read of 0 bytes (FIN), or a
+/// reset (the material's Python server ends with bytes it has not read, and then its OS answers
+/// with RST instead; that reset may even come before our shutdown, which then finds no peer).
+pub fn close_and_wait(sock: &mut TcpStream, timeout: Duration) -> Result<()> {
+    let gone = |e: &std::io::Error| {
+        matches!(
+            e.kind(),
+            io::ErrorKind::ConnectionReset | io::ErrorKind::NotConnected
+        )
+    };
+    match sock.shutdown(std::net::Shutdown::Write) {
+        Err(e) if gone(&e) => return Ok(()),
+        result => result?,
+    }
+    sock.set_read_timeout(Some(timeout))?;
+    let mut scratch = [0u8; 64];
+    loop {
+        match sock.read(&mut scratch) {
+            Ok(0) => return Ok(()),
+            Ok(_) => continue, // Our server sends nothing; another server's bytes are not ours.
+            Err(e) if gone(&e) => return Ok(()),
+            Err(e)
+                if matches!(
+                    e.kind(),
+                    io::ErrorKind::WouldBlock | io::ErrorKind::TimedOut
+                ) =>
+            {
+                let seconds = timeout.as_secs();
+                return Err(tr!(
+                    "the server did not close the connection within {seconds} s of our last byte",
+                    "服务端在我们最后一个字节之后 {seconds} 秒内没有关闭连接"
+                )
+                .into());
+            }
+            Err(e) => return Err(talk_error(e, Peer::Server)),
+        }
+    }
+}
+
+/// A read that timed out found no bytes: `WouldBlock` on Unix, `TimedOut` on Windows.
+fn timed_out_is_none(e: io::Error) -> io::Result<usize> {
+    match e.kind() {
+        io::ErrorKind::WouldBlock | io::ErrorKind::TimedOut => Ok(0),
+        _ => Err(e),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use std::net::TcpListener;
+
+    use super::*;
+
+    #[test]
+    fn waiting_for_bytes_sees_them_all_or_gives_up_in_time() {
+        use std::io::Write;
+        let listener = TcpListener::bind("127.0.0.1:0").unwrap();
+        let mut client = TcpStream::connect(listener.local_addr().unwrap()).unwrap();
+        let (server, _) = listener.accept().unwrap();
+        client.write_all(b"1234567").unwrap();
+        client.write_all(b"abcde").unwrap();
+        // 12 of 17 bytes, the sender still connected: the wait ends at its deadline.
+        let short = Duration::from_millis(50);
+        assert_eq!(wait_for_bytes(&server, 17, short).unwrap(), 12);
+        client.write_all(b"hhhhh").unwrap();
+        assert_eq!(
+            wait_for_bytes(&server, 17, Duration::from_secs(5)).unwrap(),
+            17
+        );
+    }
+}

@@ -1,0 +1,254 @@
+//! `cargo run -- check`: the course grades the student's own server or client, in any language,
+//! against a strict and hostile peer. Every check has a stable id (`06.client.trickled-header`).
+//!
+//! The layers: [`cli`] reads the command line, [`report`] prints the verdicts; the checks of each
+//! stage are in [`talk`] (01-03), [`sticky`] (04), [`frames`] (05), [`file_server`] and
+//! [`file_client`] (06); they drive the program through [`Ctx`], [`program`] and [`peer`].
+
+pub mod cli;
+pub mod file_client;
+pub mod file_server;
+pub mod frames;
+pub mod judge;
+pub mod peer;
+pub mod program;
+pub mod report;
+pub mod sticky;
+pub mod talk;
+
+use std::net::{SocketAddr, TcpListener, TcpStream, ToSocketAddrs};
+use std::path::Path;
+
+use clap::ValueEnum;
+
+use self::program::Program;
+use crate::{tr, words::lang};
+
+/// Which side the student wrote; the checker plays the other.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum, serde::Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Role {
+    /// The student's server: the checker is its client.
+    Server,
+    /// The student's client: the checker is its server.
+    Client,
+}
+
+/// One check: what it does, where the lesson explains it, and the code that plays it.
+pub struct Check {
+    /// `LL.role.name`, stable: a teacher's collected results can be compared across runs.
+    pub id: &'static str,
+    /// What the check does, in English and in Chinese.
+    pub does: [&'static str; 2],
+    /// The page and heading that explain it, in English and in Chinese.
+    pub page: [&'static str; 2],
+    /// It reads the program's output (or restarts it), so it needs the command after `--`.
+    pub needs_command: bool,
+    pub run: Run,
+}
+
+/// What a check does against the program: play the other side, and judge.
+pub type Run = fn(&mut Ctx) -> Judged;
+
+impl Check {
+    /// How a stage's table is written, `check(id, does, run)`: checks explained on `page`, which
+    /// need the program's command after `--` or not.
+    pub fn on(
+        page: [&'static str; 2],
+        needs_command: bool,
+    ) -> impl Fn(&'static str, [&'static str; 2], Run) -> Check {
+        move |id, does, run| Check { id, does, page, needs_command, run }
+    }
+
+    /// The lesson number in the id: `06.client.x` is lesson 6.
+    pub fn lesson(&self) -> u8 {
+        self.id[..2].parse().unwrap_or_default()
+    }
+
+    /// The role in the id.
+    pub fn role(&self) -> Role {
+        if self.id[3..].starts_with("server") {
+            Role::Server
+        } else {
+            Role::Client
+        }
+    }
+}
+
+/// Every check of the course, by lesson, then role.
+pub fn all() -> Vec<Check> {
+    let mut checks = talk::checks();
+    checks.extend(sticky::checks());
+    checks.extend(frames::checks());
+    checks.extend(file_server::checks());
+    checks.extend(file_client::checks());
+    checks
+}
+
+/// Why a check did not pass.
+#[derive(Debug)]
+pub enum Stop {
+    /// It failed: what was expected, and what happened instead.
+    Fail { expected: String, got: String },
+    /// It could not run here, and why.
+    Skip(String),
+    /// The program could not be started at all: the whole run ends (exit 2).
+    Unstartable(String),
+}
+
+/// What a check function returns: `Ok` for a pass.
+pub type Judged = Result<(), Stop>;
+
+/// A failure: `expected`, and what happened.
+pub fn fail(expected: impl Into<String>, got: impl Into<String>) -> Stop {
+    Stop::Fail { expected: expected.into(), got: got.into() }
+}
+
+/// The first of the texts, in the language in use.
+pub fn pick(text: [&'static str; 2]) -> &'static str {
+    match lang::current() {
+        lang::Lang::En => text[0],
+        lang::Lang::Zh => text[1],
+    }
+}
+
+/// What the checks play against: the program to start, or the address of one already running.
+pub struct Ctx {
+    /// The command after `--`, empty for a server that is already running.
+    pub command: Vec<String>,
+    pub host: String,
+    /// `--port`; 0 lets the OS pick (a server must then print `127.0.0.1:PORT`).
+    pub port: u16,
+    /// The program the current check started.
+    pub program: Option<Program>,
+    addr: Option<SocketAddr>,
+}
+
+impl Ctx {
+    pub fn new(command: Vec<String>, host: String, port: u16) -> Ctx {
+        Ctx { command, host, port, program: None, addr: None }
+    }
+
+    /// The program of this check, for a check that reads its output.
+    pub fn program(&mut self) -> Result<&mut Program, Stop> {
+        self.program.as_mut().ok_or_else(|| {
+            Stop::Skip(tr!(
+                "needs the program's output: give its command after --",
+                "需要程序的输出: 请在 -- 之后给出启动它的命令"
+            ))
+        })
+    }
+
+    /// The student's server, ready for a connection: started fresh with `stdin` (and the file
+    /// `{file}`) if a command was given, else the one already running at `--host`/`--port`.
+    pub fn start_server(&mut self, stdin: &str, file: Option<&Path>) -> Judged {
+        self.end_program();
+        let mut port = self.port;
+        if !self.command.is_empty() {
+            let command = program::expand(&self.command, port, file);
+            let started = Program::start(&command, port, file, stdin).map_err(|e| {
+                Stop::Unstartable(tr!(
+                    "cannot start {:?}: {e}",
+                    "无法启动 {:?}: {e}",
+                    command.join(" ")
+                ))
+            })?;
+            let program = self.program.insert(started);
+            if port == 0 {
+                program.wait_output(peer::START, |out| program::printed_port(out).is_some());
+                port = program::printed_port(&program.output()).ok_or_else(|| {
+                    fail(
+                        tr!(
+                            "with --port 0, a line that says the port, such as 127.0.0.1:PORT",
+                            "用 --port 0 时, 程序应打印一行带端口的地址, 比如 127.0.0.1:PORT"
+                        ),
+                        tr!("no port in its output", "输出里没有端口"),
+                    )
+                })?;
+            }
+        }
+        self.addr = Some(self.resolve(port)?);
+        Ok(())
+    }
+
+    /// Start the server again on the port it used last: the restart of a check.
+    pub fn restart_server(&mut self, stdin: &str) -> Judged {
+        let port = self.addr.map(|a| a.port()).unwrap_or(self.port);
+        let saved = std::mem::replace(&mut self.port, port);
+        let result = self.start_server(stdin, None);
+        self.port = saved;
+        result
+    }
+
+    /// Connect to the server, retrying until it accepts.
+    pub fn connect(&mut self) -> Result<TcpStream, Stop> {
+        let addr = self.addr.ok_or_else(|| fail("a server", "none started"))?;
+        let sock = peer::connect(addr, self.program.as_mut()).map_err(|e| {
+            fail(
+                tr!(
+                    "a server that accepts on {addr}",
+                    "一个在 {addr} 上接受连接的服务端"
+                ),
+                e,
+            )
+        })?;
+        Ok(sock)
+    }
+
+    /// Listen where the student's client will connect, then start it with `stdin`.
+    pub fn start_client(&mut self, stdin: &str) -> Result<TcpListener, Stop> {
+        self.end_program();
+        let addr = self.resolve(self.port)?;
+        let listener = TcpListener::bind(addr).map_err(|e| {
+            Stop::Unstartable(tr!(
+                "cannot listen on {addr} for the client: {e}",
+                "无法在 {addr} 上监听, 等待客户端: {e}"
+            ))
+        })?;
+        let port = listener.local_addr().map(|a| a.port()).unwrap_or(self.port);
+        if self.command.is_empty() {
+            return Err(Stop::Unstartable(tr!(
+                "checking a client needs its command after --",
+                "检查客户端需要在 -- 之后给出启动它的命令"
+            )));
+        }
+        let command = program::expand(&self.command, port, None);
+        let started = Program::start(&command, port, None, stdin).map_err(|e| {
+            Stop::Unstartable(tr!(
+                "cannot start {:?}: {e}",
+                "无法启动 {:?}: {e}",
+                command.join(" ")
+            ))
+        })?;
+        self.program = Some(started);
+        Ok(listener)
+    }
+
+    /// Accept the student's client.
+    pub fn accept(&mut self, listener: &TcpListener) -> Result<TcpStream, Stop> {
+        let program = self.program()?;
+        peer::accept(listener, program)
+            .map_err(|e| fail(tr!("a connection from the client", "客户端发起的连接"), e))
+    }
+
+    /// Stop the program of the previous check.
+    pub fn end_program(&mut self) {
+        if let Some(mut program) = self.program.take() {
+            program.kill();
+        }
+    }
+
+    fn resolve(&self, port: u16) -> Result<SocketAddr, Stop> {
+        (self.host.as_str(), port)
+            .to_socket_addrs()
+            .ok()
+            .and_then(|mut addrs| addrs.next())
+            .ok_or_else(|| {
+                Stop::Unstartable(tr!(
+                    "cannot resolve the host {:?}",
+                    "无法解析主机 {:?}",
+                    self.host
+                ))
+            })
+    }
+}
