@@ -20,6 +20,11 @@ pub fn terminal_width() -> usize {
         .map_or(FALLBACK_WIDTH, |(_rows, columns)| usize::from(columns))
 }
 
+/// How many columns `text` takes on a terminal: a CJK character two, a color code none.
+pub fn columns(text: &str) -> usize {
+    measure_text_width(text)
+}
+
 /// Where a line goes: the server's lines on the left, the client's on the right, notes across.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Lane {

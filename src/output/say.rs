@@ -15,7 +15,7 @@ use colored::Colorize;
 
 use crate::output::lanes::{self, Lane};
 use crate::words::cli::Shared;
-use crate::{words::exit, words::lang};
+use crate::{words::exit, words::lang, words::text};
 
 /// Which side of the conversation a line belongs to.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -43,7 +43,60 @@ pub fn init(shared: &Shared) {
         colored::control::set_override(false);
     }
     if terminal {
-        let _ = TERMINAL.set((lanes::terminal_width(), shared.lanes));
+        let width = lanes::terminal_width();
+        let _ = TERMINAL.set((width, shared.lanes));
+        // A peer's message is shown whole when it fits on one line of this terminal.
+        text::set_line_width(width);
+    }
+}
+
+/// The columns a line has on this terminal; `None` when stdout is a pipe or a file, where a
+/// line is one line of text however long. For a table that has a narrower layout for a
+/// narrow terminal ([`fits`]).
+pub fn width() -> Option<usize> {
+    TERMINAL.get().map(|&(width, _)| width)
+}
+
+/// Does a tagged line of `text` fit on one line of the terminal (always, on a pipe)? A table
+/// prints a row a line where it does, and its narrower layout where it does not, so that the
+/// terminal never folds a row into two and no cell is split.
+pub fn fits(text: &str) -> bool {
+    width().is_none_or(|width| TAG_WIDTH + lanes::columns(text) <= width)
+}
+
+/// `rows` as a table's lines: each cell padded to its column's width in terminal columns (a
+/// Chinese character takes two, so `format!("{:<8}")` would not line them up), the cells of a
+/// row joined by `separator`.
+pub fn columns(rows: &[Vec<String>], separator: &str) -> Vec<String> {
+    let mut widths = Vec::new();
+    for row in rows {
+        widths.resize(widths.len().max(row.len()), 0);
+        for (width, cell) in widths.iter_mut().zip(row) {
+            *width = (*width).max(lanes::columns(cell));
+        }
+    }
+    rows.iter()
+        .map(|row| {
+            let last = row.len().saturating_sub(1);
+            let cells = row.iter().zip(&widths).enumerate().map(|(i, (cell, &width))| {
+                // The last cell is not padded: no spaces at the end of a line.
+                let pad = if i == last { 0 } else { width - lanes::columns(cell) };
+                format!("{cell}{}", " ".repeat(pad))
+            });
+            cells.collect::<Vec<_>>().join(separator)
+        })
+        .collect()
+}
+
+/// The columns a tag and its space take before a line's text: `[server] `, `[note]   `.
+pub const TAG_WIDTH: usize = 9;
+
+/// After a line typed at a [`prompt`]: if it did not end with Enter (Ctrl-D, Ctrl-Z, the end
+/// of the input), the cursor is still on the prompt's line, so the next line starts a new one
+/// instead of being drawn after the prompt and wrapped as if it began at the left edge.
+pub fn typed(line: &[u8]) {
+    if TERMINAL.get().is_some() && !line.ends_with(b"\n") {
+        plain("");
     }
 }
 
@@ -57,8 +110,11 @@ pub fn line(role: Role, text: fmt::Arguments) {
     let (tag, lane) = match role {
         Role::Server => ("[server]".cyan().bold(), Lane::Left),
         Role::Client => ("[client]".green().bold(), Lane::Right),
-        Role::Note => ("[note]  ".yellow(), Lane::Across),
+        Role::Note => ("[note]  ".yellow().bold(), Lane::Across),
     };
+    // The tag as text with its color codes (none under NO_COLOR or on a pipe): a `ColoredString`
+    // taken as `&str` is its plain text, and the color would be lost exactly on a terminal.
+    let tag = tag.to_string();
     // On a terminal the line is wrapped here, at a space or between two Chinese characters,
     // under its text: the terminal itself would cut a word anywhere ("r|eads").
     match TERMINAL.get() {

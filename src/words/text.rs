@@ -8,6 +8,7 @@
 //! Python's escapes (`\x1b`), never as themselves.
 
 use std::fmt::Write;
+use std::sync::OnceLock;
 
 /// `repr()` of a Python `bytes`: `b'12345'`, `b''`, `b"it's"`, `b'\xe4\xbd\xa0'`.
 ///
@@ -88,14 +89,16 @@ fn printable(c: char) -> bool {
     c == ' ' || !(c.is_control() || c.is_whitespace() || format || private)
 }
 
-/// A peer's message as a line shows it: [`quoted`] whole up to [`PREVIEW_BYTES`]; longer, its
-/// first and last ten characters, `"0123456789"…"0123456789"`, the `…` outside the quotes
-/// standing for what is between. One rule for every message a lesson shows, so a pasted page of
-/// text takes one line of the projector, not the whole screen; the line's byte count says how
-/// long it really was.
+/// A peer's message as a line shows it: [`quoted`], whole when it fits in what one line of the
+/// terminal holds after the tag (71 columns at 80, counted in columns: a Chinese character takes
+/// two, so a 30-character Chinese message is whole though it is 90 bytes). Longer, its first and
+/// last ten characters, `'0123456789'…'0123456789'`, the `…` outside the quotes saying that
+/// the middle is cut: one rule for every message a lesson shows, so a pasted page of text takes
+/// one line of the projector, not the whole screen; the line's byte count says how long it was.
 pub fn preview(bytes: &[u8]) -> String {
-    if bytes.len() <= PREVIEW_BYTES {
-        return quoted(bytes);
+    let whole = quoted(bytes);
+    if console::measure_text_width(&whole) <= line_width().saturating_sub(TAG_COLUMNS) {
+        return whole;
     }
     let text = String::from_utf8_lossy(bytes);
     let chars: Vec<char> = text.chars().collect();
@@ -104,8 +107,23 @@ pub fn preview(bytes: &[u8]) -> String {
     format!("{}…{}", quoted(head.as_bytes()), quoted(tail.as_bytes()))
 }
 
-/// The longest message [`preview`] shows whole: a line of the projector, about.
-pub const PREVIEW_BYTES: usize = 64;
+/// The columns of a line where none is known (a pipe, a file, a test): a projector's terminal.
+const LINE_COLUMNS: usize = 80;
+
+/// What a line's tag takes before its text: `[server] `.
+const TAG_COLUMNS: usize = 9;
+
+/// The columns of the terminal the lines go to, once known ([`set_line_width`]).
+static LINE_WIDTH: OnceLock<usize> = OnceLock::new();
+
+/// Tell [`preview`] how wide a line of this terminal is (the output layer does, at start).
+pub fn set_line_width(columns: usize) {
+    let _ = LINE_WIDTH.set(columns);
+}
+
+fn line_width() -> usize {
+    LINE_WIDTH.get().copied().unwrap_or(LINE_COLUMNS)
+}
 
 /// `1 byte`, `5 bytes`: a count with its noun in the singular or the plural (English only;
 /// a Chinese sentence needs no plural: `5 字节`).
@@ -144,6 +162,13 @@ mod tests {
         assert_eq!(preview("你好".as_bytes()), "'你好'");
         let digits = b"0123456789".repeat(110);
         assert_eq!(preview(&digits), "'0123456789'…'0123456789'");
+        // Whole up to what a line holds after its tag, 71 columns at 80: 69 digits and 2 quotes.
+        let line = "7".repeat(69);
+        assert_eq!(preview(line.as_bytes()), format!("'{line}'"));
+        assert!(preview("7".repeat(70).as_bytes()).contains('…'));
+        // Counted in columns, not bytes: 34 Chinese characters are 102 bytes, 68 columns.
+        let whole = "你好".repeat(17);
+        assert_eq!(preview(whole.as_bytes()), format!("'{whole}'"));
         // Characters, not bytes: a long Chinese message is never cut inside a character.
         let chinese = "黏包问题".repeat(20);
         assert_eq!(
