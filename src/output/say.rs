@@ -153,9 +153,15 @@ pub fn prompt(role: Role, text: &str) {
 /// Print `text` under a `lead` (an indent, a label), wrapped on a terminal like every tagged
 /// line, continuation lines under the text: the runner's idea and watch-for lines.
 pub fn hanging(lead: &str, text: &str) {
+    plain(&hung(lead, text));
+}
+
+/// What [`hanging`] prints, as text, for a tool that builds its page before printing it (the
+/// checker's list): on a terminal, wrapped to its width; on a pipe, one line.
+pub fn hung(lead: &str, text: &str) -> String {
     match TERMINAL.get() {
-        Some(&(width, _)) => plain(&lanes::hang(lead, text, 0, width)),
-        None => plain(&format!("{lead} {text}")),
+        Some(&(width, _)) => lanes::hang(lead, text, 0, width),
+        None => format!("{lead} {text}"),
     }
 }
 

@@ -116,7 +116,7 @@ pub fn reuseaddr() -> Result<()> {
         let head = vec![
             tr!("old listener", "旧套接字"),
             tr!("new listener", "新套接字"),
-            tr!("rebind", "重新 bind"),
+            tr!("the new bind", "新的 bind"),
         ];
         let mut table = vec![head];
         for (old, new, rebind) in rows {
