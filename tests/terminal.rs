@@ -13,20 +13,26 @@ mod common;
 
 use std::collections::HashSet;
 use std::fs::File;
-use std::io::Read;
+use std::io::{Read, Write};
 use std::os::fd::{FromRawFd, OwnedFd};
 use std::process::{Command, Stdio};
 use std::sync::mpsc;
 use std::thread;
 
-use common::{DEADLINE, run};
+use common::{DEADLINE, Live, run};
 
 /// The width of a projector's terminal, and of every terminal in these tests.
 const COLUMNS: u16 = 80;
 
 /// Run `command` to its end on a new pseudo-terminal `columns` wide (stdin, stdout and stderr),
 /// and return what it drew, line ends as `\n`, color codes kept.
-fn on_terminal(mut command: Command, columns: u16) -> String {
+fn on_terminal(command: Command, columns: u16) -> String {
+    on_terminal_typing(command, columns, b"")
+}
+
+/// [`on_terminal`], with `typed` typed at the terminal's keyboard once the program has started
+/// (`\x04` is Ctrl-D, the end of the input).
+fn on_terminal_typing(mut command: Command, columns: u16, typed: &[u8]) -> String {
     let (mut master, mut slave) = (-1, -1);
     let size = libc::winsize {
         ws_row: 50,
@@ -65,6 +71,9 @@ fn on_terminal(mut command: Command, columns: u16) -> String {
     // test's own copies go now, the child's when it ends.
     drop(command);
     drop(slave);
+    // The terminal's keyboard: what is written to its master side is typed.
+    let mut keyboard = master.try_clone().expect("the terminal's keyboard");
+    keyboard.write_all(typed).expect("typing");
     let (send, drawn) = mpsc::channel();
     thread::spawn(move || {
         let (mut master, mut bytes) = (master, Vec::new());
@@ -225,4 +234,24 @@ fn the_side_shows_at_80_columns() {
             command
         });
     }
+}
+
+#[test]
+fn after_ctrl_d_at_a_prompt_the_next_line_starts_on_its_own() {
+    let server = Live::server(bin!("02_comm_loop", "server", "--port", "0"));
+    let port = server.port();
+    // A narrow pane, as two panes side by side: the line after the prompt must wrap from the
+    // left edge, so it must start there.
+    let drawn = on_terminal_typing(bin!("02_comm_loop", "client", "--port", &port), 59, b"\x04");
+    let lines: Vec<String> = plain(&drawn).lines().map(str::to_string).collect();
+    let prompt = lines
+        .iter()
+        .position(|line| line.starts_with("message>>>"))
+        .unwrap_or_else(|| panic!("no prompt in {lines:#?}"));
+    assert_eq!(lines[prompt].trim_end(), "message>>>", "{lines:#?}");
+    assert!(lines[prompt + 1].starts_with("[client] "), "{lines:#?}");
+    for line in &lines {
+        assert!(console::measure_text_width(line) <= 59, "{lines:#?}");
+    }
+    drop(server);
 }
