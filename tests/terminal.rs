@@ -30,16 +30,21 @@ fn on_terminal(command: Command, columns: u16) -> String {
     on_terminal_typing(command, columns, b"")
 }
 
+/// [`on_terminal`] for a program that must fail.
+fn on_terminal_failing(command: Command, columns: u16) -> String {
+    on_terminal_as(command, columns, b"", false)
+}
+
 /// [`on_terminal`], with `typed` typed at the terminal's keyboard once the program has started
 /// (`\x04` is Ctrl-D, the end of the input).
-fn on_terminal_typing(mut command: Command, columns: u16, typed: &[u8]) -> String {
+fn on_terminal_typing(command: Command, columns: u16, typed: &[u8]) -> String {
+    on_terminal_as(command, columns, typed, true)
+}
+
+/// [`on_terminal_typing`], for a program that `succeeds` or must fail.
+fn on_terminal_as(mut command: Command, columns: u16, typed: &[u8], succeeds: bool) -> String {
     let (mut master, mut slave) = (-1, -1);
-    let size = libc::winsize {
-        ws_row: 50,
-        ws_col: columns,
-        ws_xpixel: 0,
-        ws_ypixel: 0,
-    };
+    let size = libc::winsize { ws_row: 50, ws_col: columns, ws_xpixel: 0, ws_ypixel: 0 };
     // SAFETY: openpty writes two file descriptors into the two ints it is given and reads the
     // window size; the name and the terminal settings may be null (the system's defaults).
     let opened = unsafe {
@@ -89,7 +94,7 @@ fn on_terminal_typing(mut command: Command, columns: u16, typed: &[u8]) -> Strin
     });
     let status = child.wait().expect("the program ends");
     let drawn = String::from_utf8_lossy(&bytes).replace("\r\n", "\n");
-    assert!(status.success(), "{status}:\n{drawn}");
+    assert_eq!(status.success(), succeeds, "{status}:\n{drawn}");
     drawn
 }
 
@@ -105,7 +110,11 @@ fn sgr_codes(text: &str) -> Vec<u32> {
         let rest = &text[at + 2..];
         let end = rest.find(|c: char| !c.is_ascii_digit() && c != ';');
         if let Some(end) = end.filter(|&end| rest[end..].starts_with('m')) {
-            codes.extend(rest[..end].split(';').filter_map(|code| code.parse::<u32>().ok()));
+            codes.extend(
+                rest[..end]
+                    .split(';')
+                    .filter_map(|code| code.parse::<u32>().ok()),
+            );
         }
     }
     codes
@@ -135,7 +144,9 @@ fn assert_within_columns(drawn: &str, what: &str) {
 fn words(text: &str) -> HashSet<String> {
     text.split_whitespace()
         .map(|word| word.trim_matches(|c: char| !c.is_ascii_alphanumeric()))
-        .filter(|word| word.len() > 1 && word.is_ascii() && word.chars().any(|c| c.is_ascii_alphabetic()))
+        .filter(|word| {
+            word.len() > 1 && word.is_ascii() && word.chars().any(|c| c.is_ascii_alphabetic())
+        })
         .map(str::to_string)
         .collect()
 }
@@ -190,7 +201,10 @@ fn the_runner_at_80_columns_in_both_languages() {
         assert_eq!(color_of(&drawn, "[server]"), [1, 36], "{lang}");
         assert_eq!(color_of(&drawn, "[client]"), [1, 32], "{lang}");
         // Nothing faint (SGR 2): "watch for" is read by a whole room.
-        assert!(!sgr_codes(&drawn).contains(&2), "{lang}: dim text in {drawn:?}");
+        assert!(
+            !sgr_codes(&drawn).contains(&2),
+            "{lang}: dim text in {drawn:?}"
+        );
         // Lesson 03's table: one row a line, each cell whole.
         let in_use = match lang {
             "en" => "address in use",
@@ -220,10 +234,14 @@ fn the_side_shows_at_80_columns() {
     let shows: [(&str, fn() -> Command); 7] = [
         ("02 longline", || bin!("02_comm_loop", "longline")),
         ("03 reuseaddr", || bin!("03_conn_loop", "reuseaddr")),
-        ("03 backlog", || bin!("03_conn_loop", "backlog", "--clients", "8")),
+        ("03 backlog", || {
+            bin!("03_conn_loop", "backlog", "--clients", "8")
+        }),
         ("04 demo", || bin!("04_sticky_demo")),
         ("05 pack", || bin!("05_struct_pack", "pack", "-2147483648")),
-        ("05 unpack", || bin!("05_struct_pack", "unpack", "ff ff ff 7f")),
+        ("05 unpack", || {
+            bin!("05_struct_pack", "unpack", "ff ff ff 7f")
+        }),
         ("05 compare", || bin!("05_struct_pack", "compare")),
     ];
     for (name, command) in shows {
@@ -254,4 +272,18 @@ fn after_ctrl_d_at_a_prompt_the_next_line_starts_on_its_own() {
         assert!(console::measure_text_width(line) <= 59, "{lines:#?}");
     }
     drop(server);
+}
+
+#[test]
+fn an_error_on_a_terminal_is_wrapped_like_every_line() {
+    let refused = common::RefusedPort::new();
+    let port = refused.port.to_string();
+    let client = || bin!("04_sticky_demo", "client", "--tiny", "--port", &port);
+    let drawn = on_terminal_failing(client(), 59);
+    let piped = run(client(), "");
+    assert!(piped.stderr.contains("--tiny"), "{piped:?}");
+    for line in plain(&drawn).lines() {
+        assert!(console::measure_text_width(line) <= 59, "{drawn}");
+    }
+    assert_no_word_cut(&drawn, &(piped.stdout + &piped.stderr), "a refused client");
 }

@@ -78,11 +78,19 @@ pub fn columns(rows: &[Vec<String>], separator: &str) -> Vec<String> {
     rows.iter()
         .map(|row| {
             let last = row.len().saturating_sub(1);
-            let cells = row.iter().zip(&widths).enumerate().map(|(i, (cell, &width))| {
-                // The last cell is not padded: no spaces at the end of a line.
-                let pad = if i == last { 0 } else { width - lanes::columns(cell) };
-                format!("{cell}{}", " ".repeat(pad))
-            });
+            let cells = row
+                .iter()
+                .zip(&widths)
+                .enumerate()
+                .map(|(i, (cell, &width))| {
+                    // The last cell is not padded: no spaces at the end of a line.
+                    let pad = if i == last {
+                        0
+                    } else {
+                        width - lanes::columns(cell)
+                    };
+                    format!("{cell}{}", " ".repeat(pad))
+                });
             cells.collect::<Vec<_>>().join(separator)
         })
         .collect()
@@ -171,7 +179,18 @@ pub fn error(text: &str) {
         lang::Lang::En => "error:",
         lang::Lang::Zh => "错误:",
     };
-    eprintln!("{} {text}", tag.red().bold());
+    let tag = tag.red().bold().to_string();
+    // On a terminal, wrapped like every line, so the terminal never cuts the hint's words.
+    let line = match std::io::stderr().is_terminal() {
+        true => lanes::hang(
+            &tag,
+            text,
+            0,
+            lanes::terminal_width_of(&console::Term::stderr()),
+        ),
+        false => format!("{tag} {text}"),
+    };
+    eprintln!("{line}");
 }
 
 /// What the three line macros share: one text for both languages (bytes, numbers), or the
