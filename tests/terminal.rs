@@ -229,9 +229,12 @@ fn the_list_and_the_checks_at_80_columns() {
     }
 }
 
+/// A way to build one program's command, as many times as a test runs it.
+type Program = fn() -> Command;
+
 #[test]
 fn the_side_shows_at_80_columns() {
-    let shows: [(&str, fn() -> Command); 7] = [
+    let shows: [(&str, Program); 7] = [
         ("02 longline", || bin!("02_comm_loop", "longline")),
         ("03 reuseaddr", || bin!("03_conn_loop", "reuseaddr")),
         ("03 backlog", || {
