@@ -25,7 +25,7 @@ pub fn terminal_width_of(term: &console::Term) -> usize {
 }
 
 /// How many columns `text` takes on a terminal: a CJK character two, a color code none.
-pub fn columns(text: &str) -> usize {
+pub fn text_width(text: &str) -> usize {
     measure_text_width(text)
 }
 

@@ -5,7 +5,8 @@
 //! ([`demo`](crate::demo)), never this module's. Colors only help a person at a terminal: they are
 //! off when `NO_COLOR` is set (<https://no-color.org>) or when stdout is a pipe or a file, so
 //! tests and transcripts see plain text. On a terminal, lines are wrapped to its width at word
-//! boundaries, and `--lanes` lays them out as two columns ([`lanes`](crate::output::lanes)).
+//! boundaries, a table takes its narrower layout where a row would not fit ([`fits`]), and
+//! `--lanes` lays lines out as two columns ([`lanes`](crate::output::lanes)).
 
 use std::fmt;
 use std::io::{IsTerminal, Write};
@@ -53,7 +54,7 @@ pub fn init(shared: &Shared) {
 /// The columns a line has on this terminal; `None` when stdout is a pipe or a file, where a
 /// line is one line of text however long. For a table that has a narrower layout for a
 /// narrow terminal ([`fits`]).
-pub fn width() -> Option<usize> {
+fn width() -> Option<usize> {
     TERMINAL.get().map(|&(width, _)| width)
 }
 
@@ -61,18 +62,18 @@ pub fn width() -> Option<usize> {
 /// prints a row a line where it does, and its narrower layout where it does not, so that the
 /// terminal never folds a row into two and no cell is split.
 pub fn fits(text: &str) -> bool {
-    width().is_none_or(|width| TAG_WIDTH + lanes::columns(text) <= width)
+    width().is_none_or(|width| TAG_WIDTH + lanes::text_width(text) <= width)
 }
 
 /// `rows` as a table's lines: each cell padded to its column's width in terminal columns (a
 /// Chinese character takes two, so `format!("{:<8}")` would not line them up), the cells of a
 /// row joined by `separator`.
-pub fn columns(rows: &[Vec<String>], separator: &str) -> Vec<String> {
+pub fn table(rows: &[Vec<String>], separator: &str) -> Vec<String> {
     let mut widths = Vec::new();
     for row in rows {
         widths.resize(widths.len().max(row.len()), 0);
         for (width, cell) in widths.iter_mut().zip(row) {
-            *width = (*width).max(lanes::columns(cell));
+            *width = (*width).max(lanes::text_width(cell));
         }
     }
     rows.iter()
@@ -87,7 +88,7 @@ pub fn columns(rows: &[Vec<String>], separator: &str) -> Vec<String> {
                     let pad = if i == last {
                         0
                     } else {
-                        width - lanes::columns(cell)
+                        width - lanes::text_width(cell)
                     };
                     format!("{cell}{}", " ".repeat(pad))
                 });
@@ -225,4 +226,26 @@ macro_rules! client {
 #[macro_export]
 macro_rules! note {
     ($($arg:tt)*) => { $crate::say_line!($crate::output::say::Role::Note, $($arg)*) };
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_table_lines_up_by_columns_not_characters() {
+        let rows = [
+            vec!["旧套接字".to_string(), "x".to_string(), "end".to_string()],
+            vec!["off".to_string(), "yy".to_string(), "地址已被占用".to_string()],
+        ];
+        let lines = table(&rows, " | ");
+        // 旧套接字 is 4 characters but 8 columns: "off" is padded to 8 columns, not 4.
+        assert_eq!(lines, ["旧套接字 | x  | end", "off      | yy | 地址已被占用"]);
+    }
+
+    #[test]
+    fn on_a_pipe_every_row_fits() {
+        // No terminal in a unit test: a row is one line of text however long.
+        assert!(fits(&"x".repeat(500)));
+    }
 }

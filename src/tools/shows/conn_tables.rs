@@ -122,7 +122,7 @@ pub fn reuseaddr() -> Result<()> {
         for (old, new, rebind) in rows {
             table.push(vec![old.to_string(), new.to_string(), rebind]);
         }
-        for row in say::columns(&table, " | ") {
+        for row in say::table(&table, " | ") {
             note!("{row}");
         }
     }
