@@ -290,3 +290,19 @@ fn an_error_on_a_terminal_is_wrapped_like_every_line() {
     }
     assert_no_word_cut(&drawn, &(piped.stdout + &piped.stderr), "a refused client");
 }
+
+#[test]
+fn the_pause_says_how_its_keys_work_in_letters_a_room_can_read() {
+    for (lang, keys) in [("en", "s, Enter: skip"), ("zh", "s 再回车: 跳过")] {
+        // `q` and Enter at the first pause: the runner quits before playing anything.
+        let drawn = on_terminal_typing(
+            bin!("socket-lessons", "1", "--pause", "--lang", lang),
+            COLUMNS,
+            b"q\n",
+        );
+        assert!(plain(&drawn).contains(keys), "{lang}: {drawn:?}");
+        assert!(!sgr_codes(&drawn).contains(&2), "{lang}: dim text in {drawn:?}");
+        assert!(!plain(&drawn).contains("[server]"), "{lang}: {drawn:?}");
+        assert_within_columns(&drawn, "the pause");
+    }
+}
