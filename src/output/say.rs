@@ -104,7 +104,9 @@ pub const TAG_WIDTH: usize = 9;
 /// of the input), the cursor is still on the prompt's line, so the next line starts a new one
 /// instead of being drawn after the prompt and wrapped as if it began at the left edge.
 pub fn typed(line: &[u8]) {
-    if TERMINAL.get().is_some() && !line.ends_with(b"\n") {
+    // Windows ends the input with Ctrl-Z, then Enter: that Enter has already begun a new line.
+    let enter_ends_the_input = cfg!(windows) && line.is_empty();
+    if TERMINAL.get().is_some() && !line.ends_with(b"\n") && !enter_ends_the_input {
         plain("");
     }
 }
