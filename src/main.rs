@@ -22,7 +22,7 @@ mod basic;
 #[path = "bin/02_comm_loop.rs"]
 mod comm_loop;
 #[allow(dead_code)]
-#[path = "bin/03_conn_loop.rs"]
+#[path = "bin/03_conn_loop/main.rs"]
 mod conn_loop;
 #[allow(dead_code)]
 #[path = "bin/06_final_file.rs"]
@@ -31,7 +31,7 @@ mod final_file;
 #[path = "bin/07_many_clients.rs"]
 mod many_clients;
 #[allow(dead_code)]
-#[path = "bin/04_sticky_demo.rs"]
+#[path = "bin/04_sticky_demo/main.rs"]
 mod sticky_demo;
 #[allow(dead_code)]
 #[path = "bin/05_struct_pack.rs"]
