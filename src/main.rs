@@ -28,13 +28,13 @@ mod conn_loop;
 #[path = "bin/06_final_file.rs"]
 mod final_file;
 #[allow(dead_code)]
-#[path = "bin/07_many_clients.rs"]
+#[path = "bin/07_many_clients/main.rs"]
 mod many_clients;
 #[allow(dead_code)]
 #[path = "bin/04_sticky_demo/main.rs"]
 mod sticky_demo;
 #[allow(dead_code)]
-#[path = "bin/05_struct_pack.rs"]
+#[path = "bin/05_struct_pack/main.rs"]
 mod struct_pack;
 
 /// Every lesson's program, by the name `cargo run --bin` gives it, and its way in.

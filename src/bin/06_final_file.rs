@@ -2,15 +2,13 @@
 //!
 //! Before the file, the server sends a header that says what is coming, the JSON object
 //! `{file_name, file_desc, file_size}`, framed by lesson 05's 4-byte length. On the wire:
-//! ```text
-//! [i32 little-endian: header length N][N bytes of header JSON, UTF-8][exactly file_size bytes]
-//! ```
+//! `[i32 little-endian: header length N][N bytes of header JSON, UTF-8][exactly file_size bytes]`.
 //!
 //! What changed since lesson 05: the frame carries a JSON header, then come `file_size` raw
 //! bytes that need no frame (the header counted them), moved by `copy`, the material's loop.
 //! The server is lesson 03's connection loop. New: a client that trusts nothing the peer says,
-//! two sides that give up on a peer that moves no byte for `--timeout` (`src/transfer/deadline.rs`), and
-//! the disk (`src/transfer/disk.rs`, `src/transfer/partial.rs`: a partial file, Ctrl-C; read them second).
+//! two sides that give up on a peer that moves no byte for `--timeout` (`Conn`), and the disk
+//! (`src/transfer/disk.rs`, `partial.rs`: a partial file, Ctrl-C; read them second).
 //!
 //! Run it: `cargo run --bin 06_final_file` (the demo sends this source into a scratch folder,
 //! as the material sends its own script); two terminals, server first: `cargo run --bin
@@ -30,22 +28,12 @@ use std::time::{Duration, Instant};
 use clap::{Parser, Subcommand};
 use indicatif::ProgressBar;
 use serde::{Deserialize, Serialize};
-use socket_lessons::sockets::net::{self, Peer};
-use socket_lessons::tools::shows::progress;
-use socket_lessons::tools::shows::scratch;
-use socket_lessons::transfer::deadline::{self, Watched, Why};
-use socket_lessons::transfer::header::{self, check_file_name};
-use socket_lessons::transfer::partial::{self, Partial};
-use socket_lessons::transfer::rate::{Paced, Rate};
-use socket_lessons::words::cli::{Addr, Shared};
-use socket_lessons::{
-    Result, client, demo, note, output::say, server, sockets::frame, sockets::taught, tr,
-    transfer::disk, words::text,
-};
-
-/// This very file, built in (so the demo works from any folder): the material sends its own.
-const SOURCE: &str = include_str!("06_final_file.rs");
-const SOURCE_NAME: &str = "06_final_file.rs";
+use socket_lessons::sockets::{frame, net, net::Peer, oserror::OrNext, receiving::Receiving};
+use socket_lessons::tools::shows::{progress, scratch};
+use socket_lessons::transfer::{conn::Conn, deadline, disk, header, offer::Offer, rate::Rate};
+use socket_lessons::transfer::{deadline::Why, partial, partial::Partial};
+use socket_lessons::words::{cli::Addr, cli::Shared, text::hex, text::quoted};
+use socket_lessons::{Result, client, demo, note, output::say, server};
 
 /// The demo's `file_desc`. Chinese on purpose: the header's length counts UTF-8 bytes.
 const DEMO_DESC: &str = "本课的源代码 (this lesson's own source)";
@@ -54,9 +42,9 @@ const DEMO_DESC: &str = "本课的源代码 (this lesson's own source)";
 const TIMEOUT: Duration = Duration::from_secs(30);
 
 /// The header before the file: the material's `data_dict`. serde ignores keys it does not know.
-#[derive(Serialize, Deserialize, Clone)]
+#[derive(Serialize, Deserialize)]
 struct Header {
-    /// The name to save the file as. A name, never a path: see [`check_file_name`].
+    /// The name to save the file as. A name, never a path: see `header::check_file_name`.
     file_name: String,
     /// A line about the file, shown to the user.
     file_desc: String,
@@ -65,77 +53,22 @@ struct Header {
     file_size: u64,
 }
 
-fn main() -> ExitCode {
-    let cli: Cli = socket_lessons::words::help::parse();
-    say::init(&cli.shared);
-    socket_lessons::report(run(cli))
-}
-
-socket_lessons::runner_entry!(); // `play`: how `cargo run` plays this lesson, through `run`
-
-fn run(cli: Cli) -> Result<()> {
-    match cli.command.unwrap_or(Command::Demo) {
-        Command::Demo => demo(),
-        Command::Server { addr, file, desc, once, rate } => {
-            // Without --file, this very program: the material's server sends its own script.
-            let file = file.map_or_else(std::env::current_exe, Ok)?;
-            let offer = Offer::open(&file, &desc, rate, cli.timeout)?;
-            serve(net::listen(&addr, net::BACKLOG)?, &offer, once)
-        }
-        Command::Client { addr, out, force } => partial::remove_partial_on_interrupt()
-            .and_then(|()| run_client(addr.resolve()?, &out, force, cli.timeout)),
-    }
-}
-
-/// The lesson sends its own source to itself.
-fn demo() -> Result<()> {
-    let scratch = scratch::folder("06")?;
-    let served = scratch.path().join(SOURCE_NAME);
-    fs::write(&served, SOURCE)?;
-    note!(
-        "the server sends this lesson's source; the client saves it in a scratch folder",
-        "服务端发送本课的源代码; 客户端把它保存到一个临时文件夹里"
-    );
-    let offer = Offer::open(&served, DEMO_DESC, None, TIMEOUT)?;
-    let received = scratch.path().join("received");
-    fs::create_dir(&received)?;
-    let listener = net::listen(&Addr::ephemeral(), net::BACKLOG)?; // lesson 03's listen(5)
-    demo::run(
-        listener,
-        move |listener| serve(listener, &offer, true),
-        |addr| run_client(addr, &received, false, TIMEOUT),
-    )?;
-    scratch::same_bytes(&received.join(SOURCE_NAME), SOURCE.as_bytes())
-}
-
-/// What the server offers each client: a file, its header (the size aside), --rate, --timeout.
-struct Offer {
-    path: PathBuf,
-    header: Header,
-    rate: Option<Rate>,
-    timeout: Duration,
-}
-
-impl Offer {
-    /// Checked before listening: a mistake in `--file` is one line now, not at the first client.
-    fn open(path: &Path, desc: &str, rate: Option<Rate>, timeout: Duration) -> Result<Offer> {
-        let (file_name, file_desc) = (disk::name_to_send(path)?, desc.to_string());
-        // The longest header this file can have (the largest size has the most digits) fits.
-        let (file_size, path) = (u64::MAX, path.to_path_buf());
-        let header = Header { file_name, file_desc, file_size };
-        disk::check_header_len(serde_json::to_vec(&header)?.len())?;
-        Ok(Offer { path, header, rate, timeout })
-    }
-}
-
 /// Lesson 03's connection loop, one client at a time as the material does (`once`: one, then
 /// end): a client that never reads holds up the next ones; lesson 07 gives each a thread.
 fn serve(listener: TcpListener, offer: &Offer, once: bool) -> Result<()> {
-    let name = text::quoted(offer.header.file_name.as_bytes());
-    server!("ready to send {name}", "准备发送 {name}");
+    server!(
+        "ready to send {}",
+        "准备发送 {}",
+        quoted(offer.name.as_bytes())
+    );
     loop {
         // Python: sock, addr = server.accept()
-        let (sock, addr) = taught::accept(&listener)?;
+        demo::accept_turn(&listener); // the one-terminal demo: the client may connect now
+        let Some((sock, addr)) = listener.accept().or_next()? else {
+            continue; // a client gone while it waited in the queue (lesson 03)
+        };
+        net::accepted(addr);
+        demo::accepted_turn(&listener); // the one-terminal demo: the client may go on
         handle_client(sock, addr, offer)?;
         if once {
             return Ok(());
@@ -146,15 +79,15 @@ fn serve(listener: TcpListener, offer: &Offer, once: bool) -> Result<()> {
 /// Send one client the header, then the file. Only the server's own error (the file gone) ends it.
 fn handle_client(sock: TcpStream, addr: SocketAddr, offer: &Offer) -> Result<()> {
     // Each write, and the last read, fails after `--timeout` without a byte; `--rate` paces.
-    let mut conn = Paced::new(Watched::new(&sock, offer.timeout), offer.rate);
+    let mut conn = Conn::new(&sock, offer.timeout, offer.rate);
     // Each client gets the file as it is now: checked, opened and measured again.
     // Python: 'file_size': os.path.getsize(r'04 struct模块.py')
     let (mut file, size) = disk::open_to_send(&offer.path)?;
-    let header = Header { file_size: size, ..offer.header.clone() };
-    let start = Instant::now();
+    let (name, desc) = (offer.name.clone(), offer.desc.clone());
+    let header = Header { file_name: name, file_desc: desc, file_size: size };
+    let (start, bar, mut sent) = (Instant::now(), progress::bar(size), 0);
     // Python: for line in f: sock.send(line) — here `copy`, 64 KiB at a time. `(&mut file)
     // .take(size)`: `file`, lent (`&mut`), read to `size` bytes: what the header promised.
-    let (bar, mut sent) = (progress::bar(size), 0);
     let result = write_header(&mut conn, &header)
         .and_then(|()| copy(&mut (&mut file).take(size), &mut conn, &mut sent, &bar));
     bar.finish_and_clear();
@@ -169,22 +102,65 @@ fn handle_client(sock: TcpStream, addr: SocketAddr, offer: &Offer) -> Result<()>
     }
     // `write_all` returning means the bytes are in this machine's send buffer, not that the
     // client has them. The client closes once it has them all: wait for that read of 0.
-    let why = match conn.get_mut().read(&mut [0u8; 1]) {
-        Ok(0) => {
-            let rate = progress::rate(size, start.elapsed());
-            server!(
-                "{addr} has the file and closed the connection: sent {rate}",
-                "{addr} 收到了文件并关闭了连接: 发送了 {rate}"
-            );
-            return Ok(());
-        }
-        Ok(_) => tr!("it sent bytes out of turn", "它发来了不合协议的字节"),
-        Err(e) => deadline::because(&e, offer.timeout, Peer::Client),
-    };
-    server!(
-        "{addr} did not confirm it got the file: {why}",
-        "{addr} 没有确认收到文件: {why}"
+    match deadline::confirmed(conn.read(&mut [0u8; 1]), offer.timeout) {
+        Ok(()) => server!(
+            "{addr} has the file and closed the connection: sent {}",
+            "{addr} 收到了文件并关闭了连接: 发送了 {}",
+            progress::rate(size, start.elapsed())
+        ),
+        Err(why) => server!(
+            "{addr} did not confirm it got the file: {why}",
+            "{addr} 没有确认收到文件: {why}"
+        ),
+    }
+    Ok(())
+}
+
+/// The client: connect, read the header, receive `file_size` bytes into a partial file, rename.
+fn run_client(addr: SocketAddr, out: &Path, force: bool, timeout: Duration) -> Result<()> {
+    disk::check_out(out)?;
+    // Python: client = socket.socket(); client.connect(('127.0.0.1', 8080))
+    demo::connect_turn(addr)?; // the one-terminal demo: wait until the server is in accept()
+    net::connecting(addr);
+    let sock = TcpStream::connect_timeout(&addr, timeout)
+        .map_err(|e| net::connect_error(e, addr, env!("CARGO_BIN_NAME")))?;
+    demo::connected_turn(addr)?; // the one-terminal demo: wait for the server's `accepted` line
+    // `Receiving`: until the file is saved, leaving is refusing, a reset, never the clean close
+    // that says "I have it all". `&sock` lends its `TcpStream`; a read waits `timeout` at most.
+    let sock = Receiving::new(sock);
+    let mut conn = Conn::new(&sock, timeout, None);
+    let header = read_header(&mut conn, timeout)?;
+    // Python: print(dict_data) — quoted and escaped as Python's repr() does: nothing acts on us.
+    let (name, size) = (&header.file_name, header.file_size);
+    let (shown, n) = (quoted(name.as_bytes()), progress::bytes(size));
+    client!("file name: {shown}", "文件名: {shown}");
+    let desc = quoted(header.file_desc.as_bytes());
+    client!("description: {desc}", "简介: {desc}");
+    client!("size: {n}", "大小: {n}");
+    // Python: with open(dict_data.get('file_name'), 'wb') as f: ...
+    disk::check_free(out, name, force)?;
+    let mut part = Partial::create(out, name)?;
+    let pattern = quoted(partial::part_pattern(name).as_bytes());
+    client!(
+        "writing {pattern} (?????? is random): it gets its real name only once all {n} are in",
+        "正在写入 {pattern} (?????? 是随机字符): 收齐全部 {n}后才改成真正的名字"
     );
+    // recv(1024) would take bytes sent after the file; `take(size)` stops after exactly `size`.
+    let (start, bar, mut got) = (Instant::now(), progress::bar(size), 0);
+    let result = copy(&mut (&mut conn).take(size), part.file(), &mut got, &bar);
+    bar.finish_and_clear();
+    // Short, stalled, reset: one line saying how far it got; dropping `part` removes the file.
+    deadline::finished(result, got, size, timeout).map_err(|s| s.words(Peer::AnsweredServer))?;
+    // (A program that must survive a power cut would `sync_all` the file before the rename.)
+    part.finish(out, name, force)?;
+    let rate = progress::rate(size, start.elapsed());
+    client!("received {rate}", "收到 {rate}");
+    client!(
+        "renamed {pattern} to {shown}",
+        "把 {pattern} 改名为 {shown}"
+    );
+    // Python: client.close() — a clean close: the server, waiting for it, knows we are done.
+    sock.done();
     Ok(())
 }
 
@@ -221,12 +197,12 @@ fn write_header(sock: &mut impl Write, header: &Header) -> io::Result<()> {
     let json = serde_json::to_vec(header)?;
     // At most MAX_FRAME_LEN bytes (`Offer::open` checked), so the length fits an i32.
     let len = json.len() as i32;
-    let hex = text::hex(&len.to_le_bytes());
-    let text = String::from_utf8_lossy(&json);
-    let size = progress::bytes(header.file_size);
     server!(
-        "sending the header: 4 bytes of length ({hex}), then {len} bytes of JSON: {text}; then the file's {size}",
-        "发送报头: 4 字节长度 ({hex}), 然后 {len} 字节 JSON: {text}; 然后是文件的 {size}"
+        "sending the header: 4 bytes of length ({}), then {len} bytes of JSON: {}; then the file's {}",
+        "发送报头: 4 字节长度 ({}), 然后 {len} 字节 JSON: {}; 然后是文件的 {}",
+        hex(&len.to_le_bytes()),
+        String::from_utf8_lossy(&json),
+        progress::bytes(header.file_size)
     );
     // Python: sock.send(struct.pack('i', len(dict_bytes))); sock.send(dict_bytes)
     frame::send_frame(sock, &json)
@@ -234,7 +210,7 @@ fn write_header(sock: &mut impl Write, header: &Header) -> io::Result<()> {
 
 /// Receive the header: exactly 4 bytes of length, that many bytes of JSON, every field checked.
 /// A bad length, JSON that is not a header, a size or a name that is wrong: refused here.
-fn read_header(sock: &mut Watched, timeout: Duration) -> Result<Header> {
+fn read_header(sock: &mut Conn, timeout: Duration) -> Result<Header> {
     // Python: dict_header_len = client.recv(4); struct.unpack('i', dict_header_len)[0]
     //         dict_data_bytes = client.recv(dict_real_len)
     // Each recv may return fewer bytes than asked: recv_frame loops, and refuses a bad length.
@@ -245,64 +221,65 @@ fn read_header(sock: &mut Watched, timeout: Duration) -> Result<Header> {
     };
     // At most MAX_FRAME_LEN bytes (`recv_frame` checked), so the length fits an i32.
     let len = json.len() as i32;
-    let hex = text::hex(&len.to_le_bytes());
     client!(
-        "received a header: 4 bytes of length ({hex} = {len}, little-endian), then {len} bytes",
-        "收到报头: 4 字节长度 ({hex} = {len}, 小端序), 然后 {len} 字节"
+        "received a header: 4 bytes of length ({} = {len}, little-endian), then {len} bytes",
+        "收到报头: 4 字节长度 ({} = {len}, 小端序), 然后 {len} 字节",
+        hex(&len.to_le_bytes())
     );
     // Python: dict_data = json.loads(dict_data_bytes)
     let header: Header = header::from_json(&json)?;
-    check_file_name(&header.file_name)?;
+    header::check_file_name(&header.file_name)?;
     Ok(header)
 }
 
-/// The client: connect, read the header, receive `file_size` bytes into a partial file, rename.
-fn run_client(addr: SocketAddr, out: &Path, force: bool, timeout: Duration) -> Result<()> {
-    disk::check_out(out)?;
-    // Python: client = socket.socket(); client.connect(('127.0.0.1', 8080))
-    // `Receiving`: until the file is saved, leaving is refusing, a reset, never the clean close
-    // that says "I have it all". `&sock` lends its `TcpStream`; a read waits `timeout` at most.
-    let sock = taught::connect_within(addr, env!("CARGO_BIN_NAME"), timeout)?;
-    let sock = disk::Receiving::new(sock);
-    let mut conn = Watched::new(&sock, timeout);
-    let header = read_header(&mut conn, timeout)?;
-    // Python: print(dict_data) — quoted and escaped as Python's repr() does: nothing acts on us.
-    let (name, size) = (&header.file_name, header.file_size);
-    let n = progress::bytes(size);
-    let shown = text::quoted(name.as_bytes());
-    client!("file name: {shown}", "文件名: {shown}");
-    let desc = text::quoted(header.file_desc.as_bytes());
-    client!("description: {desc}", "简介: {desc}");
-    client!("size: {n}", "大小: {n}");
-    // Python: with open(dict_data.get('file_name'), 'wb') as f: ...
-    disk::check_free(out, name, force)?;
-    let mut part = Partial::create(out, name)?;
-    let pattern = text::quoted(partial::part_pattern(name).as_bytes());
-    client!(
-        "writing {pattern} (?????? is random): it gets its real name only once all {n} are in",
-        "正在写入 {pattern} (?????? 是随机字符): 收齐全部 {n}后才改成真正的名字"
+// ─── The lesson ends here. Below: the one-terminal demo, `main` and the command line. ───
+
+/// This very file, built in (so the demo works from any folder): the material sends its own.
+const SOURCE: &str = include_str!("06_final_file.rs");
+const SOURCE_NAME: &str = "06_final_file.rs";
+
+/// The lesson sends its own source to itself.
+fn demo() -> Result<()> {
+    let scratch = scratch::folder("06")?;
+    let (served, received) = (
+        scratch.path().join(SOURCE_NAME),
+        scratch.path().join("received"),
     );
-    // recv(1024) would take bytes sent after the file; `take(size)` stops after exactly `size`.
-    let (start, bar, mut got) = (Instant::now(), progress::bar(size), 0);
-    let result = copy(&mut (&mut conn).take(size), part.file(), &mut got, &bar);
-    bar.finish_and_clear();
-    // Short, stalled, reset: one line saying how far it got; dropping `part` removes the file.
-    deadline::finished(result, got, size, timeout)
-        .map_err(|stopped| stopped.words(Peer::AnsweredServer))?;
-    // (A program that must survive a power cut would `sync_all` the file before the rename.)
-    part.finish(out, name, force)?;
-    let rate = progress::rate(size, start.elapsed());
-    client!("received {rate}", "收到 {rate}");
-    client!(
-        "renamed {pattern} to {shown}",
-        "把 {pattern} 改名为 {shown}"
+    fs::write(&served, SOURCE)?;
+    fs::create_dir(&received)?;
+    note!(
+        "the server sends this lesson's source; the client saves it in a scratch folder",
+        "服务端发送本课的源代码; 客户端把它保存到一个临时文件夹里"
     );
-    // Python: client.close() — a clean close: the server, waiting for it, knows we are done.
-    sock.done();
-    Ok(())
+    let offer = Offer::open(&served, DEMO_DESC, None, TIMEOUT)?;
+    let listener = net::listen(&Addr::ephemeral(), net::BACKLOG)?; // lesson 03's listen(5)
+    demo::run(
+        listener,
+        move |listener| serve(listener, &offer, true),
+        |addr| run_client(addr, &received, false, TIMEOUT),
+    )?;
+    scratch::same_bytes(&received.join(SOURCE_NAME), SOURCE.as_bytes())
 }
 
-// The command line: what `--help` shows. Skip it on a first reading.
+fn main() -> ExitCode {
+    let cli: Cli = socket_lessons::words::help::parse();
+    say::init(&cli.shared);
+    socket_lessons::report(run(cli))
+}
+
+fn run(cli: Cli) -> Result<()> {
+    match cli.command.unwrap_or(Command::Demo) {
+        Command::Demo => demo(),
+        Command::Server { addr, file, desc, once, rate } => {
+            // Without --file, this very program: the material's server sends its own script.
+            let file = file.map_or_else(std::env::current_exe, Ok)?;
+            let offer = Offer::open(&file, &desc, rate, cli.timeout)?;
+            serve(net::listen(&addr, net::BACKLOG)?, &offer, once)
+        }
+        Command::Client { addr, out, force } => partial::remove_partial_on_interrupt()
+            .and_then(|()| run_client(addr.resolve()?, &out, force, cli.timeout)),
+    }
+}
 
 /// Lesson 06: a file behind a JSON header behind a length. Two terminals (else the demo):
 /// `cargo run --bin 06_final_file -- server --file PATH`, then `... -- client`.
@@ -351,3 +328,5 @@ enum Command {
         force: bool,
     },
 }
+
+socket_lessons::runner_entry!(); // `play`: how `cargo run` plays this lesson, through `run`
