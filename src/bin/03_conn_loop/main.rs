@@ -238,8 +238,9 @@ fn run(cli: Cli) -> Result<()> {
     }
 }
 
-/// Lesson 03: an accept loop around the communication loop. Without arguments, the demo; two
-/// terminals: `cargo run --bin 03_conn_loop -- server`, then `... -- client`.
+/// Lesson 03: an accept loop around the communication loop. Run without arguments for the
+/// demo, or in two terminals: `cargo run --bin 03_conn_loop -- server`, then
+/// `cargo run --bin 03_conn_loop -- client`.
 #[derive(Parser)]
 #[command(version)]
 struct Cli {
@@ -266,7 +267,8 @@ enum Command {
     Client {
         #[command(flatten)]
         addr: Addr,
-        /// Leave with a reset (SO_LINGER 0): what a server sees of a client crashing on Windows.
+        /// Leave with a reset (SO_LINGER 0) instead of a normal close: what the server sees
+        /// when a client crashes on Windows.
         #[arg(long)]
         abort: bool,
     },

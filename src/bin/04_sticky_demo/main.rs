@@ -183,8 +183,8 @@ fn run(cli: Cli) -> Result<()> {
 }
 
 /// Lesson 04: sticky packets. Three writes, and reads of 5 bytes return b'12345', b'67abc',
-/// b'dehhh'. Without arguments, the demo; two terminals:
-/// `cargo run --bin 04_sticky_demo -- server`, then `... -- client`.
+/// b'dehhh'. Run without arguments for the demo, or in two terminals:
+/// `cargo run --bin 04_sticky_demo -- server`, then `cargo run --bin 04_sticky_demo -- client`.
 #[derive(Parser)]
 #[command(version)]
 struct Cli {
