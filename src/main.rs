@@ -26,7 +26,7 @@ mod comm_loop;
 #[path = "bin/03_conn_loop/main.rs"]
 mod conn_loop;
 #[allow(dead_code)]
-#[path = "bin/06_final_file.rs"]
+#[path = "bin/06_final_file/main.rs"]
 mod final_file;
 #[allow(dead_code)]
 #[path = "bin/07_many_clients/main.rs"]

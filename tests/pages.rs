@@ -106,12 +106,20 @@ fn both_readmes_name_every_lesson_of_the_list() {
             .collect();
         assert_eq!(rows, expected, "{readme}'s table of lessons");
         let numbers: Vec<usize> = LESSONS.iter().map(|l| l.number).collect();
-        assert_eq!(numbers, (1..=LESSONS.len()).collect::<Vec<_>>(), "numbered in order");
+        assert_eq!(
+            numbers,
+            (1..=LESSONS.len()).collect::<Vec<_>>(),
+            "numbered in order"
+        );
         for lesson in LESSONS {
             assert!(lesson.binary.starts_with(&format!("{:02}_", lesson.number)));
             assert!(
-                Path::new("lessons").join(format!("{}.md", lesson.binary)).is_file()
-                    && Path::new("lessons/zh").join(format!("{}.md", lesson.binary)).is_file(),
+                Path::new("lessons")
+                    .join(format!("{}.md", lesson.binary))
+                    .is_file()
+                    && Path::new("lessons/zh")
+                        .join(format!("{}.md", lesson.binary))
+                        .is_file(),
                 "{}: its two pages",
                 lesson.binary
             );

@@ -189,6 +189,16 @@ pub fn finished(
 }
 
 impl Stopped {
+    /// The server's words for a client that stopped taking the file (it left, stalled or
+    /// reset): how far it got. An error of the server's own (`path` could not be read) instead
+    /// ends the server, as that error.
+    pub fn client_gone(self, path: &std::path::Path) -> crate::Result<String> {
+        match self.why {
+            Why::Ours(e) => Err(crate::transfer::disk::cannot_send(path, e)),
+            _ => Ok(self.words(Peer::Client)),
+        }
+    }
+
     /// The words, on the side that talks to `peer`.
     pub fn words(&self, peer: Peer) -> String {
         let (done, size) = (self.done, self.size);

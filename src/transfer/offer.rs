@@ -8,6 +8,34 @@ use std::time::Duration;
 use crate::Result;
 use crate::transfer::{disk, rate::Rate};
 
+/// The file servers' command line (lessons 06 and 07): what to send, and how fast.
+#[derive(clap::Args)]
+pub struct Serving {
+    /// The file to send (without it: this program itself, as the material sends its own).
+    #[arg(long)]
+    file: Option<PathBuf>,
+    /// The header's file_desc: a line about the file.
+    #[arg(long)]
+    desc: Option<String>,
+    /// Send at most this many bytes per second (2MiB, 500KiB, 1MB): slow enough to watch.
+    #[arg(long)]
+    rate: Option<Rate>,
+}
+
+impl Serving {
+    /// The offer these arguments make, checked; `lesson` (`06_final_file`) names the default
+    /// description, `sent by lesson 06`.
+    pub fn offer(self, lesson: &str, timeout: Duration) -> Result<Offer> {
+        // Without --file, this very program: the material's server sends its own script.
+        let file = self.file.map_or_else(std::env::current_exe, Ok)?;
+        let number = lesson.get(..2).unwrap_or(lesson);
+        let desc = self
+            .desc
+            .unwrap_or_else(|| format!("sent by lesson {number}"));
+        Offer::open(&file, &desc, self.rate, timeout)
+    }
+}
+
 pub struct Offer {
     /// The file, opened again for each client (it may change between two).
     pub path: PathBuf,

@@ -157,6 +157,15 @@ impl std::fmt::Display for Preview<'_> {
     }
 }
 
+/// `{}` of a print: [`quoted`] as a value, `Quoted(&name)`, for a peer's name or text.
+pub struct Quoted<T>(pub T);
+
+impl<T: AsRef<[u8]>> std::fmt::Display for Quoted<T> {
+    fn fmt(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+        f.write_str(&quoted(self.0.as_ref()))
+    }
+}
+
 /// `{}` of a print: a message as the lines of lessons 01 to 03 show it, its size then its text,
 /// `5 bytes: 'hello'` (`5 字节: 'hello'`): `server!("received {}", "收到 {}", Message(&buf[..n]))`.
 pub struct Message<'a>(pub &'a [u8]);

@@ -3,20 +3,18 @@
 //!
 //! Lesson 06's server is the material's loop: accept one client, send it the file, accept the
 //! next. Forty students who ask together wait in line, and those beyond `listen(5)`'s queue
-//! (lesson 03's backlog) see a connection that never gets its header. Here the accept loop
-//! hands each connection to a new thread and goes straight back to `accept`: a slow, stalled or
-//! vanished client holds up only its own thread. Python's counterpart is
-//! `socketserver.ThreadingTCPServer` (a thread per connection, `handle()` on each).
+//! never get their header. Here the accept loop hands each connection to a new thread and goes
+//! straight back to `accept`: a slow, stalled or vanished client holds up only its own thread.
+//! Python's counterpart: `socketserver.ThreadingTCPServer` (a thread per connection).
 //!
 //! What changed since lesson 06: only the server. The bytes on the wire are the same, so
 //! lesson 06's client (and the material's) fetch from this server unchanged. New: `serve`'s
-//! `thread::spawn`, [`Slots`] counting the clients (at most `--max-clients` at once), and a
-//! listen queue sized for a class ([`CLASS_BACKLOG`]).
+//! `thread::spawn`, a [`Place`] for each client (at most `--max-clients` at once), and a listen
+//! queue sized for a class ([`CLASS_BACKLOG`]).
 //!
-//! Run it: `cargo run --bin 07_many_clients` (the demo: the same clients, one at a time, then
-//! on threads, with each one's wait and finish); or the server, and clients in other terminals:
-//!   `cargo run --bin 07_many_clients -- server --file big.bin --rate 1MiB`
-//!   `cargo run --bin 06_final_file -- client --out /tmp`
+//! Run it: `cargo run --bin 07_many_clients` (the demo, `race.rs`: the same clients, one at a
+//! time, then on threads); or `cargo run --bin 07_many_clients -- server --file big.bin --rate
+//! 1MiB`, and clients in other terminals: `cargo run --bin 06_final_file -- client --out /tmp`.
 //!
 //! Watch for: one at a time, each client waits for all those before it; on threads, nobody
 //! waits, and the last one is done when the first is.
@@ -24,7 +22,6 @@
 use std::fs;
 use std::io::{self, Read, Write};
 use std::net::{SocketAddr, TcpListener, TcpStream};
-use std::path::PathBuf;
 use std::process::ExitCode;
 use std::sync::{Arc, mpsc};
 use std::thread;
@@ -35,8 +32,9 @@ use serde::{Deserialize, Serialize};
 use socket_lessons::sockets::{frame, net, net::Peer, oserror::OrNext};
 use socket_lessons::tools::shows::progress::{self, pump};
 use socket_lessons::transfer::deadline::{self, Stopped};
-use socket_lessons::transfer::{conn::Conn, disk, offer::Offer, rate::Rate};
-use socket_lessons::words::{cli::Addr, cli::Shared, text::quoted};
+use socket_lessons::transfer::offer::{Offer, Serving};
+use socket_lessons::transfer::{conn::Conn, disk};
+use socket_lessons::words::{cli::Addr, cli::Shared, text::Quoted};
 use socket_lessons::{Result, demo, output::say, server};
 
 mod race; // the demo: the same clients one at a time, then on threads, each timed
@@ -45,10 +43,9 @@ mod race; // the demo: the same clients one at a time, then on threads, each tim
 /// one link anyway; 64 is more than a class, and far less than a machine can hold.
 const MAX_CLIENTS: u16 = 64;
 
-/// The listen queue (lesson 03's `backlog`): connections the OS has completed that wait for
-/// `accept`. The material's 5 is full as soon as six students connect in the same moment;
-/// the rest see a connection that never gets its header. 128 is what macOS allows at most
-/// (SOMAXCONN): room for a class that connects at once while the accept loop catches up.
+/// The listen queue (lesson 03's `backlog`): the material's 5 is full as soon as six students
+/// connect in the same moment. 128 is what macOS allows at most (SOMAXCONN): room for a class
+/// that connects at once while the accept loop catches up.
 pub const CLASS_BACKLOG: i32 = 128;
 
 /// `--timeout`: as in lesson 06.
@@ -65,10 +62,10 @@ pub struct Header {
 /// The server: accept a client, start a thread that sends it the file, accept the next at once;
 /// at most `max` at once, and the next ones wait in the listen queue. Ctrl-C ends it.
 fn serve(listener: TcpListener, offer: Arc<Offer>, max: u16) -> Result<()> {
+    let name = Quoted(&offer.name);
     server!(
-        "ready to send {}, to at most {max} clients at once",
-        "准备发送 {}, 最多同时 {max} 个客户端",
-        quoted(offer.name.as_bytes())
+        "ready to send {name}, to at most {max} clients at once",
+        "准备发送 {name}, 最多同时 {max} 个客户端"
     );
     // `max` places, as tokens in a channel: a thread takes one to serve a client and gives it
     // back when it ends (a semaphore, made of std's channel).
@@ -96,8 +93,7 @@ fn serve(listener: TcpListener, offer: Arc<Offer>, max: u16) -> Result<()> {
         net::accepted(addr);
         demo::accepted_turn(&listener); // the one-terminal demo: the client may go on
         let offer = Arc::clone(&offer);
-        // `move`: the thread owns the socket, its share of the offer (an `Arc`: shared, freed
-        // with its last user) and its place, given back when the thread ends, however it ends.
+        // `move`: the thread owns the socket, its `Arc` share of the offer, and its place.
         let spawned = thread::Builder::new().spawn(move || {
             handle_client(sock, addr, &offer);
             drop(place);
@@ -128,17 +124,16 @@ fn handle_client(sock: TcpStream, addr: SocketAddr, offer: &Offer) {
         Err(e) => return server!("{addr}: {e}"),
     };
     match send_file(&sock, file, size, offer) {
-        Ok(()) => {
-            let rate = progress::rate(size, start.elapsed());
-            server!(
-                "{addr} has the file and closed the connection: sent {rate}",
-                "{addr} 收到了文件并关闭了连接: 发送了 {rate}"
-            );
-        }
-        Err(stopped) => {
-            let why = stopped.words(Peer::Client);
-            server!("{addr}: stopped sending {why}", "{addr}: 停止发送, {why}");
-        }
+        Ok(()) => server!(
+            "{addr} has the file and closed the connection: sent {}",
+            "{addr} 收到了文件并关闭了连接: 发送了 {}",
+            progress::rate(size, start.elapsed())
+        ),
+        Err(stopped) => server!(
+            "{addr}: stopped sending {}",
+            "{addr}: 停止发送, {}",
+            stopped.words(Peer::Client)
+        ),
     }
 }
 
@@ -182,14 +177,10 @@ fn main() -> ExitCode {
 fn run(cli: Cli) -> Result<()> {
     match cli.command.unwrap_or(Command::Demo) {
         Command::Demo => demo(),
-        Command::Server { addr, file, desc, rate, max_clients } => {
-            // Without --file, this very program: the material's server sends its own script.
-            let file = file.map_or_else(std::env::current_exe, Ok)?;
-            Offer::open(&file, &desc, rate, cli.timeout).and_then(|offer| {
-                // Python: server.listen(128) — lesson 03's listener, with a queue for a class.
-                let listener = net::listen(&addr, CLASS_BACKLOG)?;
-                serve(listener, Arc::new(offer), max_clients)
-            })
+        Command::Server { addr, serving, max_clients } => {
+            let offer = Arc::new(serving.offer(env!("CARGO_BIN_NAME"), cli.timeout)?);
+            // Python: server.listen(128) — lesson 03's listener, with a queue for a class.
+            serve(net::listen(&addr, CLASS_BACKLOG)?, offer, max_clients)
         }
     }
 }
@@ -218,15 +209,8 @@ enum Command {
     Server {
         #[command(flatten)]
         addr: Addr,
-        /// The file to send (without it: this program itself, as the material sends its own).
-        #[arg(long)]
-        file: Option<PathBuf>,
-        /// The header's file_desc: a line about the file.
-        #[arg(long, default_value = "sent by lesson 07")]
-        desc: String,
-        /// Send each client at most this many bytes per second (2MiB, 500KiB, 1MB).
-        #[arg(long)]
-        rate: Option<Rate>,
+        #[command(flatten)]
+        serving: Serving,
         /// How many clients at once, at most: the next waits in the listen queue.
         #[arg(long, default_value_t = MAX_CLIENTS, value_parser = clap::value_parser!(u16).range(1..))]
         max_clients: u16,

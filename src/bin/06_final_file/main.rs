@@ -1,24 +1,22 @@
 //! Lesson 06 — the final scheme (最终方案): a file behind a JSON header behind a length.
 //!
-//! Before the file, the server sends a header that says what is coming, the JSON object
-//! `{file_name, file_desc, file_size}`, framed by lesson 05's 4-byte length. On the wire:
+//! Before the file, the server sends a header, the JSON object `{file_name, file_desc,
+//! file_size}`, framed by lesson 05's 4-byte length. On the wire:
 //! `[i32 little-endian: header length N][N bytes of header JSON, UTF-8][exactly file_size bytes]`.
 //!
 //! What changed since lesson 05: the frame carries a JSON header, then come `file_size` raw
 //! bytes that need no frame (the header counted them), moved by `copy`, the material's loop.
 //! The server is lesson 03's connection loop. New: a client that trusts nothing the peer says,
-//! two sides that give up on a peer that moves no byte for `--timeout` (`Conn`), and the disk
-//! (`src/transfer/disk.rs`, `partial.rs`: a partial file, Ctrl-C; read them second).
+//! a `Conn` that gives up on a peer that moves no byte for `--timeout`, and the disk
+//! (`saving.rs`, `src/transfer/partial.rs`: a partial file, Ctrl-C; read them second).
 //!
-//! Run it: `cargo run --bin 06_final_file` (the demo sends this source into a scratch folder,
-//! as the material sends its own script); two terminals, server first: `cargo run --bin
-//! 06_final_file -- server --file Cargo.toml`, `cargo run --bin 06_final_file -- client --out
-//! /tmp`. `server --rate 1MiB` sends 8 MiB in 8 s: time to watch the bar, or press Ctrl-C.
+//! Run it: `cargo run --bin 06_final_file` (the demo sends this very source, as the material
+//! does); two terminals: `... -- server --file Cargo.toml`, then `... -- client --out /tmp`.
+//! `server --rate 1MiB` sends 8 MiB in 8 s: time to watch the bar, or press Ctrl-C.
 //!
 //! Watch for: the 4 length bytes in hex (smallest first), the JSON, the `.part` file that gets
 //! its name only at the end.
 
-use std::fs;
 use std::io::{self, Read, Write};
 use std::net::{SocketAddr, TcpListener, TcpStream};
 use std::path::{Path, PathBuf};
@@ -30,10 +28,13 @@ use indicatif::ProgressBar;
 use serde::{Deserialize, Serialize};
 use socket_lessons::sockets::{frame, net, net::Peer, oserror::OrNext, receiving::Receiving};
 use socket_lessons::tools::shows::{progress, scratch};
-use socket_lessons::transfer::{conn::Conn, deadline, disk, header, offer::Offer, rate::Rate};
-use socket_lessons::transfer::{deadline::Why, partial, partial::Partial};
-use socket_lessons::words::{cli::Addr, cli::Shared, text::hex, text::quoted};
+use socket_lessons::transfer::offer::{Offer, Serving};
+use socket_lessons::transfer::{conn::Conn, deadline, disk, header, partial};
+use socket_lessons::words::{cli::Addr, cli::Shared, text::Quoted, text::hex};
 use socket_lessons::{Result, client, demo, note, output::say, server};
+
+mod saving; // the client's file on disk: read it second
+use saving::Saving;
 
 /// The demo's `file_desc`. Chinese on purpose: the header's length counts UTF-8 bytes.
 const DEMO_DESC: &str = "本课的源代码 (this lesson's own source)";
@@ -42,13 +43,12 @@ const DEMO_DESC: &str = "本课的源代码 (this lesson's own source)";
 const TIMEOUT: Duration = Duration::from_secs(30);
 
 /// The header before the file: the material's `data_dict`. serde ignores keys it does not know.
+/// `file_name` is a name, never a path (`header::check_file_name`); `file_size`, the bytes that
+/// follow: JSON's numbers may be negative or fractional, a size not.
 #[derive(Serialize, Deserialize)]
 struct Header {
-    /// The name to save the file as. A name, never a path: see `header::check_file_name`.
     file_name: String,
-    /// A line about the file, shown to the user.
     file_desc: String,
-    /// How many bytes of file follow. JSON's numbers may be negative or fractional; a size not.
     #[serde(deserialize_with = "header::whole_bytes")]
     file_size: u64,
 }
@@ -56,11 +56,7 @@ struct Header {
 /// Lesson 03's connection loop, one client at a time as the material does (`once`: one, then
 /// end): a client that never reads holds up the next ones; lesson 07 gives each a thread.
 fn serve(listener: TcpListener, offer: &Offer, once: bool) -> Result<()> {
-    server!(
-        "ready to send {}",
-        "准备发送 {}",
-        quoted(offer.name.as_bytes())
-    );
+    server!("ready to send {}", "准备发送 {}", Quoted(&offer.name));
     loop {
         // Python: sock, addr = server.accept()
         demo::accept_turn(&listener); // the one-terminal demo: the client may connect now
@@ -85,18 +81,14 @@ fn handle_client(sock: TcpStream, addr: SocketAddr, offer: &Offer) -> Result<()>
     let (mut file, size) = disk::open_to_send(&offer.path)?;
     let (name, desc) = (offer.name.clone(), offer.desc.clone());
     let header = Header { file_name: name, file_desc: desc, file_size: size };
-    let (start, bar, mut sent) = (Instant::now(), progress::bar(size), 0);
+    let (start, bar) = (Instant::now(), progress::bar(size));
     // Python: for line in f: sock.send(line) — here `copy`, 64 KiB at a time. `(&mut file)
     // .take(size)`: `file`, lent (`&mut`), read to `size` bytes: what the header promised.
     let result = write_header(&mut conn, &header)
-        .and_then(|()| copy(&mut (&mut file).take(size), &mut conn, &mut sent, &bar));
-    bar.finish_and_clear();
-    if let Err(stopped) = deadline::finished(result, sent, size, offer.timeout) {
-        if let Why::Ours(e) = stopped.why {
-            return Err(disk::cannot_send(&offer.path, e));
-        }
+        .and_then(|()| copy(&mut (&mut file).take(size), &mut conn, &bar));
+    if let Err(stopped) = deadline::finished(result, progress::finish(&bar), size, offer.timeout) {
         // The client stopped taking bytes, or left: say how far it got, and serve the next.
-        let why = stopped.words(Peer::Client);
+        let why = stopped.client_gone(&offer.path)?; // the file unreadable: the server ends
         server!("{addr}: stopped sending {why}", "{addr}: 停止发送, {why}");
         return Ok(());
     }
@@ -129,48 +121,24 @@ fn run_client(addr: SocketAddr, out: &Path, force: bool, timeout: Duration) -> R
     // that says "I have it all". `&sock` lends its `TcpStream`; a read waits `timeout` at most.
     let sock = Receiving::new(sock);
     let mut conn = Conn::new(&sock, timeout, None);
-    let header = read_header(&mut conn, timeout)?;
-    // Python: print(dict_data) — quoted and escaped as Python's repr() does: nothing acts on us.
-    let (name, size) = (&header.file_name, header.file_size);
-    let (shown, n) = (quoted(name.as_bytes()), progress::bytes(size));
-    client!("file name: {shown}", "文件名: {shown}");
-    let desc = quoted(header.file_desc.as_bytes());
-    client!("description: {desc}", "简介: {desc}");
-    client!("size: {n}", "大小: {n}");
-    // Python: with open(dict_data.get('file_name'), 'wb') as f: ...
-    disk::check_free(out, name, force)?;
-    let mut part = Partial::create(out, name)?;
-    let pattern = quoted(partial::part_pattern(name).as_bytes());
-    client!(
-        "writing {pattern} (?????? is random): it gets its real name only once all {n} are in",
-        "正在写入 {pattern} (?????? 是随机字符): 收齐全部 {n}后才改成真正的名字"
-    );
+    let Header { file_name: name, file_desc: desc, file_size: size } =
+        read_header(&mut conn, timeout)?;
+    // Python: print(dict_data); with open(dict_data.get('file_name'), 'wb') as f: ...
+    let mut saving = Saving::start(out, &name, &desc, size, force)?;
     // recv(1024) would take bytes sent after the file; `take(size)` stops after exactly `size`.
-    let (start, bar, mut got) = (Instant::now(), progress::bar(size), 0);
-    let result = copy(&mut (&mut conn).take(size), part.file(), &mut got, &bar);
-    bar.finish_and_clear();
-    // Short, stalled, reset: one line saying how far it got; dropping `part` removes the file.
+    let bar = progress::bar(size);
+    let result = copy(&mut (&mut conn).take(size), saving.file(), &bar);
+    // Short, stalled, reset: one line saying how far it got; dropping `saving` removes the file.
+    let got = progress::finish(&bar);
     deadline::finished(result, got, size, timeout).map_err(|s| s.words(Peer::AnsweredServer))?;
-    // (A program that must survive a power cut would `sync_all` the file before the rename.)
-    part.finish(out, name, force)?;
-    let rate = progress::rate(size, start.elapsed());
-    client!("received {rate}", "收到 {rate}");
-    client!(
-        "renamed {pattern} to {shown}",
-        "把 {pattern} 改名为 {shown}"
-    );
+    saving.finish()?;
     // Python: client.close() — a clean close: the server, waiting for it, knows we are done.
     sock.done();
     Ok(())
 }
 
-/// The material's copy loops, the server's and the client's, counted in `done`; the bar watches.
-fn copy(
-    reader: &mut impl Read,
-    writer: &mut impl Write,
-    done: &mut u64,
-    bar: &ProgressBar,
-) -> io::Result<()> {
+/// The material's copy loops, the server's and the client's, counted on the bar.
+fn copy(reader: &mut impl Read, writer: &mut impl Write, bar: &ProgressBar) -> io::Result<()> {
     // 64 KiB, allocated once: a transfer's memory does not grow with the file.
     let mut buf = vec![0u8; progress::BUF_SIZE];
     // Python: while recv_size < file_size: — here, until `reader` ends (`take` ends it).
@@ -184,8 +152,7 @@ fn copy(
         };
         // Python: f.write(data); the server's sock.send(line), which may send part of a line.
         writer.write_all(&buf[..n])?;
-        *done += n as u64; // Python: recv_size += len(data)
-        bar.set_position(*done);
+        bar.inc(n as u64); // Python: recv_size += len(data)
     }
 }
 
@@ -211,8 +178,7 @@ fn write_header(sock: &mut impl Write, header: &Header) -> io::Result<()> {
 /// Receive the header: exactly 4 bytes of length, that many bytes of JSON, every field checked.
 /// A bad length, JSON that is not a header, a size or a name that is wrong: refused here.
 fn read_header(sock: &mut Conn, timeout: Duration) -> Result<Header> {
-    // Python: dict_header_len = client.recv(4); struct.unpack('i', dict_header_len)[0]
-    //         dict_data_bytes = client.recv(dict_real_len)
+    // Python: dict_header_len = client.recv(4); dict_data_bytes = client.recv(dict_real_len)
     // Each recv may return fewer bytes than asked: recv_frame loops, and refuses a bad length.
     let json = match frame::recv_frame(sock) {
         Ok(Some(json)) => json,
@@ -235,18 +201,12 @@ fn read_header(sock: &mut Conn, timeout: Duration) -> Result<Header> {
 // ─── The lesson ends here. Below: the one-terminal demo, `main` and the command line. ───
 
 /// This very file, built in (so the demo works from any folder): the material sends its own.
-const SOURCE: &str = include_str!("06_final_file.rs");
+const SOURCE: &str = include_str!("main.rs");
 const SOURCE_NAME: &str = "06_final_file.rs";
 
 /// The lesson sends its own source to itself.
 fn demo() -> Result<()> {
-    let scratch = scratch::folder("06")?;
-    let (served, received) = (
-        scratch.path().join(SOURCE_NAME),
-        scratch.path().join("received"),
-    );
-    fs::write(&served, SOURCE)?;
-    fs::create_dir(&received)?;
+    let (_scratch, served, received) = scratch::with_file("06", SOURCE_NAME, SOURCE.as_bytes())?;
     note!(
         "the server sends this lesson's source; the client saves it in a scratch folder",
         "服务端发送本课的源代码; 客户端把它保存到一个临时文件夹里"
@@ -270,10 +230,8 @@ fn main() -> ExitCode {
 fn run(cli: Cli) -> Result<()> {
     match cli.command.unwrap_or(Command::Demo) {
         Command::Demo => demo(),
-        Command::Server { addr, file, desc, once, rate } => {
-            // Without --file, this very program: the material's server sends its own script.
-            let file = file.map_or_else(std::env::current_exe, Ok)?;
-            let offer = Offer::open(&file, &desc, rate, cli.timeout)?;
+        Command::Server { addr, serving, once } => {
+            let offer = serving.offer(env!("CARGO_BIN_NAME"), cli.timeout)?;
             serve(net::listen(&addr, net::BACKLOG)?, &offer, once)
         }
         Command::Client { addr, out, force } => partial::remove_partial_on_interrupt()
@@ -303,18 +261,11 @@ enum Command {
     Server {
         #[command(flatten)]
         addr: Addr,
-        /// The file to send (without it: this program itself, as the material sends its own).
-        #[arg(long)]
-        file: Option<PathBuf>,
-        /// The header's file_desc: a line about the file.
-        #[arg(long, default_value = "sent by lesson 06")]
-        desc: String,
+        #[command(flatten)]
+        serving: Serving,
         /// Serve one client, then end.
         #[arg(long)]
         once: bool,
-        /// Send at most this many bytes per second (2MiB, 500KiB, 1MB): slow enough to watch.
-        #[arg(long)]
-        rate: Option<Rate>,
     },
     /// Connect, receive one file, save it in the --out folder under the name the header gives.
     Client {
