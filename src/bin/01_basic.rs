@@ -23,7 +23,7 @@ use std::net::{SocketAddr, TcpListener, TcpStream};
 use std::process::ExitCode;
 
 use clap::{Parser, Subcommand};
-use socket_lessons::sockets::net::{self, Peer, Talk};
+use socket_lessons::sockets::net::{self, Binding, Peer, Talk};
 use socket_lessons::words::cli::{Addr, Shared};
 use socket_lessons::words::text::{Bytes, Message, Preview};
 use socket_lessons::{Result, client, demo, output::say, server};
@@ -140,7 +140,7 @@ fn run_client(addr: SocketAddr, message: &str) -> Result<()> {
 /// material's 5 (lesson 03 does the three steps by hand). `net::announce` prints the
 /// `listening on` line, with the real port when `--port 0` let the OS choose.
 fn bind(addr: SocketAddr) -> Result<TcpListener> {
-    let listener = TcpListener::bind(addr).map_err(|e| net::bind_error(e, addr))?;
+    let listener = TcpListener::bind(addr).binding(addr)?;
     net::announce(&listener)?;
     Ok(listener)
 }

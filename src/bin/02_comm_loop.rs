@@ -26,7 +26,7 @@ use std::time::Duration;
 
 use clap::{Parser, Subcommand};
 use socket_lessons::demo::input::{END_OF_INPUT, Lines};
-use socket_lessons::sockets::net::{self, Peer, Talk};
+use socket_lessons::sockets::net::{self, Binding, Peer, Talk};
 use socket_lessons::tools::shows::longline;
 use socket_lessons::words::cli::{Addr, Shared};
 use socket_lessons::words::text::Message;
@@ -155,7 +155,7 @@ fn run_client(addr: SocketAddr, mut messages: Lines) -> Result<()> {
 /// Python: `server = socket.socket()`, `server.bind(...)`, `server.listen(5)`: lesson 01's
 /// `TcpListener::bind`, all three in one call, then the `listening on` line.
 fn bind(addr: SocketAddr) -> Result<TcpListener> {
-    let listener = TcpListener::bind(addr).map_err(|e| net::bind_error(e, addr))?;
+    let listener = TcpListener::bind(addr).binding(addr)?;
     net::announce(&listener)?;
     Ok(listener)
 }

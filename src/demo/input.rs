@@ -46,8 +46,8 @@ impl Lines {
         Lines::stdin(Role::Client, &prompt)
     }
 
-    /// Lesson 02's server's next typed reply, or `None` when its input has ended. An empty reply would send
-    /// nothing and leave the client waiting (the trap, the other way round): ask again instead.
+    /// Lesson 02's server's next typed reply, or `None` when its input has ended. An empty reply
+    /// would send nothing and leave the client waiting (the trap, the other way round): ask again.
     pub fn next_reply(&mut self) -> io::Result<Option<Vec<u8>>> {
         loop {
             match self.next_line()? {

@@ -144,6 +144,18 @@ impl<T> Talk<T> for io::Result<T> {
     }
 }
 
+/// `TcpListener::bind(addr).binding(addr)?`: a `bind` whose error, if any, is [`bind_error`]'s
+/// words for `addr` (the port in use, an address not of this machine), on the same line.
+pub trait Binding<T> {
+    fn binding(self, addr: SocketAddr) -> Result<T>;
+}
+
+impl<T> Binding<T> for io::Result<T> {
+    fn binding(self, addr: SocketAddr) -> Result<T> {
+        self.map_err(|e| bind_error(e, addr))
+    }
+}
+
 /// An error of the conversation with `peer`, as the lesson's one-line error: [`gone`]'s words
 /// for a reset or a broken pipe, the system's words for anything else.
 pub fn talk_error(e: io::Error, peer: Peer) -> crate::Error {

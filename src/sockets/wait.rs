@@ -1,5 +1,6 @@
-//! Lesson 02's and 04's waits, in the library because they are no lesson's idea: until the bytes a peer
-//! sent have all arrived (so every run shows the same reads), and until the peer has closed.
+//! Lesson 02's and 04's waits, in the library because they are no lesson's idea: for a reply that
+//! may never come (lesson 02's trap), until the bytes a peer sent have all arrived (so every run
+//! shows the same reads), and until the peer has closed.
 
 use std::io::{self, ErrorKind, Read};
 use std::net::TcpStream;
@@ -9,8 +10,9 @@ use std::time::{Duration, Instant};
 use crate::sockets::net::{Peer, talk_error};
 use crate::{Result, tr};
 
-/// Lesson 02's empty-message trap: wait up to `wait` for the peer to send something: `peek` with a read timeout (which gives up
-/// with `WouldBlock` or `TimedOut`) looks without taking, so the read after it gets it all.
+/// Lesson 02's empty-message trap: wait up to `wait` for the peer to send something. `peek` with
+/// a read timeout (which gives up with `WouldBlock` or `TimedOut`) looks without taking, so the
+/// read after it gets it all.
 pub fn reply_within(sock: &TcpStream, wait: Duration) -> io::Result<bool> {
     sock.set_read_timeout(Some(wait))?;
     let peeked = sock.peek(&mut [0u8; 1]);

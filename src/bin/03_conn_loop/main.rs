@@ -1,93 +1,70 @@
 //! Lesson 03 — the connection loop: a server that outlives its clients.
 //!
-//! Lesson 02's server served one client and ended, and an empty line froze both sides. Here the
-//! client skips empty lines and the server answers an empty reply with a default text; the
-//! server sets `SO_REUSEADDR` and `listen(5)` by hand (socket2), as the material does; and when
-//! a client leaves, the server says so in one line and goes back to `accept` for the next one:
-//! an accept loop around lesson 02's communication loop.
+//! Lesson 02's server served one client and ended; an empty line froze both sides. Here: empty
+//! lines skipped, an empty reply answered with a default text, `SO_REUSEADDR` and `listen(5)` set
+//! by hand (socket2), and after each client back to `accept`: an accept loop around lesson 02's.
 //!
-//! Run it: `cargo run --bin 03_conn_loop` (the demo: three clients, one leaves with a reset);
-//! two terminals, server first: `cargo run --bin 03_conn_loop -- server` (`< /dev/null`:
-//! unattended, answering the default text), then clients one after another, `... -- client`
-//! (end with Ctrl-D; on Windows Ctrl-Z, then Enter; or `client --abort`). The side shows
-//! (`tables.rs`): `... -- backlog --backlog 2 --clients 6`, the listen queue, and `... -- reuseaddr`.
+//! Run it: `cargo run --bin 03_conn_loop` (three clients, one leaves with a reset); two terminals:
+//! `... -- server` (`< /dev/null`: unattended), then clients one after another, `... -- client`
+//! (Ctrl-D ends, on Windows Ctrl-Z, Enter; or `--abort`). Side shows: `backlog`, `reuseaddr`.
 //!
-//! Watch for: how each client leaves. The material says a dropped client makes Windows raise
-//! and Linux/macOS read an empty message. At heart that is RST against FIN: a client that
-//! closes (even one that is killed) sends FIN, and the server reads 0 bytes; a client that
-//! aborts (`--abort`, SO_LINGER 0) or closes with unread data sends RST, and the server's read
-//! fails with a reset, on every OS. Either way the server moves on.
+//! Watch for: how each client leaves (`leave.rs`). A close sends FIN, and the server reads 0
+//! bytes; an abort (`--abort`) or a close with unread data sends RST, and the server's read fails
+//! with a reset, on every OS. Either way the server moves on.
 
-use std::io::{self, Read, Write};
+use std::io::{Read, Write};
 use std::net::{SocketAddr, TcpListener, TcpStream};
 use std::process::ExitCode;
-use std::time::Duration;
 
 use clap::{Parser, Subcommand};
 use socket_lessons::demo::input::{END_OF_INPUT, Lines};
-use socket_lessons::sockets::net::{self, Peer, Talk};
-use socket_lessons::sockets::oserror::{self, OrNext};
-use socket_lessons::words::cli::{Addr, Shared};
-use socket_lessons::words::text::Message;
+use socket_lessons::sockets::{net, net::Binding, net::Peer, net::Talk, oserror::OrNext};
+use socket_lessons::words::{cli::Addr, cli::Shared, text::Message};
 use socket_lessons::{Result, client, demo, output::say, server};
-use socket2::{Domain, Protocol, SockRef, Socket, Type};
+use socket2::{Domain, Protocol, Socket, Type};
 
+mod leave; // how a client leaves: FIN or RST, said on both sides
 mod tables; // the side shows `backlog` and `reuseaddr`: skip them on a first reading
+use leave::{Leave, OrLeft};
 
-/// The demo's three clients: what each types, and whether it leaves with a reset.
+/// The demo's clients: what each types, and how it leaves.
 const CLIENT_SCRIPTS: [(&[&str], Leave); 3] = [
     (&["你好, server!", "", "再见 (goodbye)"], Leave::Close),
     (&["I will leave without saying goodbye"], Leave::Abort),
     (&["is anybody there?"], Leave::Close),
 ];
 
-/// What the demo's server types; the empty line, and the replies after these, get the default.
+/// What the demo's server types; an empty reply, and each after these, get the material's "too
+/// busy, no message for now" (so does a server with nobody typing: `< /dev/null`).
 const SERVER_SCRIPT: [&str; 2] = ["你好! (welcome)", ""];
-
-/// The material's answer when the server's user types nothing: "too busy, no message for now".
-/// It also lets the server run unattended, with stdin at its end (`< /dev/null`).
 const DEFAULT_REPLY: &str = "太忙了 暂无消息";
 
 /// The material's `recv(1024)`: an upper bound, not a promise (lesson 04 shows why that matters).
 const BUF_SIZE: usize = 1024;
 
-/// How a client leaves: a close sends FIN (the peer reads 0 bytes); an abort, RST (a reset).
-#[derive(Clone, Copy)]
-enum Leave {
-    Close,
-    Abort,
-}
-
-/// The connection loop: accept a client, talk with it until it leaves, accept the next.
-/// `clients` ends the loop after that many clients (the demo); `None` serves forever.
+/// The connection loop: accept, talk until the client leaves, accept the next (`clients`: demo's).
 fn serve(listener: TcpListener, mut replies: Lines, clients: Option<usize>) -> Result<()> {
-    let mut served = 0;
-    while clients.is_none_or(|clients| served < clients) {
+    for _ in 0..clients.unwrap_or(usize::MAX) {
         // Python: sock, addr = server.accept()
         demo::accept_turn(&listener); // the one-terminal demo: the client may connect now
-        // A client gone while it waited in the queue fails `accept`: say so, take the next one.
         let Some((sock, addr)) = listener.accept().or_next()? else {
-            continue;
+            continue; // a client gone while it waited in the queue: said, and the next one
         };
         net::accepted(addr);
         demo::accepted_turn(&listener); // the one-terminal demo: the client may go on
         handle_client(sock, addr, &mut replies)?;
-        served += 1;
     }
     Ok(())
 }
 
-/// Lesson 02's communication loop, for one client. A client that leaves ends the loop, never
-/// the server: only an error of the server's own (its stdin failing) goes up.
+/// Lesson 02's loop, for one client: a client that leaves ends it, never the server.
 fn handle_client(mut sock: TcpStream, addr: SocketAddr, replies: &mut Lines) -> Result<()> {
     let mut buf = [0u8; BUF_SIZE];
     loop {
-        // Python: try: data = sock.recv(1024) ... except Exception: break
-        // RST: the client aborted. Windows reports ConnectionResetError [WinError 10054],
-        // and Linux and macOS a reset too. Any error of the read means this client is gone.
-        let n = match sock.read(&mut buf) {
-            Ok(n) => n,
-            Err(e) => return left(addr, &e),
+        // Python: try: data = sock.recv(1024) ... except Exception: break — an error is the client
+        // gone: an RST (Windows: ConnectionResetError [WinError 10054]; Linux, macOS: a reset too).
+        let Some(n) = sock.read(&mut buf).or_left(addr)? else {
+            return Ok(());
         };
         if n == 0 {
             // Python: if len(data) == 0: break — FIN: the client closed (or its process ended).
@@ -107,18 +84,10 @@ fn handle_client(mut sock: TcpStream, addr: SocketAddr, replies: &mut Lines) -> 
         };
         // Python: sock.send(msg.encode('utf8'))
         server!("sending {}", "发送 {}", Message(&reply));
-        if let Err(e) = sock.write_all(&reply) {
-            return left(addr, &e);
+        if sock.write_all(&reply).or_left(addr)?.is_none() {
+            return Ok(());
         }
     }
-}
-
-/// A client that left with an error, in one line: `net::gone`'s words for a reset or a broken
-/// pipe, the system's for the rest. No error of the server's: `Ok`, and the server goes on.
-fn left(addr: SocketAddr, e: &io::Error) -> Result<()> {
-    let words = net::gone(e, Peer::Client).unwrap_or_else(|| oserror::words(e));
-    server!("{addr} left: {words}", "{addr} 离开了: {words}");
-    Ok(())
 }
 
 /// The client side: lesson 02's loop, now skipping empty lines, then a close or an abort.
@@ -129,7 +98,6 @@ fn run_client(addr: SocketAddr, mut messages: Lines, leave: Leave) -> Result<()>
     let mut sock = TcpStream::connect_timeout(&addr, net::CONNECT_TIMEOUT)
         .map_err(|e| net::connect_error(e, addr, env!("CARGO_BIN_NAME")))?;
     demo::connected_turn(addr)?; // the one-terminal demo: wait for the server's `accepted` line
-
     let mut buf = [0u8; BUF_SIZE];
     // Until the server answers, a reset may mean it never accepted us (`net::gone`'s words).
     let mut server = Peer::Server;
@@ -159,47 +127,25 @@ fn run_client(addr: SocketAddr, mut messages: Lines, leave: Leave) -> Result<()>
         server = Peer::AnsweredServer;
     }
 
-    // Python: client.close(). Dropping the stream closes it: a FIN, or with SO_LINGER 0 an RST.
-    match leave {
-        Leave::Close => client!(
-            "no more messages: closing (the server will read 0 bytes)",
-            "没有更多消息了: 关闭连接 (服务端会读到 0 字节)"
-        ),
-        Leave::Abort => {
-            client!(
-                "no more messages: aborting with SO_LINGER 0 (the server's read will fail)",
-                "没有更多消息了: 用 SO_LINGER 0 中止连接 (服务端的读取会失败)"
-            );
-            // A linger time of 0: close() drops the connection at once with an RST, no FIN
-            // handshake. std's `set_linger` is not stable; socket2 has it.
-            SockRef::from(&sock).set_linger(Some(Duration::ZERO))?;
-        }
-    }
-    Ok(())
+    // Python: client.close() — dropping the stream closes it: a FIN, or after `--abort` an RST.
+    leave.say(&sock)
 }
 
-/// Python: `server = socket.socket()` ... `server.listen(5)`, by hand, instead of lesson 01's
-/// one call: what std's `TcpListener::bind` does not let us choose, socket2 does.
+/// Python: `server = socket.socket()` ... `server.listen(5)`, by hand (socket2), not in one call.
 fn bind(addr: &Addr, backlog: i32) -> Result<TcpListener> {
     let addr = addr.resolve()?;
     let socket = Socket::new(Domain::for_address(addr), Type::STREAM, Some(Protocol::TCP))?;
-    // Python: server.setsockopt(SOL_SOCKET, SO_REUSEADDR, 1)
-    // Without it, restarting the server soon after it served a client can fail with "address
-    // in use" while that connection waits out TIME_WAIT (see `reuseaddr`).
+    // Python: server.setsockopt(SOL_SOCKET, SO_REUSEADDR, 1): else restarting the server can
+    // fail with "address in use" while its last connection waits out TIME_WAIT (`reuseaddr`).
     #[cfg(unix)]
     socket.set_reuse_address(true)?;
-    // Windows: SO_REUSEADDR would let a second server bind this port while we listen, and
-    // steal our clients; Windows rebinds over TIME_WAIT without it. std leaves it off; so do we.
+    // Windows: std leaves it off (there it lets a second server steal the port); so do we.
     // Python: server.bind(('127.0.0.1', 8080))
-    socket
-        .bind(&addr.into())
-        .map_err(|e| net::bind_error(e, addr))?;
-    // Python: server.listen(5) — at most `backlog` finished handshakes wait here for `accept`
-    // (see `backlog`). std's `bind` always asks for 128, which is why this lesson uses socket2.
+    socket.bind(&addr.into()).binding(addr)?;
+    // Python: server.listen(5): at most `backlog` finished handshakes wait for `accept`.
     socket.listen(backlog)?;
     let listener = TcpListener::from(socket);
-    net::announce(&listener)?;
-    Ok(listener)
+    net::announce(&listener).map(|_| listener)
 }
 
 // ─── The lesson ends here. Below: the one-terminal demo, `main` and the command line. ───
@@ -207,15 +153,13 @@ fn bind(addr: &Addr, backlog: i32) -> Result<TcpListener> {
 /// The server on a thread, and here three clients one after another.
 fn demo() -> Result<()> {
     let listener = bind(&Addr::ephemeral(), net::BACKLOG)?;
-    let clients = Some(CLIENT_SCRIPTS.len());
+    let (replies, clients) = (Lines::script(&SERVER_SCRIPT), Some(CLIENT_SCRIPTS.len()));
     demo::run(
         listener,
-        move |listener| serve(listener, Lines::script(&SERVER_SCRIPT), clients),
+        move |listener| serve(listener, replies, clients),
         |addr| {
-            for (script, leave) in CLIENT_SCRIPTS {
-                run_client(addr, Lines::script(script), leave)?;
-            }
-            Ok(())
+            let mut clients = CLIENT_SCRIPTS.into_iter();
+            clients.try_for_each(|(script, leave)| run_client(addr, Lines::script(script), leave))
         },
     )
 }
@@ -230,9 +174,8 @@ fn run(cli: Cli) -> Result<()> {
     match cli.command.unwrap_or(Command::Demo) {
         Command::Demo => demo(),
         Command::Server { addr, backlog } => serve(bind(&addr, backlog)?, Lines::replies(), None),
-        Command::Client { addr, abort } => {
-            let leave = if abort { Leave::Abort } else { Leave::Close };
-            run_client(addr.resolve()?, Lines::messages(), leave)
+        Command::Client { addr, how } => {
+            run_client(addr.resolve()?, Lines::messages(), how.leave())
         }
         Command::Show(show) => show.run(), // the side shows, in `tables.rs`
     }
@@ -267,10 +210,8 @@ enum Command {
     Client {
         #[command(flatten)]
         addr: Addr,
-        /// Leave with a reset (SO_LINGER 0) instead of a normal close: what the server sees
-        /// when a client crashes on Windows.
-        #[arg(long)]
-        abort: bool,
+        #[command(flatten)]
+        how: leave::How,
     },
     #[command(flatten)]
     Show(tables::Show),

@@ -14,7 +14,7 @@
 //!
 //! Run it: `cargo run --bin 04_sticky_demo` (`--nodelay`: Nagle off); two terminals, server
 //! first: `... -- server` (try `--chunk 1024`, `--chunk 3`; `--tiny` for `client --tiny`), then
-//! `... -- client`. The material's own: `python3 tests/python/sticky_server.py 8080`, `..._client.py`.
+//! `... -- client`. The material's own: `python3 tests/python/sticky_server.py 8080` (`_client`).
 //!
 //! Watch for: `b'67abc'`, the end of the first message glued to the start of the second, though
 //! each write left in a segment of its own; with `--chunk 1024`, one read takes all three.
@@ -25,11 +25,10 @@ use std::process::ExitCode;
 use std::time::Duration;
 
 use clap::{Parser, Subcommand};
-use socket_lessons::sockets::net::{self, Peer, Talk};
-use socket_lessons::sockets::wait;
+use socket_lessons::sockets::net::{self, Binding, Peer, Talk};
 use socket_lessons::words::cli::{Addr, Shared};
 use socket_lessons::words::text::{Bytes, Count, py_bytes};
-use socket_lessons::{Result, demo, note, output::say, server};
+use socket_lessons::{Result, demo, note, output::say, server, sockets::wait};
 
 mod nagle; // the side shows: the sender's cause (`--tiny`, `--nodelay`), `--chunk`, the verdict
 
@@ -46,12 +45,12 @@ const GLUED_CHUNK: usize = 1024;
 const CLOSE_TIMEOUT: Duration = Duration::from_secs(10);
 
 /// The server side: one client, whose `want` bytes it reads `chunk` bytes at a time.
-fn serve(listener: &TcpListener, chunk: usize, want: usize) -> Result<()> {
+fn serve(listener: TcpListener, chunk: usize, want: usize) -> Result<()> {
     // Python: conn, addr = server.accept()
-    demo::accept_turn(listener); // the one-terminal demo: the client may connect now
+    demo::accept_turn(&listener); // the one-terminal demo: the client may connect now
     let (sock, addr) = listener.accept()?;
     net::accepted(addr);
-    demo::accepted_turn(listener); // the one-terminal demo: the client may go on
+    demo::accepted_turn(&listener); // the one-terminal demo: the client may go on
     handle_client(sock, chunk, want)
 }
 
@@ -59,9 +58,8 @@ fn serve(listener: &TcpListener, chunk: usize, want: usize) -> Result<()> {
 /// many reads and how many TCP segments brought the bytes.
 fn handle_client(mut sock: TcpStream, chunk: usize, want: usize) -> Result<()> {
     // Why wait: on a busy machine the material's second `recv(5)` can run before `abcde` has
-    // arrived. So that the whole room sees the same reads, `wait_for_bytes` peeks (looks, does
-    // not take) until all bytes are there. A real program never waits so, and cannot know how
-    // many bytes will come: that is lesson 05's job.
+    // arrived. So that the whole room sees the same reads, we peek until all bytes are there; a
+    // real program never waits so, and cannot know how many bytes will come (lesson 05).
     wait::until_all_arrived(&sock, want, chunk)?;
 
     // Python: data1 = conn.recv(5); print(data1) — and data2, data3, then on until b''.
@@ -135,7 +133,7 @@ fn run_client(addr: SocketAddr) -> Result<()> {
 /// Python: `server.bind(...)`, `server.listen(5)`: lesson 01's one call (std sets SO_REUSEADDR
 /// on Unix by itself; the backlog does not matter to one client).
 fn bind(addr: SocketAddr) -> Result<TcpListener> {
-    let listener = TcpListener::bind(addr).map_err(|e| net::bind_error(e, addr))?;
+    let listener = TcpListener::bind(addr).binding(addr)?;
     net::announce(&listener)?;
     Ok(listener)
 }
@@ -149,9 +147,10 @@ fn demo(nodelay: bool) -> Result<()> {
     demo::run(
         listener,
         |listener| {
-            serve(&listener, CHUNK, SENT)?;
-            serve(&listener, GLUED_CHUNK, SENT)?;
-            serve(&listener, GLUED_CHUNK, nagle::TINY_WRITES)
+            // `try_clone`: the same listening socket, handed to each round.
+            serve(listener.try_clone()?, CHUNK, SENT)?;
+            serve(listener.try_clone()?, GLUED_CHUNK, SENT)?;
+            serve(listener, GLUED_CHUNK, nagle::TINY_WRITES)
         },
         |addr| {
             // The notes between rounds come from the client, after it has read the server's close.
@@ -176,7 +175,7 @@ fn run(cli: Cli) -> Result<()> {
     match cli.command.unwrap_or(Command::Demo) {
         Command::Demo => demo(cli.nodelay),
         Command::Server { addr, reads } => {
-            serve(&bind(addr.resolve()?)?, reads.chunk(), reads.want())
+            serve(bind(addr.resolve()?)?, reads.chunk(), reads.want())
         }
         Command::Client { addr, tiny } => nagle::client(addr.resolve()?, tiny, cli.nodelay),
     }

@@ -1,30 +1,25 @@
 //! Lesson 05 — struct pack: a 4-byte length in front of each message puts the boundaries back.
 //!
-//! Lesson 04 showed the problem: TCP is a byte stream with no message boundaries. The material's
-//! cure (解决黏包问题): before each message, its length in a field of fixed size, Python's
-//! `struct.pack('i', n)`, 4 bytes. The reader reads exactly 4 bytes, unpacks the length, then
-//! reads exactly that many. On the wire, one frame is
-//! `[i32 little-endian: body length N][N bytes of body]`.
+//! Lesson 04: TCP is a byte stream with no message boundaries. The material's cure (解决黏包问题):
+//! before each message its length, packed by `struct.pack('i', n)` into 4 bytes; the reader reads
+//! exactly 4, unpacks, then reads exactly that many: `[i32 little-endian: N][N bytes of body]`.
 //!
-//! What changed since lesson 04: the client sends the same three messages (and `黏包问题`), each
-//! with `send_frame` instead of a bare `write_all`; the server reads them with `recv_frame`
-//! instead of `read` into a 5-byte buffer. Both are written below; from lesson 06 on the library
-//! has them, the same code (`src/sockets/frame.rs`; a test checks the two stay the same).
+//! What changed since lesson 04: `send_frame` for `write_all`, `recv_frame` for `read(5)`, both
+//! written below; from lesson 06 on the library has them, the same lines (`src/sockets/frame.rs`;
+//! a test checks the two stay the same).
 //!
 //! Run it: `cargo run --bin 05_struct_pack`; two terminals: `... -- server`, then `... -- client`.
-//! The side shows (`shows.rs`): `... -- compare`, lesson 04 and 05 side by side; `... -- pack 15`,
-//! `... -- unpack 0f 00 00 00`, `... -- struct "你好"`. Python: `tests/python/struct_server.py`.
+//! Side shows (`shows.rs`): `compare` (04 beside 05), `pack 15`, `unpack 0f 00 00 00`, `struct`.
 //!
-//! Watch for: `07 00 00 00` arriving before `1234567`: the length comes first, so the server
-//! knows how much to read. And `黏包问题`: 4 characters, but 12 bytes; the length counts bytes.
+//! Watch for: `07 00 00 00` before `1234567`: the length comes first, so the server knows how
+//! much to read. And `黏包问题`: 4 characters, but 12 bytes; the length counts bytes.
 
 use std::io::{self, ErrorKind, Read, Write};
 use std::net::{SocketAddr, TcpListener, TcpStream};
 use std::process::ExitCode;
 
 use clap::{Parser, Subcommand};
-use socket_lessons::sockets::frame::{self, Wrong};
-use socket_lessons::sockets::net::{self, Peer, Talk};
+use socket_lessons::sockets::{frame, frame::Wrong, net, net::Peer, net::Talk};
 use socket_lessons::tools::shows::tap::Tap;
 use socket_lessons::words::cli::{Addr, Shared};
 use socket_lessons::words::text::{Count, hex, py_bytes, quoted};
@@ -32,14 +27,12 @@ use socket_lessons::{Result, client, demo, note, output::say, server};
 
 mod shows; // the side shows: `struct`, `pack`, `unpack`, `compare`
 
-/// Lesson 04's three messages, unchanged (the same sends that stuck together there), then the
-/// material's section title: 4 characters but 12 bytes, and the length counts bytes.
+/// Lesson 04's three messages, then the material's section title: 4 characters but 12 bytes.
 const MESSAGES: [&[u8]; 4] = [b"1234567", b"abcde", b"hhhhh", "黏包问题".as_bytes()];
 
-/// Size of the length prefix: `struct.calcsize('i')` is 4.
+/// The length's size, `struct.calcsize('i')`; the largest body [`recv_frame`] accepts: a peer that
+/// lies (`GET ` read as an i32 is 542,393,671) must not make us allocate gigabytes.
 const LEN_SIZE: usize = 4;
-/// The largest body [`recv_frame`] accepts: a peer that lies (or is not speaking this protocol:
-/// `GET ` read as an i32 is 542,393,671) must not make us allocate gigabytes.
 const MAX_FRAME_LEN: usize = 64 * 1024;
 
 /// The server side: one client, whose frames it reads until it closes.
@@ -52,17 +45,16 @@ fn serve(listener: TcpListener) -> Result<()> {
     handle_client(sock)
 }
 
-/// Read one frame at a time until the client closes: no waiting for the bytes to pile up, as
-/// lesson 04 had to: however the reads cut the stream, each frame comes out whole.
+/// One frame at a time until the client closes: however the reads cut the stream, each comes out
+/// whole, with no waiting for all the bytes as lesson 04 did.
 fn handle_client(sock: TcpStream) -> Result<()> {
-    // `Tap` keeps a copy of what `recv_frame` reads, to show the 4 length bytes (src/tools/shows).
-    let mut wire = Tap::new(sock);
-    let mut received = 0;
+    // `Tap` keeps a copy of what `recv_frame` reads, to show the 4 length bytes.
+    let (mut wire, mut received) = (Tap::new(sock), 0);
     // Python: header = conn.recv(4); length = struct.unpack('i', header)[0]; data = conn.recv(length)
     while let Some(message) =
         recv_frame(&mut wire).map_err(|e| frame::broken(e, &wire.arrived()))?
     {
-        // The body is the peer's bytes: shown quoted and escaped, never raw on the terminal.
+        // The body is the peer's bytes: quoted and escaped, never raw on the terminal.
         let (n, length) = (message.len(), hex(&wire.arrived()[..LEN_SIZE]));
         server!(
             "length {length} = {n}, then {}: {}",
@@ -72,7 +64,6 @@ fn handle_client(sock: TcpStream) -> Result<()> {
         );
         received += 1;
     }
-    // recv_frame's `None`: a read of 0 bytes where a length would start, a clean close.
     server!(
         "the client has closed, between two frames",
         "客户端已关闭, 正好在两帧之间"
@@ -94,14 +85,14 @@ fn run_client(addr: SocketAddr) -> Result<()> {
         .map_err(|e| net::connect_error(e, addr, env!("CARGO_BIN_NAME")))?;
     demo::connected_turn(addr)?; // the one-terminal demo: wait for the server's `accepted` line
 
-    // As in lesson 04, everything is printed first and the sends go out back to back.
+    // As in lesson 04, all is printed first, and the writes go out back to back.
     client!(
         "{} back to back, then closing:",
         "连续发送 {} 个帧, 然后关闭:",
         Count(MESSAGES.len(), "frame", "frames")
     );
     for (i, message) in (1..).zip(MESSAGES) {
-        // What send_frame puts in front: struct.pack('i', len(data)); a few bytes fit an i32.
+        // What send_frame puts in front, struct.pack('i', len(data)): a few bytes fit an i32.
         client!(
             "  frame {i}: {} + {}",
             "  第 {i} 帧: {} + {}",
@@ -117,7 +108,6 @@ fn run_client(addr: SocketAddr) -> Result<()> {
 }
 
 // The cure itself: from lesson 06 on, the library's `frame` module (`Wrong`: its words).
-
 /// Send `body` as one frame: the 4-byte length, then the body, in one `write_all`. One write,
 /// not two: with Nagle on, a small length written alone would wait for the peer's ACK.
 fn send_frame(writer: &mut impl Write, body: &[u8]) -> io::Result<()> {
@@ -179,11 +169,8 @@ fn read_full(reader: &mut impl Read, buf: &mut [u8]) -> io::Result<usize> {
 /// The struct demo, then both sides in one process: the server on a thread, the client here.
 fn demo() -> Result<()> {
     shows::struct_demo()?;
-    // Python: server.bind(('127.0.0.1', 8080)); server.listen(5): lesson 03's listener, as a call.
-    let listener = net::listen(&Addr::ephemeral(), net::BACKLOG)?;
-    demo::run(listener, serve, run_client)?;
-    shows::compare_note();
-    Ok(())
+    let listener = net::listen(&Addr::ephemeral(), net::BACKLOG)?; // lesson 03's listen(5)
+    demo::run(listener, serve, run_client).map(|()| shows::compare_note())
 }
 
 fn main() -> ExitCode {

@@ -19,7 +19,7 @@
 
 use std::io::{self, Read, Write};
 use std::net::{SocketAddr, TcpListener, TcpStream};
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::process::ExitCode;
 use std::time::{Duration, Instant};
 
@@ -28,19 +28,12 @@ use indicatif::ProgressBar;
 use serde::{Deserialize, Serialize};
 use socket_lessons::sockets::{frame, net, net::Peer, oserror::OrNext, receiving::Receiving};
 use socket_lessons::tools::shows::{progress, scratch};
-use socket_lessons::transfer::offer::{Offer, Serving};
-use socket_lessons::transfer::{conn::Conn, deadline, disk, header, partial};
+use socket_lessons::transfer::{conn::Conn, deadline, disk, header, offer::*, partial};
 use socket_lessons::words::{cli::Addr, cli::Shared, text::Quoted, text::hex};
 use socket_lessons::{Result, client, demo, note, output::say, server};
 
 mod saving; // the client's file on disk: read it second
 use saving::Saving;
-
-/// The demo's `file_desc`. Chinese on purpose: the header's length counts UTF-8 bytes.
-const DEMO_DESC: &str = "本课的源代码 (this lesson's own source)";
-
-/// `--timeout`: long enough for a crowded Wi-Fi, short enough for a class waiting behind one.
-const TIMEOUT: Duration = Duration::from_secs(30);
 
 /// The header before the file: the material's `data_dict`. serde ignores keys it does not know.
 /// `file_name` is a name, never a path (`header::check_file_name`); `file_size`, the bytes that
@@ -53,23 +46,21 @@ struct Header {
     file_size: u64,
 }
 
-/// Lesson 03's connection loop, one client at a time as the material does (`once`: one, then
-/// end): a client that never reads holds up the next ones; lesson 07 gives each a thread.
-fn serve(listener: TcpListener, offer: &Offer, once: bool) -> Result<()> {
+/// Lesson 03's connection loop, one client at a time as the material does (`clients`: that many,
+/// then end): a client that never reads holds up the next ones; lesson 07 gives each a thread.
+fn serve(listener: TcpListener, offer: &Offer, clients: Option<usize>) -> Result<()> {
     server!("ready to send {}", "准备发送 {}", Quoted(&offer.name));
-    loop {
+    for _ in 0..clients.unwrap_or(usize::MAX) {
         // Python: sock, addr = server.accept()
         demo::accept_turn(&listener); // the one-terminal demo: the client may connect now
         let Some((sock, addr)) = listener.accept().or_next()? else {
-            continue; // a client gone while it waited in the queue (lesson 03)
+            continue; // a client gone while it waited in the queue: said, and the next one
         };
         net::accepted(addr);
         demo::accepted_turn(&listener); // the one-terminal demo: the client may go on
         handle_client(sock, addr, offer)?;
-        if once {
-            return Ok(());
-        }
     }
+    Ok(())
 }
 
 /// Send one client the header, then the file. Only the server's own error (the file gone) ends it.
@@ -200,9 +191,14 @@ fn read_header(sock: &mut Conn, timeout: Duration) -> Result<Header> {
 
 // ─── The lesson ends here. Below: the one-terminal demo, `main` and the command line. ───
 
-/// This very file, built in (so the demo works from any folder): the material sends its own.
+/// This very file, built in (so the demo works from any folder): the material sends its own. Its
+/// `file_desc` is Chinese on purpose: the header's length counts UTF-8 bytes.
 const SOURCE: &str = include_str!("main.rs");
 const SOURCE_NAME: &str = "06_final_file.rs";
+const DEMO_DESC: &str = "本课的源代码 (this lesson's own source)";
+
+/// `--timeout` in the demo: long enough for a crowded Wi-Fi, short enough for a waiting class.
+const TIMEOUT: Duration = Duration::from_secs(30);
 
 /// The lesson sends its own source to itself.
 fn demo() -> Result<()> {
@@ -215,7 +211,7 @@ fn demo() -> Result<()> {
     let listener = net::listen(&Addr::ephemeral(), net::BACKLOG)?; // lesson 03's listen(5)
     demo::run(
         listener,
-        move |listener| serve(listener, &offer, true),
+        move |listener| serve(listener, &offer, Some(1)),
         |addr| run_client(addr, &received, false, TIMEOUT),
     )?;
     scratch::same_bytes(&received.join(SOURCE_NAME), SOURCE.as_bytes())
@@ -232,10 +228,10 @@ fn run(cli: Cli) -> Result<()> {
         Command::Demo => demo(),
         Command::Server { addr, serving, once } => {
             let offer = serving.offer(env!("CARGO_BIN_NAME"), cli.timeout)?;
-            serve(net::listen(&addr, net::BACKLOG)?, &offer, once)
+            serve(net::listen(&addr, net::BACKLOG)?, &offer, once.then_some(1))
         }
-        Command::Client { addr, out, force } => partial::remove_partial_on_interrupt()
-            .and_then(|()| run_client(addr.resolve()?, &out, force, cli.timeout)),
+        Command::Client { addr, to } => partial::remove_partial_on_interrupt()
+            .and_then(|()| run_client(addr.resolve()?, &to.out, to.force, cli.timeout)),
     }
 }
 
@@ -271,12 +267,8 @@ enum Command {
     Client {
         #[command(flatten)]
         addr: Addr,
-        /// The folder to save the file in.
-        #[arg(long, default_value = ".")]
-        out: PathBuf,
-        /// Replace a file of the same name in --out (a link is replaced, never followed).
-        #[arg(long)]
-        force: bool,
+        #[command(flatten)]
+        to: saving::Folder,
     },
 }
 

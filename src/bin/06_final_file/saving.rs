@@ -10,6 +10,17 @@ use socket_lessons::tools::shows::progress;
 use socket_lessons::transfer::{disk, partial, partial::Partial};
 use socket_lessons::{Result, client, words::text::quoted};
 
+/// The client's `--out` and `--force`: where to save the file, and whether to replace one there.
+#[derive(clap::Args)]
+pub struct Folder {
+    /// The folder to save the file in.
+    #[arg(long, default_value = ".")]
+    pub out: PathBuf,
+    /// Replace a file of the same name in --out (a link is replaced, never followed).
+    #[arg(long)]
+    pub force: bool,
+}
+
 /// A file being saved: where, under which name, since when.
 pub struct Saving {
     part: Partial,

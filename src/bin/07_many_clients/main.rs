@@ -88,7 +88,7 @@ fn serve(listener: TcpListener, offer: Arc<Offer>, max: u16) -> Result<()> {
         // Python: sock, addr = server.accept()
         demo::accept_turn(&listener); // the one-terminal demo: the client may connect now
         let Some((sock, addr)) = listener.accept().or_next()? else {
-            continue; // a client gone while it waited in the queue (lesson 03)
+            continue; // a client gone while it waited in the queue: said, and the next one
         };
         net::accepted(addr);
         demo::accepted_turn(&listener); // the one-terminal demo: the client may go on
