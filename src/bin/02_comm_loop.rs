@@ -208,7 +208,7 @@ enum Command {
         addr: Addr,
     },
     /// Connect; send each line typed here and print the reply, until the end of the input.
-    #[command(about = format!("Connect; send each line typed here and print the reply. {END_OF_INPUT} ends."))]
+    #[command(about = format!("Connect; send each line typed here and print the reply. {} ends.", END_OF_INPUT[0]))]
     Client {
         #[command(flatten)]
         addr: Addr,

@@ -206,7 +206,7 @@ enum Command {
         backlog: i32,
     },
     /// Connect; send each non-empty line typed here and print the reply, until the end of the input.
-    #[command(about = format!("Connect; send each non-empty line typed here and print the reply. {END_OF_INPUT} ends."))]
+    #[command(about = format!("Connect; send each non-empty line typed here and print the reply. {} ends.", END_OF_INPUT[0]))]
     Client {
         #[command(flatten)]
         addr: Addr,
