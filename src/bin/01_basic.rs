@@ -134,11 +134,9 @@ fn run_client(addr: SocketAddr, message: &str) -> Result<()> {
     Ok(())
 }
 
-/// Python: `server = socket.socket()`, `server.bind(('127.0.0.1', 8080))`, `server.listen(5)`.
-///
-/// std's `TcpListener::bind` does all three in one call, with a backlog of 128 instead of the
-/// material's 5 (lesson 03 does the three steps by hand). `net::announce` prints the
-/// `listening on` line, with the real port when `--port 0` let the OS choose.
+/// Python: `server = socket.socket()`, `server.bind(('127.0.0.1', 8080))`, `server.listen(5)`:
+/// std's `TcpListener::bind` does all three in one call, with a backlog of 128, not the material's
+/// 5 (lesson 03 does them by hand); `net::announce` prints the `listening on` line.
 fn bind(addr: SocketAddr) -> Result<TcpListener> {
     let listener = TcpListener::bind(addr).binding(addr)?;
     net::announce(&listener)?;

@@ -75,9 +75,8 @@ fn handle_client(mut sock: TcpStream, replies: &mut Lines) -> Result<()> {
             );
             break;
         }
-        // Bytes are not characters: a message may hold bytes that are not UTF-8, or end in the
-        // middle of a character. `Preview` prints those as � instead of failing, where the
-        // material's `data.decode('utf8')` would raise and end the server.
+        // Bytes are not characters: bytes that are not UTF-8 are shown as �, where the material's
+        // `data.decode('utf8')` would raise and end the server.
         server!("received {}", "收到 {}", Message(&buf[..n]));
 
         // Python: msg = input('请回复消息>>>:').strip()
@@ -144,7 +143,7 @@ fn run_client(addr: SocketAddr, mut messages: Lines) -> Result<()> {
         server = Peer::AnsweredServer;
     }
 
-    // Python: client.close() — at the end of input (`END_OF_INPUT`), which the material never reaches.
+    // Python: client.close(), at the end of the input, which the material never reaches.
     client!(
         "no more messages (end of input): closing",
         "没有更多消息了 (输入结束): 关闭连接"
@@ -152,8 +151,9 @@ fn run_client(addr: SocketAddr, mut messages: Lines) -> Result<()> {
     Ok(())
 }
 
-/// Python: `server = socket.socket()`, `server.bind(...)`, `server.listen(5)`: lesson 01's
-/// `TcpListener::bind`, all three in one call, then the `listening on` line.
+/// Python: `server = socket.socket()`, `server.bind(('127.0.0.1', 8080))`, `server.listen(5)`:
+/// std's `TcpListener::bind` does all three in one call, with a backlog of 128, not the material's
+/// 5 (lesson 03 does them by hand); `net::announce` prints the `listening on` line.
 fn bind(addr: SocketAddr) -> Result<TcpListener> {
     let listener = TcpListener::bind(addr).binding(addr)?;
     net::announce(&listener)?;

@@ -130,8 +130,9 @@ fn run_client(addr: SocketAddr) -> Result<()> {
     Ok(())
 }
 
-/// Python: `server.bind(...)`, `server.listen(5)`: lesson 01's one call (std sets SO_REUSEADDR
-/// on Unix by itself; the backlog does not matter to one client).
+/// Python: `server = socket.socket()`, `server.bind(('127.0.0.1', 8080))`, `server.listen(5)`:
+/// std's `TcpListener::bind` does all three in one call, with a backlog of 128, not the material's
+/// 5 (lesson 03 does them by hand); `net::announce` prints the `listening on` line.
 fn bind(addr: SocketAddr) -> Result<TcpListener> {
     let listener = TcpListener::bind(addr).binding(addr)?;
     net::announce(&listener)?;
@@ -147,7 +148,6 @@ fn demo(nodelay: bool) -> Result<()> {
     demo::run(
         listener,
         |listener| {
-            // `try_clone`: the same listening socket, handed to each round.
             serve(listener.try_clone()?, CHUNK, SENT)?;
             serve(listener.try_clone()?, GLUED_CHUNK, SENT)?;
             serve(listener, GLUED_CHUNK, nagle::TINY_WRITES)
