@@ -177,7 +177,7 @@ fn run(cli: Cli) -> Result<()> {
         Command::Client { addr, how } => {
             run_client(addr.resolve()?, Lines::messages(), how.leave())
         }
-        Command::Show(show) => show.run(), // the side shows, in `tables.rs`
+        Command::Table(table) => table.run(), // the side shows, in `tables.rs`
     }
 }
 
@@ -214,7 +214,7 @@ enum Command {
         how: leave::How,
     },
     #[command(flatten)]
-    Show(tables::Show),
+    Table(tables::Table),
 }
 
 socket_lessons::runner_entry!(); // `play`: how `cargo run` plays this lesson, through `run`

@@ -8,7 +8,7 @@ use socket_lessons::tools::shows::conn_tables;
 use socket_lessons::words::cli::Addr;
 
 #[derive(Subcommand)]
-pub enum Show {
+pub enum Table {
     /// A listener that never accepts: how many clients get through the handshake?
     Backlog {
         /// The number given to `listen`.
@@ -22,15 +22,15 @@ pub enum Show {
     Reuseaddr,
 }
 
-impl Show {
+impl Table {
     pub fn run(self) -> Result<()> {
         match self {
             // Lesson 03's own `bind`, with `listen(backlog)`, and a listener that never accepts.
-            Show::Backlog { backlog, clients } => {
+            Table::Backlog { backlog, clients } => {
                 let listener = super::bind(&Addr::ephemeral(), backlog)?;
                 conn_tables::backlog(&listener, backlog, clients)
             }
-            Show::Reuseaddr => conn_tables::reuseaddr(),
+            Table::Reuseaddr => conn_tables::reuseaddr(),
         }
     }
 }
