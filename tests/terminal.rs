@@ -301,7 +301,10 @@ fn the_pause_says_how_its_keys_work_in_letters_a_room_can_read() {
             b"q\n",
         );
         assert!(plain(&drawn).contains(keys), "{lang}: {drawn:?}");
-        assert!(!sgr_codes(&drawn).contains(&2), "{lang}: dim text in {drawn:?}");
+        assert!(
+            !sgr_codes(&drawn).contains(&2),
+            "{lang}: dim text in {drawn:?}"
+        );
         assert!(!plain(&drawn).contains("[server]"), "{lang}: {drawn:?}");
         assert_within_columns(&drawn, "the pause");
     }

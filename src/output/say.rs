@@ -238,11 +238,18 @@ mod tests {
     fn a_table_lines_up_by_columns_not_characters() {
         let rows = [
             vec!["旧套接字".to_string(), "x".to_string(), "end".to_string()],
-            vec!["off".to_string(), "yy".to_string(), "地址已被占用".to_string()],
+            vec![
+                "off".to_string(),
+                "yy".to_string(),
+                "地址已被占用".to_string(),
+            ],
         ];
         let lines = table(&rows, " | ");
         // 旧套接字 is 4 characters but 8 columns: "off" is padded to 8 columns, not 4.
-        assert_eq!(lines, ["旧套接字 | x  | end", "off      | yy | 地址已被占用"]);
+        assert_eq!(
+            lines,
+            ["旧套接字 | x  | end", "off      | yy | 地址已被占用"]
+        );
     }
 
     #[test]
