@@ -3,12 +3,13 @@
 # commands the pages give. Run by .ci/wheels.sh under `env -i`, with PATH the venv's bin folder
 # and the system's (/usr/bin:/bin), from the top of the repository:
 #
-#   bash .ci/wheels-student.sh WHEEL VERSION EXPECTED
+#   bash .ci/wheels-student.sh FOLDER VERSION EXPECTED
 #
+# FOLDER holds the four wheels, as a teacher's shared folder would: pip picks this system's.
 # EXPECTED holds what `cargo run --bin 01_basic -- --lang en|zh` printed (01_basic.en.txt,
 # 01_basic.zh.txt). Prints one line per finding; exits non-zero at the first failure.
 set -euo pipefail
-wheel=$1 version=$2 expected=$3
+wheels=$1 version=$2 expected=$3
 bin=${PATH%%:*}
 programs=(socket-lessons 01_basic 02_comm_loop 03_conn_loop 04_sticky_demo 05_struct_pack
     06_final_file 07_many_clients)
@@ -26,9 +27,11 @@ if command -v cargo >/dev/null 2>&1; then
     fail "cargo is on this PATH ($(command -v cargo)): the test would not show that the wheel needs no Rust"
 fi
 
-# The student's one line, then the first lesson; timed from the install to the demo's first line.
+# The student's one line as README gives it for a shared folder, then the first lesson; timed
+# from the install to the demo's first line.
 started=$(date +%s%N)
-pip install -q --no-index --disable-pip-version-check "$wheel" || fail "pip install $wheel"
+pip install -q --disable-pip-version-check --no-index --find-links "$wheels" socket-lessons ||
+    fail "pip install --no-index --find-links $wheels socket-lessons"
 installed=$(date +%s%N)
 01_basic --lang en </dev/null | {
     IFS= read -r line

@@ -131,7 +131,7 @@ for lang in en zh; do
 done
 python3 -m venv "$tests/venv"
 env -i HOME="$PWD/$tests" PATH="$PWD/$tests/venv/bin:/usr/bin:/bin" \
-    bash .ci/wheels-student.sh "$linux_wheel" "$version" "$tests/expected" ||
+    bash .ci/wheels-student.sh "$out" "$version" "$tests/expected" ||
     fail "the Linux wheel, installed in a fresh venv (above)"
 say "linux: installed, run, graded and uninstalled in a fresh venv in $(elapsed "$started")"
 
@@ -174,17 +174,43 @@ fi
 # --- macOS: no Mac here, so the programs are read, not run. -----------------------------------
 # Each must be a 64-bit Mach-O executable for its CPU, loading only libraries every macOS has in
 # /usr/lib (libSystem, and the libiconv Rust's standard library links): no framework and no
-# libobjc, which a cross build cannot link (the ctrlc crate's Apple dependencies did).
+# libobjc, which a cross build cannot link (the ctrlc crate's Apple dependencies did). An arm64
+# Mac kills a program that is not signed: the linker's ad-hoc signature must be there, and its
+# SHA-256 of every 4 KiB page must match the page (as it would not after a later strip).
 for arch in arm64 x86_64; do
     wheel_var="macos_${arch}_wheel"
     folder="$tests/macos-$arch"
     unpack "${!wheel_var}" "$folder" ""
     loads=$(python3 - "$arch" "$folder" "${programs[@]}" <<'EOF'
-import os, struct, sys
+import hashlib, os, struct, sys
 arch, folder, programs = sys.argv[1], sys.argv[2], sys.argv[3:]
 CPU = {'arm64': 0x0100000C, 'x86_64': 0x01000007}  # CPU_TYPE_ARM64, CPU_TYPE_X86_64
 MH_MAGIC_64, MH_EXECUTE = 0xFEEDFACF, 2
 LOAD_DYLIB = {0xC, 0x18 | 0x80000000, 0x1F | 0x80000000}  # LC_LOAD_DYLIB, _WEAK_, _REEXPORT_
+LC_CODE_SIGNATURE, CODE_DIRECTORY = 0x1D, 0xFADE0C02
+
+
+def signature_fault(data, offset, size):
+    """What is wrong with the code signature at data[offset:offset + size], or None."""
+    blob = data[offset:offset + size]
+    _magic, _length, count = struct.unpack_from('>III', blob)
+    for i in range(count):
+        _slot, at = struct.unpack_from('>II', blob, 12 + 8 * i)
+        if struct.unpack_from('>I', blob, at)[0] != CODE_DIRECTORY:
+            continue
+        hashes, _, _, slots, limit, hash_size, hash_type, _, page_bits = struct.unpack_from(
+            '>IIIIIBBBB', blob, at + 16)
+        if hash_type != 2:  # SHA-256
+            return f'hash type {hash_type}'
+        page = 1 << page_bits
+        for n in range(slots):
+            want = blob[at + hashes + n * hash_size:at + hashes + (n + 1) * hash_size]
+            got = hashlib.sha256(data[n * page:min((n + 1) * page, limit)]).digest()
+            if got[:hash_size] != want:
+                return f'page {n} does not match its hash'
+        return None
+    return 'no code directory'
+
 SYSTEM = {'/usr/lib/libSystem.B.dylib', '/usr/lib/libiconv.2.dylib', '/usr/lib/libcharset.1.dylib'}
 seen = set()
 for program in programs:
@@ -193,20 +219,26 @@ for program in programs:
     if (magic, cpu, filetype) != (MH_MAGIC_64, CPU[arch], MH_EXECUTE):
         sys.exit(f'{program}: not a 64-bit Mach-O {arch} executable '
                  f'(magic {magic:#x}, cpu {cpu:#x}, type {filetype})')
-    offset, loads = 32, []
+    offset, loads, fault = 32, [], 'not signed'
     for _ in range(ncmds):
         cmd, size = struct.unpack_from('<II', data, offset)
         if cmd in LOAD_DYLIB:
             (name_at,) = struct.unpack_from('<I', data, offset + 8)
             loads.append(data[offset + name_at:offset + size].split(b'\0')[0].decode())
+        if cmd == LC_CODE_SIGNATURE:
+            fault = signature_fault(data, *struct.unpack_from('<II', data, offset + 8))
         offset += size
     if not set(loads) <= SYSTEM or '/usr/lib/libSystem.B.dylib' not in loads:
         sys.exit(f'{program}: loads {loads}, not only {sorted(SYSTEM)}')
+    if arch == 'arm64' and fault:
+        sys.exit(f'{program}: its code signature: {fault}')
     seen.update(loads)
 print(', '.join(sorted(os.path.basename(lib) for lib in seen)))
 EOF
     ) || fail "the macOS $arch wheel"
-    say "macos-$arch: 8 Mach-O $arch executables loading $loads (read, not run: no Mac here)"
+    signed=""
+    [ "$arch" = x86_64 ] || signed=", signed ad hoc"
+    say "macos-$arch: 8 Mach-O $arch executables$signed, loading $loads (read, not run: no Mac here)"
 done
 
 say "4 wheels built and tested in $(elapsed "$all_started"):"
