@@ -95,12 +95,21 @@ mod os {
     }
 
     /// `sigaction(2)` for each of [`SIGNALS`]: `handler`, with SA_RESTART so that a read the
-    /// signal interrupts goes on instead of failing with EINTR.
+    /// signal interrupts goes on instead of failing with EINTR. A signal ignored when the
+    /// program started stays ignored, as in every Unix tool: `nohup` ignores SIGHUP, and a
+    /// script's `&` starts its job with SIGINT ignored.
     fn set_action(handler: libc::sighandler_t) -> io::Result<()> {
         for signal in SIGNALS {
-            // SAFETY: a zeroed `sigaction` is a valid one (no flags, empty mask) before the
-            // fields are set; `handler` is SIG_DFL or `on_signal`, which is async-signal-safe.
+            // SAFETY: with no new action, sigaction(2) only writes the current one into `old`. A
+            // zeroed `sigaction` is a valid one (no flags, empty mask) before the fields are
+            // set; `handler` is SIG_DFL or `on_signal`, which is async-signal-safe.
             let installed = unsafe {
+                let mut old: libc::sigaction = std::mem::zeroed();
+                if libc::sigaction(signal, std::ptr::null(), &mut old) == 0
+                    && old.sa_sigaction == libc::SIG_IGN
+                {
+                    continue;
+                }
                 let mut action: libc::sigaction = std::mem::zeroed();
                 action.sa_sigaction = handler;
                 action.sa_flags = libc::SA_RESTART;
