@@ -138,15 +138,20 @@ say "linux: installed, run, graded and uninstalled in a fresh venv in $(elapsed 
 # --- Windows: the wheel's programs under Wine. -------------------------------------------------
 windows="$tests/windows"
 unpack "$windows_wheel" "$windows" .exe
+# The Wine prefix .ci/wine.sh makes, made here if it has not run.
+export WINEPREFIX="$PWD/target/wine-prefix" WINEDEBUG=-all WINEDLLOVERRIDES="mscoree,mshtml="
+no_wine=""
 if ! command -v wine >/dev/null 2>&1; then
-    say "windows: skipped running the Windows wheel: Wine is not installed (bash .ci/wine.sh installs it)"
+    no_wine="Wine is not installed (bash .ci/wine.sh installs it)"
+elif [ ! -f "$WINEPREFIX/system.reg" ] && ! wineboot -i >/dev/null 2>&1; then
+    no_wine="wineboot could not create a Wine prefix"
+elif ! wine cmd /c exit 0 >/dev/null 2>&1; then
+    no_wine="Wine is installed but cannot run a Windows program here"
+fi
+if [ -n "$no_wine" ]; then
+    say "windows: skipped running the Windows wheel's programs: $no_wine"
 else
     started=$(date +%s)
-    # The Wine prefix .ci/wine.sh makes, made here if it has not run.
-    export WINEPREFIX="$PWD/target/wine-prefix" WINEDEBUG=-all WINEDLLOVERRIDES="mscoree,mshtml="
-    if [ ! -f "$WINEPREFIX/system.reg" ]; then
-        wineboot -i >/dev/null 2>&1 || fail "wineboot could not create a Wine prefix"
-    fi
     # Debian 12's Wine lacks bcryptprimitives.dll, which Rust's programs import (.ci/wine.sh says
     # more): the stand-in, beside the programs, where Windows looks for a DLL first.
     x86_64-w64-mingw32-gcc -shared -O2 -o "$windows/bcryptprimitives.dll" \
@@ -168,7 +173,39 @@ else
             diff -u - "$tests/01_basic.windows.$lang.txt" ||
             fail "under Wine, the Windows wheel's 01_basic --lang $lang prints other lines (digits masked)"
     done
-    say "windows: 8 programs report $version, 04_sticky_demo prints b'67abc', 01_basic as on Linux, under Wine in $(elapsed "$started")"
+    # Ctrl-C mid-transfer (src/words/exit.rs, SetConsoleCtrlHandler): Wine turns SIGINT into the
+    # console's Ctrl-C event. Lesson 07 (the Linux build) sends slowly enough to be caught.
+    head -c 20000000 /dev/zero >"$tests/big.bin"
+    mkdir -p "$tests/received"
+    target/debug/07_many_clients server --port 0 --file "$tests/big.bin" --rate 100KiB \
+        </dev/null >"$tests/server.txt" 2>&1 &
+    server=$!
+    trap 'kill "$server" 2>/dev/null || true' EXIT
+    wait_for() { # wait_for WHAT COMMAND...: up to 30 s for COMMAND to succeed
+        local what=$1 deadline=$(($(date +%s) + 30))
+        shift
+        until "$@"; do
+            [ "$(date +%s)" -lt "$deadline" ] || fail "under Wine, 30 s without $what"
+            sleep 0.2
+        done
+    }
+    wait_for "lesson 07's server listening" grep -q "listening on" "$tests/server.txt"
+    port=$(sed -n 's/.*listening on 127\.0\.0\.1:\([0-9]*\).*/\1/p' "$tests/server.txt" | head -n 1)
+    wine "$windows/06_final_file.exe" client --port "$port" --out "$tests/received" --lang en \
+        </dev/null >"$tests/client.txt" 2>&1 &
+    client=$!
+    partial_exists() { compgen -G "$tests/received/.big.bin-*.part" >/dev/null; }
+    wait_for "a partial file" partial_exists
+    kill -INT "$client"
+    status=0
+    wait "$client" || status=$?
+    kill "$server" 2>/dev/null || true
+    if [ "$status" -ne 130 ] || compgen -G "$tests/received/*" >/dev/null ||
+        ! grep -q "^error: interrupted: removed the partial file" "$tests/client.txt"; then
+        cat "$tests/client.txt"
+        fail "under Wine, Ctrl-C did not remove 06_final_file.exe's partial file and exit 130 (exit $status)"
+    fi
+    say "windows: 8 programs report $version, 04_sticky_demo prints b'67abc', 01_basic as on Linux, Ctrl-C removes lesson 06's partial file, under Wine in $(elapsed "$started")"
 fi
 
 # --- macOS: no Mac here, so the programs are read, not run. -----------------------------------
