@@ -1,6 +1,7 @@
 //! Layer 6, tools around the lessons: the classroom runner, the checker that grades a student's
 //! own program, and the side shows that are no lesson's idea. Skip them on a first reading.
 
+pub mod between;
 pub mod check;
 pub mod runner;
 pub mod shows;
