@@ -49,6 +49,10 @@ pub struct Cli {
     /// Your client's command, in quotes: it must connect to {port} (or $PORT).
     #[arg(long, value_name = "CMD")]
     pub client: Option<String>,
+    /// The port your server listens on, if it cannot be told ({port}, $PORT): the material's
+    /// programs listen on 8080. Without it, a free port the OS picks for each run.
+    #[arg(long)]
+    pub port: Option<u16>,
     /// How to cut: whole, 1, N, boundary, random:SEED or at:3,7,12; both directions, or
     /// S/T: S for the bytes the server reads, T for the client's. Repeat it to run each.
     #[arg(long = "cut", value_name = "SCHEDULE", value_parser = Cuts::parse)]
@@ -119,7 +123,7 @@ pub fn run(cli: &Cli, lessons: Lessons) -> Result<ExitCode, String> {
     if !cli.compare {
         let mut code = ExitCode::SUCCESS;
         for cut in &cuts {
-            let run = relay::run(&server, &client, cut)?;
+            let run = relay::run(&server, &client, cut, cli.port)?;
             say::plain(&view::draw(&run, cut, width));
             if run.stopped.is_some() {
                 code = ExitCode::from(2);
@@ -137,7 +141,7 @@ pub fn run(cli: &Cli, lessons: Lessons) -> Result<ExitCode, String> {
     }
     let mut first: Option<(Cuts, Vec<String>)> = None;
     for cut in &cuts {
-        let run = relay::run(&server, &client, cut)?;
+        let run = relay::run(&server, &client, cut, cli.port)?;
         if let Some(why) = &run.stopped {
             say::plain(&view::draw(&run, cut, width));
             return Err(tr!("--cut {cut}: {why}", "--cut {cut}: {why}"));
@@ -196,6 +200,9 @@ fn replay_line(cli: &Cli, base: &Cuts, cut: &Cuts) -> String {
         if let Some(command) = given {
             words.push(format!("{flag} \"{command}\""));
         }
+    }
+    if let Some(port) = cli.port {
+        words.push(format!("--port {port}"));
     }
     words.push(format!("--compare --cut {base} --cut {cut}"));
     if lang::current() == Lang::Zh {

@@ -13,8 +13,8 @@
 
 use std::io::{self, ErrorKind, Read, Write};
 use std::net::{Shutdown, SocketAddr, TcpListener, TcpStream};
-use std::sync::Mutex;
 use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::{Mutex, OnceLock};
 use std::thread;
 use std::time::{Duration, Instant};
 
@@ -166,8 +166,14 @@ impl Log {
 }
 
 /// Play the pair once under `cuts`: `server` and `client` are whole commands, `{port}` in them
-/// still to fill. An `Err` is a program that could not be started at all.
-pub fn run(server: &[String], client: &[String], cuts: &Cuts) -> Result<Run, String> {
+/// still to fill; the server on `port` if given. An `Err` is a program that could not be started
+/// at all.
+pub fn run(
+    server: &[String],
+    client: &[String],
+    cuts: &Cuts,
+    port: Option<u16>,
+) -> Result<Run, String> {
     let log = Log {
         start: Instant::now(),
         events: Mutex::new(Vec::new()),
@@ -176,28 +182,39 @@ pub fn run(server: &[String], client: &[String], cuts: &Cuts) -> Result<Run, Str
     };
     // The server's port: one the OS has just handed out, free at that moment. (The program is
     // another process: a bound socket cannot be handed to it on every OS.)
-    let server_port = TcpListener::bind(("127.0.0.1", 0))
-        .and_then(|l| l.local_addr())
-        .map_err(|e| e.to_string())?
-        .port();
+    let server_port = match port {
+        Some(port) => port,
+        None => TcpListener::bind(("127.0.0.1", 0))
+            .and_then(|l| l.local_addr())
+            .map_err(|e| e.to_string())?
+            .port(),
+    };
     let listener = TcpListener::bind(("127.0.0.1", 0)).map_err(|e| e.to_string())?;
     let relay_port = listener.local_addr().map_err(|e| e.to_string())?.port();
     let server = Mutex::new(start(server, server_port)?);
-    let client = Mutex::new(start(client, relay_port)?);
+    // The client is started once the relay has reached the server: its first write then finds
+    // the relay reading, so the view shows its writes as they came.
+    let client_slot: OnceLock<Mutex<Program>> = OnceLock::new();
     let mut ports = vec![server_port, relay_port];
     let mut replay = cuts.clone();
-    let sockets = std::sync::OnceLock::new();
+    let sockets = OnceLock::new();
+    let mut unstartable = None;
 
     thread::scope(|scope| {
-        for (side, program) in [(Side::Server, &server), (Side::Client, &client)] {
-            let log = &log;
-            scope.spawn(move || watch(side, program, log));
-        }
-        let Some(connected) = connect(&listener, server_port, &server, &client, &log) else {
+        scope.spawn(|| watch(Side::Server, &server, &log));
+        let Some(to_server) = reach_server(server_port, &server, &log) else {
+            return;
+        };
+        let client = match start(client, relay_port) {
+            Ok(program) => client_slot.get_or_init(|| Mutex::new(program)),
+            Err(why) => return unstartable = Some(why),
+        };
+        scope.spawn(|| watch(Side::Client, client, &log));
+        let Some(from_client) = accept_client(&listener, client, &log) else {
             return;
         };
         // Kept outside the scope, so that the pumps may borrow them.
-        let (from_client, to_server) = sockets.get_or_init(|| connected);
+        let (from_client, to_server) = sockets.get_or_init(|| (from_client, to_server));
         for sock in [from_client, to_server] {
             ports.extend(
                 sock.peer_addr()
@@ -237,7 +254,7 @@ pub fn run(server: &[String], client: &[String], cuts: &Cuts) -> Result<Run, Str
             }
             if let Some(over) = over {
                 let ended = |p: &Mutex<Program>| lock(p).ended();
-                if (ended(&server) && ended(&client)) || over.elapsed() > GRACE {
+                if (ended(&server) && ended(client)) || over.elapsed() > GRACE {
                     break;
                 }
             }
@@ -258,7 +275,15 @@ pub fn run(server: &[String], client: &[String], cuts: &Cuts) -> Result<Run, Str
         }
     });
 
-    for (side, program) in [(Side::Server, server), (Side::Client, client)] {
+    if let Some(why) = unstartable {
+        return Err(why);
+    }
+    let programs = [
+        (Side::Server, Some(server)),
+        (Side::Client, client_slot.into_inner()),
+    ];
+    for (side, program) in programs {
+        let Some(program) = program else { continue };
         let mut program = program.into_inner().unwrap_or_else(|e| e.into_inner());
         if !program.ended() {
             if log
@@ -313,13 +338,14 @@ fn lines(output: &str) -> Vec<String> {
 
 /// Log each line `side` prints as it comes, until the run stops; a flood ends the run.
 fn watch(side: Side, program: &Mutex<Program>, log: &Log) {
-    let mut seen = 0;
+    // The output up to the end of the last line logged.
+    let mut logged = 0;
     while !log.stopping() {
         let output = {
             let program = lock(program);
-            // Wake at new output, or look again soon: the lock is not held long.
-            let before = program.output().len();
-            program.wait_output(Duration::from_millis(50), |out| out.len() > before);
+            // Wake at a new whole line, or look again soon: the lock is not held long.
+            let new_line = |out: &str| out.get(logged..).is_some_and(|rest| rest.contains('\n'));
+            program.wait_output(Duration::from_millis(50), new_line);
             program.output()
         };
         if output.len() > FLOOD {
@@ -332,38 +358,65 @@ fn watch(side: Side, program: &Mutex<Program>, log: &Log) {
             return;
         }
         // Only whole lines: the last one may still be on its way.
-        let whole = &output[..output.rfind('\n').map_or(0, |at| at + 1)];
-        let whole = lines(whole);
-        for line in whole.iter().skip(seen) {
-            log.add(What::Printed { by: side, line: line.clone() });
+        let end = output.rfind('\n').map_or(0, |at| at + 1);
+        for line in lines(output.get(logged..end).unwrap_or_default()) {
+            log.add(What::Printed { by: side, line });
         }
-        seen = seen.max(whole.len());
+        logged = logged.max(end);
     }
 }
 
-/// Accept the client, then connect to the server, each within [`CONNECT`]; `None` if the run
-/// was ended (the reason is in the log).
-fn connect(
-    listener: &TcpListener,
-    server_port: u16,
-    server: &Mutex<Program>,
-    client: &Mutex<Program>,
-    log: &Log,
-) -> Option<(TcpStream, TcpStream)> {
+/// Connect to the server, retrying while it starts, within [`CONNECT`]; `None` if the run was
+/// ended (the reason is in the log).
+fn reach_server(port: u16, server: &Mutex<Program>, log: &Log) -> Option<TcpStream> {
+    let deadline = Instant::now() + CONNECT;
+    let secs = CONNECT.as_secs();
+    let addr = SocketAddr::from(([127, 0, 0, 1], port));
+    loop {
+        // A refused connection is a server still starting: try again until the deadline.
+        match TcpStream::connect_timeout(&addr, Duration::from_millis(500)) {
+            Ok(sock) => return Some(sock),
+            Err(_) if lock(server).ended() => {
+                log.end(tr!(
+                    "the server ended before it listened on {{port}}",
+                    "服务端还没在 {{port}} 上监听就结束了"
+                ));
+                return None;
+            }
+            Err(_) if Instant::now() > deadline || log.stopping() => {
+                log.end(tr!(
+                    "the server did not listen on {{port}} within {secs} s: ended (does it listen on {{port}} or $PORT?)",
+                    "服务端 {secs} 秒内没有在 {{port}} 上监听: 已结束 (它监听的是 {{port}} 或 $PORT 吗?)"
+                ));
+                return None;
+            }
+            Err(_) => thread::sleep(Duration::from_millis(50)),
+        }
+    }
+}
+
+/// Accept the client within [`CONNECT`]; `None` if the run was ended (the reason is in the log).
+fn accept_client(listener: &TcpListener, client: &Mutex<Program>, log: &Log) -> Option<TcpStream> {
     let deadline = Instant::now() + CONNECT;
     let secs = CONNECT.as_secs();
     // Non-blocking, so the wait can give up: std's `accept` has no timeout.
     listener.set_nonblocking(true).ok()?;
-    let from_client = loop {
+    loop {
+        // Looked at before the accept: a client that connected, wrote and ended since the
+        // last look is still waiting in the listener's queue.
+        let ended = lock(client).ended();
         match listener.accept() {
-            Ok((sock, _)) => break sock,
+            Ok((sock, _)) => {
+                let _ = sock.set_nonblocking(false);
+                return Some(sock);
+            }
             Err(e) if e.kind() != ErrorKind::WouldBlock => {
                 log.end(tr!("the relay cannot accept: {e}", "中转无法接受连接: {e}"));
                 return None;
             }
-            Err(_) if lock(client).ended() => {
+            Err(_) if ended => {
                 log.end(tr!(
-                    "the client ended without connecting to {{port}} (is it connecting to the port it was given, {{port}} or $PORT?)",
+                    "the client ended without connecting to {{port}} (does it connect to the port it was given, {{port}} or $PORT?)",
                     "客户端没有连接 {{port}} 就结束了 (它连接的是给它的端口 {{port}} 或 $PORT 吗?)"
                 ));
                 return None;
@@ -377,31 +430,7 @@ fn connect(
             }
             Err(_) => thread::sleep(Duration::from_millis(10)),
         }
-    };
-    let _ = from_client.set_nonblocking(false);
-    let addr = SocketAddr::from(([127, 0, 0, 1], server_port));
-    let to_server = loop {
-        // A refused connection is a server still starting: try again until the deadline.
-        match TcpStream::connect_timeout(&addr, Duration::from_millis(500)) {
-            Ok(sock) => break sock,
-            Err(_) if lock(server).ended() => {
-                log.end(tr!(
-                    "the server ended before it accepted a connection on {{port}}",
-                    "服务端还没在 {{port}} 上接受连接就结束了"
-                ));
-                return None;
-            }
-            Err(_) if Instant::now() > deadline || log.stopping() => {
-                log.end(tr!(
-                    "the server did not accept on {{port}} within {secs} s: ended (does it listen on {{port}} or $PORT?)",
-                    "服务端 {secs} 秒内没有在 {{port}} 上接受连接: 已结束 (它监听的是 {{port}} 或 $PORT 吗?)"
-                ));
-                return None;
-            }
-            Err(_) => thread::sleep(Duration::from_millis(50)),
-        }
-    };
-    Some((from_client, to_server))
+    }
 }
 
 /// One direction: read from `from`, cut, deliver to `to` (the side `dest`). Returns the cuts

@@ -13,6 +13,9 @@ use crate::words::text::{bytes, py_bytes};
 /// How many bytes of a write or a piece are shown; its size says how long it really was.
 const SHOWN: usize = 24;
 
+/// How many lines of one program are shown: a program that floods is not copied whole.
+const LINES_SHOWN: usize = 40;
+
 /// How many pieces of one group are shown before `…`.
 const PIECES_SHOWN: usize = 8;
 
@@ -31,17 +34,25 @@ pub fn draw(run: &Run, cuts: &Cuts, width: usize) -> String {
     let mut out = vec![lanes::layout(
         Lane::Across,
         &relay,
-        &tr!(
-            "--cut {cuts}: the bytes to the server cut {}, the bytes to the client cut {}",
-            "--cut {cuts}: 发往服务端的字节按 {} 切, 发往客户端的字节按 {} 切",
-            cuts.to_server,
-            cuts.to_client
-        ),
+        &match cuts.to_server == cuts.to_client {
+            true => tr!(
+                "client ⇄ relay ⇄ server, --cut {cuts}: both ways",
+                "客户端 ⇄ 中转 ⇄ 服务端, --cut {cuts}: 两个方向都这样切"
+            ),
+            false => tr!(
+                "client ⇄ relay ⇄ server, --cut {cuts}: to the server {}, to the client {}",
+                "客户端 ⇄ 中转 ⇄ 服务端, --cut {cuts}: 发往服务端按 {}, 发往客户端按 {}",
+                cuts.to_server,
+                cuts.to_client
+            ),
+        },
         width,
     )];
     let mut events = run.events.clone();
     // Stable: events of the same instant keep the order they were written in.
     events.sort_by_key(|event| event.at);
+    // Lines shown so far, of the server and of the client.
+    let mut printed = [0usize; 2];
     let mut i = 0;
     while i < events.len() {
         // Pieces to one side, one after the other with nothing between: one line.
@@ -57,17 +68,36 @@ pub fn draw(run: &Run, cuts: &Cuts, width: usize) -> String {
         if let Some(to) = piece_to(&events[i]) {
             out.push(lanes::layout(
                 lane(to),
-                &tr!("piece", "送达"),
+                &tr!("delivered", "送达"),
                 &pieces(&group),
                 width,
             ));
             i += group.len();
             continue;
         }
+        if let What::Printed { by, .. } = events[i].what {
+            let shown = &mut printed[by as usize];
+            *shown += 1;
+            if *shown > LINES_SHOWN {
+                i += 1;
+                continue;
+            }
+        }
         if let Some(line) = line(&events[i], &relay, width) {
             out.push(line);
         }
         i += 1;
+    }
+    for side in [Side::Server, Side::Client] {
+        let more = printed[side as usize].saturating_sub(LINES_SHOWN);
+        if more > 0 {
+            let text = tr!(
+                "the {} printed {more} more lines, not shown",
+                "{}还打印了 {more} 行, 没有显示",
+                side.name()
+            );
+            out.push(lanes::layout(Lane::Across, &relay, &text, width));
+        }
     }
     if let Some(why) = &run.stopped {
         out.push(lanes::layout(Lane::Across, &relay, why, width));
@@ -108,16 +138,16 @@ fn line(event: &Event, relay: &str, width: usize) -> Option<String> {
         }
         What::Wrote { by, bytes: data } => Some(lanes::layout(
             lane(*by),
-            &tr!("wrote", "写出"),
+            &tr!("sent", "发出"),
             &format!("{}: {}", bytes(data.len()), shown(data)),
             width,
         )),
         What::Closed { by } => Some(lanes::layout(
             lane(*by),
-            &tr!("wrote", "写出"),
+            &tr!("sent", "发出"),
             &tr!(
-                "nothing more: closed its side (the relay passes the close on)",
-                "不再发送: 关闭了自己这一端 (中转把关闭转告对方)"
+                "nothing more: closed its side (FIN), passed on",
+                "不再发送: 关闭了自己这一端 (FIN), 中转转告对方"
             ),
             width,
         )),
@@ -224,11 +254,11 @@ mod tests {
             "{drawn}"
         );
         assert!(
-            drawn.contains("piece 2 pieces, 1+1 bytes: b'1' b'2'"),
+            drawn.contains("delivered 2 pieces, 1+1 bytes: b'1' b'2'"),
             "{drawn}"
         );
         // The client's lines are in the right half.
-        let wrote = drawn.lines().find(|l| l.contains("wrote 7 bytes")).unwrap();
+        let wrote = drawn.lines().find(|l| l.contains("sent 7 bytes")).unwrap();
         assert!(wrote.starts_with(&" ".repeat(41)), "{wrote:?}");
         assert!(drawn.contains(r"b'\x1b[2J'"), "{drawn}");
     }
