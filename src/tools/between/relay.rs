@@ -14,7 +14,7 @@
 use std::io::{self, ErrorKind, Read, Write};
 use std::net::{Shutdown, SocketAddr, TcpListener, TcpStream};
 use std::sync::atomic::{AtomicBool, Ordering};
-use std::sync::{Mutex, OnceLock};
+use std::sync::{Mutex, OnceLock, mpsc};
 use std::thread;
 use std::time::{Duration, Instant};
 
@@ -190,14 +190,15 @@ pub fn run(
             .port(),
     };
     let listener = TcpListener::bind(("127.0.0.1", 0)).map_err(|e| e.to_string())?;
-    let relay_port = listener.local_addr().map_err(|e| e.to_string())?.port();
+    let relay_addr = listener.local_addr().map_err(|e| e.to_string())?;
+    let relay_port = relay_addr.port();
     let server = Mutex::new(start(server, server_port)?);
     // The client is started once the relay has reached the server: its first write then finds
     // the relay reading, so the view shows its writes as they came.
     let client_slot: OnceLock<Mutex<Program>> = OnceLock::new();
     let mut ports = vec![server_port, relay_port];
     let mut replay = cuts.clone();
-    let sockets = OnceLock::new();
+    let (server_sock, client_sock) = (OnceLock::new(), OnceLock::new());
     let mut unstartable = None;
 
     thread::scope(|scope| {
@@ -205,16 +206,37 @@ pub fn run(
         let Some(to_server) = reach_server(server_port, &server, &log) else {
             return;
         };
+        // Kept outside the scope, so that the pumps may borrow them.
+        let to_server: &TcpStream = server_sock.get_or_init(|| to_server);
         let client = match start(client, relay_port) {
             Ok(program) => client_slot.get_or_init(|| Mutex::new(program)),
             Err(why) => return unstartable = Some(why),
         };
         scope.spawn(|| watch(Side::Client, client, &log));
-        let Some(from_client) = accept_client(&listener, client, &log) else {
+        // The pump toward the server accepts the client itself, so that it reads from the
+        // client's first write on: the relay's reads are then as close to its writes as can be.
+        let (accepted, was_accepted) = mpsc::channel();
+        let up = {
+            let (listener, slot, log) = (&listener, &client_sock, &log);
+            let schedule = cuts.to_server.clone();
+            scope.spawn(move || {
+                let (sock, _) = listener.accept().ok()?;
+                if log.stopping() {
+                    return None;
+                }
+                let from = slot.get_or_init(|| sock);
+                let _ = accepted.send(());
+                pump(from, to_server, Side::Server, schedule, log)
+            })
+        };
+        if !wait_accepted(&was_accepted, client, &log) {
+            // Wake the accept that still waits, with a connection of the relay's own.
+            let _ = TcpStream::connect_timeout(&relay_addr, Duration::from_secs(1));
+            return;
+        }
+        let Some(from_client) = client_sock.get() else {
             return;
         };
-        // Kept outside the scope, so that the pumps may borrow them.
-        let (from_client, to_server) = sockets.get_or_init(|| (from_client, to_server));
         for sock in [from_client, to_server] {
             ports.extend(
                 sock.peer_addr()
@@ -223,11 +245,6 @@ pub fn run(
                     .map(SocketAddr::port),
             );
         }
-        let up = {
-            let (from, to, log) = (from_client, to_server, &log);
-            let schedule = cuts.to_server.clone();
-            scope.spawn(move || pump(from, to, Side::Server, schedule, log))
-        };
         let down = {
             let (from, to, log) = (to_server, from_client, &log);
             let schedule = cuts.to_client.clone();
@@ -395,40 +412,39 @@ fn reach_server(port: u16, server: &Mutex<Program>, log: &Log) -> Option<TcpStre
     }
 }
 
-/// Accept the client within [`CONNECT`]; `None` if the run was ended (the reason is in the log).
-fn accept_client(listener: &TcpListener, client: &Mutex<Program>, log: &Log) -> Option<TcpStream> {
+/// Wait until the client is accepted, within [`CONNECT`]; `false` if the run was ended (the
+/// reason is in the log).
+fn wait_accepted(accepted: &mpsc::Receiver<()>, client: &Mutex<Program>, log: &Log) -> bool {
     let deadline = Instant::now() + CONNECT;
     let secs = CONNECT.as_secs();
-    // Non-blocking, so the wait can give up: std's `accept` has no timeout.
-    listener.set_nonblocking(true).ok()?;
     loop {
-        // Looked at before the accept: a client that connected, wrote and ended since the
-        // last look is still waiting in the listener's queue.
+        // Looked at before the wait: a client that connected, wrote and ended just now is
+        // accepted within the wait.
         let ended = lock(client).ended();
-        match listener.accept() {
-            Ok((sock, _)) => {
-                let _ = sock.set_nonblocking(false);
-                return Some(sock);
-            }
-            Err(e) if e.kind() != ErrorKind::WouldBlock => {
-                log.end(tr!("the relay cannot accept: {e}", "中转无法接受连接: {e}"));
-                return None;
+        match accepted.recv_timeout(Duration::from_millis(20)) {
+            Ok(()) => return true,
+            Err(mpsc::RecvTimeoutError::Disconnected) => {
+                log.end(tr!(
+                    "the relay could not accept the client",
+                    "中转无法接受客户端的连接"
+                ));
+                return false;
             }
             Err(_) if ended => {
                 log.end(tr!(
                     "the client ended without connecting to {{port}} (does it connect to the port it was given, {{port}} or $PORT?)",
                     "客户端没有连接 {{port}} 就结束了 (它连接的是给它的端口 {{port}} 或 $PORT 吗?)"
                 ));
-                return None;
+                return false;
             }
-            Err(_) if Instant::now() > deadline || log.stopping() => {
+            Err(_) if Instant::now() > deadline => {
                 log.end(tr!(
                     "the client did not connect within {secs} s: ended (does it connect to {{port}} or $PORT?)",
                     "客户端 {secs} 秒内没有连接: 已结束 (它连接的是 {{port}} 或 $PORT 吗?)"
                 ));
-                return None;
+                return false;
             }
-            Err(_) => thread::sleep(Duration::from_millis(10)),
+            Err(_) => {}
         }
     }
 }
