@@ -167,11 +167,7 @@ fn the_view_draws_two_lanes_at_80_columns_in_english_and_chinese() {
             .iter()
             .any(|t| line.starts_with(t))
         {
-            assert!(
-                line.chars().filter(|&c| cjk(c)).count() > 2,
-                "{line:?}\n{}",
-                zh.stdout
-            );
+            assert!(line.chars().any(cjk), "{line:?}\n{}", zh.stdout);
         }
     }
 }
