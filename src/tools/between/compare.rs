@@ -8,7 +8,7 @@ use super::relay::{Run, Side};
 use crate::output::lanes::{self, Lane};
 
 /// How many lines from the first difference are shown side by side.
-const ROWS: usize = 8;
+const ROWS: usize = 6;
 
 /// The lines the judged sides printed in `run`, ports masked; each line tagged with its side
 /// when more than one side is judged.
@@ -19,7 +19,12 @@ pub fn printed(run: &Run, judged: &[Side]) -> Vec<String> {
             let line = mask_ports(&line, &run.ports);
             lines.push(match judged.len() {
                 1 => line,
-                _ => format!("[{}] {line}", side.name()),
+                // The course's own programs tag their lines already: not twice.
+                _ => {
+                    let tag = side.tag();
+                    let text = line.strip_prefix(tag).unwrap_or(&line).trim_start();
+                    format!("{tag} {text}")
+                }
             });
         }
     }

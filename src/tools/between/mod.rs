@@ -166,11 +166,9 @@ pub fn run(cli: &Cli, lessons: Lessons) -> Result<ExitCode, String> {
                 at,
                 width,
             ));
-            say::plain(&tr!(
-                "replay it: {}",
-                "重放这一次: {}",
-                replay_line(cli, base_cut, &run.replay)
-            ));
+            // The command on a line of its own, whole, to be copied: never wrapped.
+            say::plain(&tr!("replay it:", "重放这一次:"));
+            say::plain(&format!("  {}", replay_line(cli, base_cut, &run.replay)));
             return Ok(ExitCode::FAILURE);
         }
     }

@@ -68,6 +68,14 @@ impl Side {
         }
     }
 
+    /// `[server]`, `[client]`: how the side's printed lines are tagged.
+    pub fn tag(self) -> &'static str {
+        match self {
+            Side::Server => "[server]",
+            Side::Client => "[client]",
+        }
+    }
+
     /// `server`, `客户端`: the side's name in the language in use.
     pub fn name(self) -> String {
         match self {

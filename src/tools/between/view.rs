@@ -119,22 +119,14 @@ fn lane(side: Side) -> Lane {
     }
 }
 
-/// `[server]`, `[client]`: whose printed line.
-fn tag(side: Side) -> &'static str {
-    match side {
-        Side::Server => "[server]",
-        Side::Client => "[client]",
-    }
-}
-
 /// One event as a laid-out line (a piece is drawn with its group, above).
 fn line(event: &Event, relay: &str, width: usize) -> Option<String> {
     let across = |text: String| Some(lanes::layout(Lane::Across, relay, &text, width));
     match &event.what {
         What::Printed { by, line } => {
             // The course's own programs tag their lines already: not twice.
-            let text = line.strip_prefix(tag(*by)).unwrap_or(line).trim_start();
-            Some(lanes::layout(lane(*by), tag(*by), text, width))
+            let text = line.strip_prefix(by.tag()).unwrap_or(line).trim_start();
+            Some(lanes::layout(lane(*by), by.tag(), text, width))
         }
         What::Wrote { by, bytes: data } => Some(lanes::layout(
             lane(*by),
