@@ -244,3 +244,17 @@ fn running(mark: &str) -> bool {
             .is_ok_and(|cmdline| String::from_utf8_lossy(&cmdline).contains(mark))
     })
 }
+
+#[test]
+fn the_help_is_chinese_under_lang_zh() {
+    let out = between(&["--help", "--lang", "zh"]);
+    out.assert_success();
+    for text in [
+        "让课程站到你的客户端和服务端之间",
+        "这两个程序属于哪一课",
+        "怎样切",
+        "每种切法运行一次",
+    ] {
+        assert!(out.stdout.contains(text), "{text}: {out:#?}");
+    }
+}

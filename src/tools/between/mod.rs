@@ -57,8 +57,8 @@ pub struct Cli {
     /// S/T: S for the bytes the server reads, T for the client's. Repeat it to run each.
     #[arg(long = "cut", value_name = "SCHEDULE", value_parser = Cuts::parse)]
     pub cuts: Vec<Cuts>,
-    /// Run once per cut and compare what the receiving program printed: exit 0 when it is the
-    /// same every time, 1 when not.
+    /// Run once per cut and compare what your programs printed (the course's, if you give
+    /// none): exit 0 when it is the same every time, 1 when not.
     #[arg(long)]
     pub compare: bool,
     /// The language: zh (中文) or en. Without it, the locale decides.
