@@ -67,6 +67,10 @@ impl Stage {
 
     /// Play this stage: the lesson's own `play`, given the stage's arguments as its command line.
     fn play(&self, lessons: Lessons) -> Result<()> {
+        // A stage of `between` (src/tools/between): the relay tool, with the lesson's pair.
+        if let Some(args) = self.args.strip_prefix("between") {
+            return crate::tools::between::play(lessons, &format!("{}{args}", self.number()));
+        }
         let play = lessons
             .iter()
             .find(|(lesson, _)| *lesson == self.lesson)
@@ -80,6 +84,10 @@ impl Stage {
 
     /// The command that plays this stage alone.
     fn command(&self) -> String {
+        if let Some(args) = self.args.strip_prefix("between") {
+            let runner = cli::program("socket-lessons");
+            return format!("{runner} between {}{args}", self.number());
+        }
         let program = cli::program(self.lesson);
         match self.args {
             "" => program.trim_end_matches(" --").to_string(),
@@ -97,7 +105,7 @@ fn pick(text: [&'static str; 2]) -> &'static str {
 }
 
 /// The course, in the material's order. README.md's table says the same, lesson by lesson.
-pub const STAGES: [Stage; 11] = [
+pub const STAGES: [Stage; 12] = [
     Stage {
         lesson: "01_basic",
         args: "",
@@ -213,6 +221,19 @@ pub const STAGES: [Stage; 11] = [
         watch: [
             "read(5) cuts the bytes into pieces; recv_frame gives back the 3 messages",
             "read(5) 把字节切成几段; recv_frame 还原出那 3 条消息",
+        ],
+    },
+    Stage {
+        lesson: "05_struct_pack",
+        args: "between --compare",
+        section: "解决黏包问题",
+        idea: [
+            "the course between lesson 05's client and server, cutting the stream six ways",
+            "课程站在第 05 课的客户端和服务端之间, 用六种切法切开字节流",
+        ],
+        watch: [
+            "the same lines under every cut; try it with your own pair: --server, --client",
+            "每种切法下打印的行都一样; 换成你自己的程序试试: --server, --client",
         ],
     },
     Stage {

@@ -74,7 +74,7 @@ pub fn main(lessons: Lessons) -> ExitCode {
         colored::control::set_override(false);
     }
     match run(&cli, lessons) {
-        Ok(code) => code,
+        Ok(code) => ExitCode::from(code),
         Err(why) => {
             say::error(&why);
             ExitCode::from(2)
@@ -102,9 +102,21 @@ pub fn lesson(lessons: Lessons) -> ExitCode {
     crate::report(play(&words))
 }
 
-/// Run the pair under each cut: the view of each, or with `--compare` the verdict. `Err` is
-/// one line for an exit of 2: nothing could be compared.
-pub fn run(cli: &Cli, lessons: Lessons) -> Result<ExitCode, String> {
+/// The classroom runner's way in (a stage of `src/tools/runner.rs`): `args` as on the command
+/// line after `between`; a difference or a run that could not end is an error.
+pub fn play(lessons: Lessons, args: &str) -> crate::Result<()> {
+    let words = std::iter::once("between").chain(args.split_whitespace());
+    let cli = <Cli as Parser>::try_parse_from(words)?;
+    match run(&cli, lessons)? {
+        0 => Ok(()),
+        _ => Err(tr!("the outputs differ", "输出不同").into()),
+    }
+}
+
+/// Run the pair under each cut: the view of each, or with `--compare` the verdict; the exit
+/// code (0 the same, 1 a difference, 2 a run ended early). `Err` is one line for an exit of 2:
+/// nothing could be compared.
+pub fn run(cli: &Cli, lessons: Lessons) -> Result<u8, String> {
     let server = command(cli.server.as_deref(), cli.lesson, Side::Server, lessons)?;
     let client = command(cli.client.as_deref(), cli.lesson, Side::Client, lessons)?;
     let defaults: &[&str] = if cli.compare {
@@ -121,12 +133,12 @@ pub fn run(cli: &Cli, lessons: Lessons) -> Result<ExitCode, String> {
     };
     let width = view::width();
     if !cli.compare {
-        let mut code = ExitCode::SUCCESS;
+        let mut code = 0;
         for cut in &cuts {
             let run = relay::run(&server, &client, cut, cli.port)?;
             say::plain(&view::draw(&run, cut, width));
             if run.stopped.is_some() {
-                code = ExitCode::from(2);
+                code = 2;
             }
         }
         return Ok(code);
@@ -169,7 +181,7 @@ pub fn run(cli: &Cli, lessons: Lessons) -> Result<ExitCode, String> {
             // The command on a line of its own, whole, to be copied: never wrapped.
             say::plain(&tr!("replay it:", "重放这一次:"));
             say::plain(&format!("  {}", replay_line(cli, base_cut, &run.replay)));
-            return Ok(ExitCode::FAILURE);
+            return Ok(1);
         }
     }
     let n = cuts.len();
@@ -178,7 +190,7 @@ pub fn run(cli: &Cli, lessons: Lessons) -> Result<ExitCode, String> {
         "your framing holds under {n} cuts: the {who} printed the same lines every time",
         "你的分帧经得住 {n} 种切法: {who}每次打印的行都一样"
     ));
-    Ok(ExitCode::SUCCESS)
+    Ok(0)
 }
 
 /// `server`, `server and client`: the judged sides, named.
