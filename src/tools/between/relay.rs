@@ -370,7 +370,15 @@ fn watch(side: Side, program: &Mutex<Program>, log: &Log) {
             let program = lock(program);
             // Wake at a new whole line, or look again soon: the lock is not held long.
             let new_line = |out: &str| out.get(logged..).is_some_and(|rest| rest.contains('\n'));
-            program.wait_output(Duration::from_millis(50), new_line);
+            let asked = Instant::now();
+            if !program.wait_output(Duration::from_millis(50), new_line)
+                && asked.elapsed() < Duration::from_millis(10)
+            {
+                // Its output has ended (the pipes closed): nothing to wait on, so no hurry.
+                drop(program);
+                thread::sleep(Duration::from_millis(20));
+                continue;
+            }
             program.output()
         };
         if output.len() > FLOOD {
