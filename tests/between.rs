@@ -177,9 +177,12 @@ fn a_client_that_never_connects_is_ended_with_one_line_and_nothing_is_left_runni
     if !peer_available("python3") {
         return;
     }
-    // A mark on the client's command line, to look for it among the processes afterwards.
+    // A client that starts a process of its own, which never connects either; a mark on that
+    // one's command line, to look for it among the processes afterwards.
     let mark = format!("never-connects-{}", std::process::id());
-    let client = format!("python3 -c \"import time; time.sleep(120)\" {mark}");
+    let client = format!(
+        "python3 -c \"import subprocess, sys; subprocess.run(['python3', '-c', 'import time; time.sleep(120)', sys.argv[1]])\" {mark}"
+    );
     let out = between(&["5", "--client", &client, "--compare"]);
     assert_eq!(out.status.code(), Some(2), "{out:#?}");
     let error = out.assert_one_line_error();
