@@ -228,6 +228,14 @@ fn a_mistaken_cut_or_lesson_is_one_line() {
         assert_eq!(out.status.code(), Some(2), "{out:#?}");
         assert!(!out.stderr.contains("panicked"), "{out:#?}");
     }
+    // A program that cannot be started: one line, whichever side it is.
+    for side in ["--server", "--client"] {
+        let out = between(&["5", side, "no-such-program-here"]);
+        assert!(
+            out.assert_one_line_error().contains("cannot start"),
+            "{out:#?}"
+        );
+    }
     let out = between(&["2", "--compare"]);
     assert!(
         out.assert_one_line_error()

@@ -218,7 +218,12 @@ pub fn run(
         let to_server: &TcpStream = server_sock.get_or_init(|| to_server);
         let client = match start(client, relay_port) {
             Ok(program) => client_slot.get_or_init(|| Mutex::new(program)),
-            Err(why) => return unstartable = Some(why),
+            Err(why) => {
+                unstartable = Some(why);
+                // The server's watcher ends with the run.
+                log.stop.store(true, Ordering::Relaxed);
+                return;
+            }
         };
         scope.spawn(|| watch(Side::Client, client, &log));
         // The pump toward the server accepts the client itself, so that it reads from the
@@ -243,6 +248,8 @@ pub fn run(
             return;
         }
         let Some(from_client) = client_sock.get() else {
+            // Cannot be: the client was accepted into this slot. Ended all the same.
+            log.end(tr!("the relay lost the client", "中转丢失了客户端的连接"));
             return;
         };
         for sock in [from_client, to_server] {
