@@ -95,6 +95,26 @@ fn a_server_whose_recv_is_not_looped_differs_and_the_cut_given_replays_it() {
     // Whole, the server prints the messages; cut, its recv(4) returns less than 4 bytes.
     assert!(first.stdout.contains("1234567"), "{first:#?}");
     assert!(first.stdout.contains("struct.error"), "{first:#?}");
+    replays(&sides, &first);
+    // `boundary` depends on the relay's reads: its replay names the offsets it cut at.
+    let around = between(
+        &[
+            &["5"],
+            &sides[..],
+            &["--compare", "--cut", "whole", "--cut", "boundary"],
+        ]
+        .concat(),
+    );
+    assert_eq!(around.status.code(), Some(1), "{around:#?}");
+    assert!(
+        around.lines().last().unwrap().contains("--cut at:1,"),
+        "{around:#?}"
+    );
+    replays(&sides, &around);
+}
+
+/// The last line of `first` names a cut; replayed against `whole`, the difference is there again.
+fn replays(sides: &[&str], first: &Finished) {
     let replay = first.lines().last().cloned().expect("a replay line");
     let cut = replay
         .rsplit("--cut ")

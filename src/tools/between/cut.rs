@@ -185,9 +185,13 @@ impl Cutter {
         Some(std::mem::take(&mut self.held))
     }
 
-    /// The cuts made before the stream's end: `at:` replays them.
+    /// The cuts made before the stream's end: `at:` replays them; none at all is `whole`.
     pub fn replay(&self, total: u64) -> Schedule {
-        Schedule::At(self.made.iter().copied().filter(|&c| c < total).collect())
+        let cuts: Vec<u64> = self.made.iter().copied().filter(|&c| c < total).collect();
+        match cuts.is_empty() {
+            true => Schedule::Whole,
+            false => Schedule::At(cuts),
+        }
     }
 
     /// The first cut after `offset`, if the schedule has one.
@@ -374,5 +378,6 @@ mod tests {
         assert_eq!(cutter.push(b"abc"), [b"abc".to_vec()]);
         assert_eq!(cutter.made, [4, 5, 8]);
         assert_eq!(cutter.replay(8), Schedule::At(vec![4, 5]));
+        assert_eq!(Cutter::new(Schedule::Boundary).replay(0), Schedule::Whole);
     }
 }

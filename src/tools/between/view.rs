@@ -246,7 +246,7 @@ mod tests {
             "{drawn}"
         );
         assert!(
-            drawn.contains("delivered 2 pieces, 1+1 bytes: b'1' b'2'"),
+            drawn.contains("delivered 2 pieces, 1+1 bytes: b'1'\n          b'2'"),
             "{drawn}"
         );
         // The client's lines are in the right half.
