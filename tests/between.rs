@@ -124,7 +124,7 @@ fn replays(sides: &[&str], first: &Finished) {
     let again = between(
         &[
             &["5"],
-            &sides[..],
+            sides,
             &["--compare", "--cut", "whole", "--cut", &cut],
         ]
         .concat(),
