@@ -20,7 +20,7 @@ use clap::Parser;
 use self::cut::Cuts;
 use self::relay::Side;
 use crate::output::say;
-use crate::tools::runner::Lessons;
+use crate::tools::runner::Plays;
 use crate::tr;
 use crate::words::lang::{self, Lang};
 
@@ -67,13 +67,13 @@ pub struct Cli {
 }
 
 /// `cargo run -- between ...`: parse the process's arguments (`between` is the first) and run.
-pub fn main(lessons: Lessons) -> ExitCode {
+pub fn main(plays: Plays) -> ExitCode {
     let cli: Cli = crate::words::help::parse_from(std::env::args_os().skip(1));
     lang::init(cli.lang);
     if !std::io::IsTerminal::is_terminal(&std::io::stdout()) {
         colored::control::set_override(false);
     }
-    match run(&cli, lessons) {
+    match run(&cli, plays) {
         Ok(code) => ExitCode::from(code),
         Err(why) => {
             say::error(&why);
@@ -84,7 +84,7 @@ pub fn main(lessons: Lessons) -> ExitCode {
 
 /// The hidden way in that plays the course's side: `socket-lessons __lesson 05_struct_pack
 /// server --port N`, the lesson's own parser and `run`, as the classroom runner plays it.
-pub fn lesson(lessons: Lessons) -> ExitCode {
+pub fn lesson(plays: Plays) -> ExitCode {
     let args: Vec<String> = std::env::args_os()
         .skip(2)
         .map(|a| a.to_string_lossy().into_owned())
@@ -93,7 +93,7 @@ pub fn lesson(lessons: Lessons) -> ExitCode {
     lang::init(Some(if chinese { Lang::Zh } else { Lang::En }));
     let Some((_, play)) = args
         .first()
-        .and_then(|name| lessons.iter().find(|(lesson, _)| lesson == name))
+        .and_then(|name| plays.iter().find(|(lesson, _)| lesson == name))
     else {
         say::error(&tr!("no such lesson", "没有这一课"));
         return ExitCode::from(2);
@@ -104,10 +104,10 @@ pub fn lesson(lessons: Lessons) -> ExitCode {
 
 /// The classroom runner's way in (a stage of `src/tools/runner.rs`): `args` as on the command
 /// line after `between`; a difference or a run that could not end is an error.
-pub fn play(lessons: Lessons, args: &str) -> crate::Result<()> {
+pub fn play(plays: Plays, args: &str) -> crate::Result<()> {
     let words = std::iter::once("between").chain(args.split_whitespace());
     let cli = <Cli as Parser>::try_parse_from(words)?;
-    match run(&cli, lessons)? {
+    match run(&cli, plays)? {
         0 => Ok(()),
         _ => Err(tr!("the outputs differ", "输出不同").into()),
     }
@@ -116,9 +116,9 @@ pub fn play(lessons: Lessons, args: &str) -> crate::Result<()> {
 /// Run the pair under each cut: the view of each, or with `--compare` the verdict; the exit
 /// code (0 the same, 1 a difference, 2 a run ended early). `Err` is one line for an exit of 2:
 /// nothing could be compared.
-pub fn run(cli: &Cli, lessons: Lessons) -> Result<u8, String> {
-    let server = command(cli.server.as_deref(), cli.lesson, Side::Server, lessons)?;
-    let client = command(cli.client.as_deref(), cli.lesson, Side::Client, lessons)?;
+pub fn run(cli: &Cli, plays: Plays) -> Result<u8, String> {
+    let server = command(cli.server.as_deref(), cli.lesson, Side::Server, plays)?;
+    let client = command(cli.client.as_deref(), cli.lesson, Side::Client, plays)?;
     let defaults: &[&str] = if cli.compare {
         &DEFAULT_COMPARE
     } else {
@@ -227,7 +227,7 @@ fn command(
     given: Option<&str>,
     lesson: u8,
     side: Side,
-    lessons: Lessons,
+    plays: Plays,
 ) -> Result<Vec<String>, String> {
     if let Some(given) = given {
         let words = split(given);
@@ -241,7 +241,7 @@ fn command(
         return Ok(words);
     }
     let prefix = format!("{lesson:02}_");
-    let name = lessons
+    let name = plays
         .iter()
         .map(|(name, _)| *name)
         .find(|name| name.starts_with(&prefix))
