@@ -61,6 +61,10 @@ fn name(lesson: &Lesson, stage: &Stage) -> String {
 
 /// The command that plays this stage alone.
 fn command(lesson: &Lesson, stage: &Stage) -> String {
+    if let Some(args) = stage.args.strip_prefix("between") {
+        let runner = cli::program("socket-lessons");
+        return format!("{runner} between {}{args}", lesson.number);
+    }
     let program = cli::program(lesson.binary);
     match stage.args {
         "" => program.trim_end_matches(" --").to_string(),
@@ -70,6 +74,10 @@ fn command(lesson: &Lesson, stage: &Stage) -> String {
 
 /// Play a stage: the lesson's own `play`, given the stage's arguments as its command line.
 fn play_stage(lesson: &Lesson, stage: &Stage, plays: Plays) -> Result<()> {
+    // A stage of `between` (src/tools/between): the relay tool, with the lesson's pair.
+    if let Some(args) = stage.args.strip_prefix("between") {
+        return crate::tools::between::play(plays, &format!("{}{args}", lesson.number));
+    }
     let play = plays
         .iter()
         .find(|(binary, _)| *binary == lesson.binary)
