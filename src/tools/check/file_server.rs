@@ -98,7 +98,7 @@ fn fetch(ctx: &mut Ctx, slow: bool) -> Result<Sent, Stop> {
     let mut sock = ctx.connect()?;
     if slow {
         // A modest receive buffer: the server's sends fill it and must wait for the reader.
-        let _ = socket2::SockRef::from(&sock).set_recv_buffer_size(64 * 1024);
+        let _ = socket2::SockRef::from(&*sock).set_recv_buffer_size(64 * 1024);
     }
     let json = read_header(&mut sock)?;
     let size = (json

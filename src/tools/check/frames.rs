@@ -5,7 +5,7 @@ use std::io::Write;
 use std::net::TcpStream;
 
 use super::judge::{expect_printed, frame, no_traceback, printed, shown};
-use super::peer::{self, End, STEP};
+use super::peer::{self, Conn, End, STEP};
 use super::{Check, Ctx, Judged, Stop, fail};
 use crate::tr;
 use crate::words::text::{hex, py_bytes};
@@ -59,7 +59,7 @@ fn four() -> Vec<&'static [u8]> {
 /// `four-frames` asks for UTF-8.
 const THREE: [&[u8]; 3] = [b"1234567", b"abcde", b"hhhhh"];
 
-fn connected(ctx: &mut Ctx) -> Result<TcpStream, Stop> {
+fn connected(ctx: &mut Ctx) -> Result<Conn, Stop> {
     ctx.start_server("", None)?;
     ctx.connect()
 }
@@ -203,8 +203,8 @@ fn huge_length(ctx: &mut Ctx) -> Judged {
 
 /// Start the client, read everything it sends until it closes, wait for it to end.
 fn capture(ctx: &mut Ctx) -> Result<Vec<u8>, Stop> {
-    let listener = ctx.start_client("")?;
-    let mut sock = ctx.accept(&listener)?;
+    ctx.start_client("")?;
+    let mut sock = ctx.accept()?;
     let (got, end) = peer::read_all(&mut sock, STEP, 1 << 20);
     drop(sock);
     if end != End::Closed {

@@ -16,11 +16,12 @@ pub mod report;
 pub mod sticky;
 pub mod talk;
 
-use std::net::{SocketAddr, TcpListener, TcpStream, ToSocketAddrs};
+use std::net::{SocketAddr, TcpListener, ToSocketAddrs};
 use std::path::Path;
 
 use clap::ValueEnum;
 
+use self::peer::Conn;
 use self::program::Program;
 use crate::{tr, words::lang};
 
@@ -122,11 +123,23 @@ pub struct Ctx {
     /// The program the current check started.
     pub program: Option<Program>,
     addr: Option<SocketAddr>,
+    /// The checker's listener, for a client's check.
+    listener: Option<TcpListener>,
+    /// The accepted connections the checker closed first (see [`peer::retire`]).
+    first_closes: peer::FirstCloses,
 }
 
 impl Ctx {
     pub fn new(command: Vec<String>, host: String, port: u16) -> Ctx {
-        Ctx { command, host, port, program: None, addr: None }
+        Ctx {
+            command,
+            host,
+            port,
+            program: None,
+            addr: None,
+            listener: None,
+            first_closes: Default::default(),
+        }
     }
 
     /// The program of this check, for a check that reads its output.
@@ -181,7 +194,7 @@ impl Ctx {
     }
 
     /// Connect to the server, retrying until it accepts.
-    pub fn connect(&mut self) -> Result<TcpStream, Stop> {
+    pub fn connect(&mut self) -> Result<Conn, Stop> {
         let addr = self.addr.ok_or_else(|| fail("a server", "none started"))?;
         let sock = peer::connect(addr, self.program.as_mut()).map_err(|e| {
             fail(
@@ -192,11 +205,11 @@ impl Ctx {
                 e,
             )
         })?;
-        Ok(sock)
+        Ok(Conn::new(sock))
     }
 
     /// Listen where the student's client will connect, then start it with `stdin`.
-    pub fn start_client(&mut self, stdin: &str) -> Result<TcpListener, Stop> {
+    pub fn start_client(&mut self, stdin: &str) -> Result<(), Stop> {
         self.end_program();
         let addr = self.resolve(self.port)?;
         let listener = TcpListener::bind(addr).map_err(|e| {
@@ -221,13 +234,18 @@ impl Ctx {
             ))
         })?;
         self.program = Some(started);
-        Ok(listener)
+        self.listener = Some(listener);
+        Ok(())
     }
 
     /// Accept the student's client.
-    pub fn accept(&mut self, listener: &TcpListener) -> Result<TcpStream, Stop> {
-        let program = self.program()?;
+    pub fn accept(&mut self) -> Result<Conn, Stop> {
+        let first_closes = self.first_closes.clone();
+        let (Some(listener), Some(program)) = (&self.listener, &mut self.program) else {
+            return Err(fail("a client", "none started"));
+        };
         peer::accept(listener, program)
+            .map(|sock| Conn::accepted(sock, first_closes))
             .map_err(|e| fail(tr!("a connection from the client", "客户端发起的连接"), e))
     }
 
@@ -235,6 +253,11 @@ impl Ctx {
     pub fn end_program(&mut self) {
         if let Some(mut program) = self.program.take() {
             program.kill();
+        }
+        if let Some(listener) = self.listener.take() {
+            let peers =
+                std::mem::take(&mut *self.first_closes.lock().unwrap_or_else(|e| e.into_inner()));
+            peer::retire(&listener, &peers);
         }
     }
 

@@ -6,7 +6,7 @@ use std::net::TcpStream;
 use std::time::Duration;
 
 use super::judge::{expect_end, expect_line, no_traceback, shown};
-use super::peer::{self, End, STEP};
+use super::peer::{self, Conn, End, STEP};
 use super::{Check, Ctx, Judged, Stop, fail};
 use crate::tr;
 
@@ -142,7 +142,7 @@ fn empty_reply(ctx: &mut Ctx) -> Judged {
 }
 
 /// A first client that leaves with `leave`, then a second one served as usual.
-fn then_next(ctx: &mut Ctx, leave: fn(TcpStream, &mut Ctx) -> Judged) -> Judged {
+fn then_next(ctx: &mut Ctx, leave: fn(Conn, &mut Ctx) -> Judged) -> Judged {
     ctx.start_server(&typed(&REPLIES), None)?;
     let first = ctx.connect()?;
     leave(first, ctx)?;
@@ -181,9 +181,10 @@ fn restart(ctx: &mut Ctx) -> Judged {
     let mut sock = ctx.connect()?;
     exchange(&mut sock, MESSAGES[0], None)?;
     // The server goes first: its side of the connection is the one left in TIME_WAIT.
+    let from = sock.local_addr().ok();
     ctx.program()?.kill();
     let _ = peer::read_all(&mut sock, STEP, 1 << 16);
-    drop(sock);
+    sock.close_plain();
     ctx.restart_server(&typed(&REPLIES))?;
     let mut again = ctx.connect().map_err(|stop| match stop {
         Stop::Fail { got, .. } => fail(
@@ -195,13 +196,22 @@ fn restart(ctx: &mut Ctx) -> Judged {
         ),
         other => other,
     })?;
-    exchange(&mut again, MESSAGES[1], None)
+    exchange(&mut again, MESSAGES[1], None)?;
+    drop(again);
+    // Now that the check has seen the restart, one more connection from the first one's
+    // address takes the TIME_WAIT's place, so that the port is free for the next check's
+    // server, which may have no SO_REUSEADDR. (Before the restart it would have cleared the
+    // TIME_WAIT the check is about: a SYN that finds no listener ends it with a reset.)
+    if let (Some(addr), Some(from)) = (ctx.addr, from) {
+        peer::clear_time_wait(addr, from);
+    }
+    Ok(())
 }
 
 /// Start the client with `lines` typed, accept it.
-fn client(ctx: &mut Ctx, lines: &[&str]) -> Result<TcpStream, Stop> {
-    let listener = ctx.start_client(&typed(lines))?;
-    ctx.accept(&listener)
+fn client(ctx: &mut Ctx, lines: &[&str]) -> Result<Conn, Stop> {
+    ctx.start_client(&typed(lines))?;
+    ctx.accept()
 }
 
 /// Read the client's message and want it to be `want`.
