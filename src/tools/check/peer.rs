@@ -60,6 +60,16 @@ impl Conn {
         Conn { sock, plain: false, first_closes, fin_first: false }
     }
 
+    /// A second handle on the same connection, for a reader thread; it closes as this one does.
+    pub fn try_clone(&self) -> io::Result<Conn> {
+        Ok(Conn {
+            sock: self.sock.try_clone()?,
+            plain: self.plain,
+            first_closes: self.first_closes.clone(),
+            fin_first: self.fin_first,
+        })
+    }
+
     /// `shutdown`, noting whether our FIN came first.
     pub fn shutdown(&mut self, how: std::net::Shutdown) -> io::Result<()> {
         if how != std::net::Shutdown::Read && !self.fin_first {

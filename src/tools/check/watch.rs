@@ -1,0 +1,1 @@
+//! `check --watch`: play the stage's checks again whenever a file of the program changes.
