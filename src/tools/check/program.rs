@@ -119,6 +119,12 @@ impl Program {
         if let Some(file) = file {
             cmd.env("FILE", file);
         }
+        // Java (and C's printf of wide text) print Chinese as `?` under a locale that is not
+        // UTF-8, such as C: the program gets a UTF-8 one, as a classroom terminal has.
+        #[cfg(unix)]
+        if !locale_is_utf8() {
+            cmd.env("LC_ALL", if cfg!(target_os = "macos") { "en_US.UTF-8" } else { "C.UTF-8" });
+        }
         // The program and whatever it starts end together at the check's end: a process group
         // on Unix (killpg), a job object on Windows.
         #[cfg(unix)]
@@ -313,6 +319,17 @@ impl Program {
     pub fn own_status(&mut self) -> Option<ExitStatus> {
         self.wait_exit(Duration::ZERO).filter(|_| !self.killed)
     }
+}
+
+/// Does the locale the checker runs in speak UTF-8 (`LC_ALL`, else `LC_CTYPE`, else `LANG`)?
+#[cfg(unix)]
+fn locale_is_utf8() -> bool {
+    let locale = ["LC_ALL", "LC_CTYPE", "LANG"]
+        .iter()
+        .find_map(|name| std::env::var(name).ok().filter(|v| !v.is_empty()))
+        .unwrap_or_default()
+        .to_ascii_lowercase();
+    locale.contains("utf-8") || locale.contains("utf8")
 }
 
 /// Windows: an exit code of the form 0xC000_0xxx is an NTSTATUS error (an access violation,
