@@ -542,6 +542,21 @@ fn judge_wrong(case: &Wrong, dir: &Path) {
     assert_eq!(run.code, Some(code), "{what}: {}", run.stderr);
 }
 
+#[test]
+fn every_check_is_failed_by_a_named_wrong_program() {
+    let named: BTreeSet<String> = [lessons_01_to_03(), lessons_04_and_05(), lessons_06_and_07()]
+        .iter()
+        .flatten()
+        .flat_map(|case| case.fails.iter().map(|id| id.to_string()))
+        .collect();
+    let all: BTreeSet<String> = socket_lessons::tools::check::all()
+        .iter()
+        .map(|c| c.id())
+        .collect();
+    let missing: Vec<&String> = all.difference(&named).collect();
+    assert!(missing.is_empty(), "no wrong program fails {missing:?}");
+}
+
 fn judge_all_wrong(cases: &[Wrong]) {
     if !common::peer_available("python3") {
         return;
@@ -553,9 +568,13 @@ fn judge_all_wrong(cases: &[Wrong]) {
 }
 
 #[test]
-#[rustfmt::skip]
 fn each_check_of_lessons_01_to_03_fails_a_wrong_program() {
-    judge_all_wrong(&[
+    judge_all_wrong(&lessons_01_to_03());
+}
+
+#[rustfmt::skip]
+fn lessons_01_to_03() -> Vec<Wrong> {
+    vec![
         wrong(1, "server", "01_server.py", &[("    sock.send('萨瓦迪卡客户端'.encode('utf8'))\n", "")], &["01.server.one-message"]),
         wrong(1, "server", "01_server.py", &[("data = sock.recv(1024)\n", "data = sock.recv(1024)\nwhile len(data) == 0:\n    data = sock.recv(1024)\n")], &["01.server.silent-close"]),
         wrong(1, "client", "01_client.py", &[("print('收到来自服务端的消息:' + data.decode('utf8', 'replace'))", "print('got a reply')")], &["01.client.one-message"]),
@@ -571,16 +590,24 @@ fn each_check_of_lessons_01_to_03_fails_a_wrong_program() {
         wrong(3, "server", "03_server.py", &[("server.setsockopt(SOL_SOCKET, SO_REUSEADDR, 1)\n", "")], &["03.server.restart"]),
         wrong(3, "client", "03_client.py", &[("    print('收到服务端消息>>>:' + data.decode('utf8', 'replace'))", "    pass")], &["03.client.reply-loop"]),
         wrong(3, "client", "03_client.py", &[("    if len(msg) == 0:\n        continue\n", "")], &["03.client.empty-line"]),
-    ]);
+    ]
 }
 
 #[test]
-#[rustfmt::skip]
 fn each_check_of_lessons_04_and_05_fails_a_wrong_program() {
-    judge_all_wrong(&[
+    judge_all_wrong(&lessons_04_and_05());
+}
+
+#[rustfmt::skip]
+fn lessons_04_and_05() -> Vec<Wrong> {
+    vec![
         wrong(4, "server", "04_server.py", &[("conn.recv(5)", "conn.recv(1024)")], &["04.server.recv5"]),
         wrong(4, "server", "04_server.py", &[("    data = conn.recv(5)\n", "    data = conn.recv(5)\n    while len(data) == 0:\n        data = conn.recv(5)\n")], &["04.server.silent-close"]),
+        // The page prints what recv returned, b'12345': the bare text is not that.
+        wrong(4, "server", "04_server.py", &[("    print(data)", "    print(data.decode())")], &["04.server.recv5"]),
         wrong(4, "client", "04_client.py", &[("client.send(b'abcde')", "client.send(b'abcd')")], &["04.client.three-sends"]),
+        // The page prints each body as text: Python's bytes b'\xe9\xbb...' are not that.
+        wrong(5, "server", "05_server.py", &[("    print(body.decode('utf8', 'replace'))", "    print(body)")], &["05.server.big-body", "05.server.empty-body", "05.server.every-split", "05.server.four-frames", "05.server.one-write", "05.server.trickled"]),
         wrong(5, "server", "05_server.py", &[("body.decode('utf8', 'replace')", "body.decode('ascii', 'replace')")], &["05.server.four-frames"]),
         wrong(5, "server", "wrong/05_server_one_write.py", &[], &["05.server.one-write"]).or_on_a_busy_machine(&["05.server.four-frames", "05.server.trickled", "05.server.every-split", "05.server.empty-body", "05.server.big-body"]),
         // Reads at most twice: a frame cut in two arrives, a frame in 1-byte pieces does not.
@@ -598,20 +625,31 @@ fn each_check_of_lessons_04_and_05_fails_a_wrong_program() {
         wrong(5, "client", "05_client.py", &[("client.close()", "client.sendall(b'\\n')\nclient.close()")], &["05.client.frames"]),
         wrong(5, "client", "05_client.py", &[("struct.pack('<i', len(data))", "struct.pack('>i', len(data))")], &["05.client.frames", "05.client.little-endian"]),
         wrong(5, "client", "05_client.py", &[("struct.pack('<i', len(data))", "struct.pack('<i', len(text))")], &["05.client.byte-lengths", "05.client.frames"]),
-    ]);
+    ]
 }
 
 #[test]
+fn each_check_of_lessons_06_and_07_fails_a_wrong_program() {
+    judge_all_wrong(&lessons_06_and_07());
+}
+
 #[rustfmt::skip]
-fn each_check_of_lesson_06_fails_a_wrong_program() {
+fn lessons_06_and_07() -> Vec<Wrong> {
     const ALL_SERVER: &[&str] = &["06.server.exact-length", "06.server.file-size", "06.server.header", "06.server.same-bytes", "06.server.slow-reader"];
-    judge_all_wrong(&[
+    vec![
         // A header nobody can read: every later check stops there too.
         wrong(6, "server", "06_server.py", &[("struct.pack('<i', len(header_bytes))", "struct.pack('>i', len(header_bytes))")], ALL_SERVER),
         // A size one too big: the bytes end before the size does.
         wrong(6, "server", "06_server.py", &[("os.path.getsize(path),", "os.path.getsize(path) + 1,")], &["06.server.exact-length", "06.server.file-size", "06.server.slow-reader"]),
         wrong(6, "server", "06_server.py", &[("sock.close()\n", "sock.sendall(b'\\n')\nsock.close()\n")], &["06.server.exact-length"]),
         wrong(6, "server", "06_server.py", &[("sock.sendall(line)", "sock.sendall(line.upper())")], &["06.server.same-bytes"]),
+        // "Then the end": a server that keeps the connection open after the file, even once the
+        // client has closed, leaves a client that reads to the end waiting.
+        wrong(6, "server", "06_server.py", &[("sock.close()\n", "import time\ntime.sleep(60)\n")], &["06.server.exact-length"]),
+        // The whole path as file_name: the course's own client refuses that header.
+        wrong(6, "server", "06_server.py", &[("'file_name': os.path.basename(path),", "'file_name': path,")], ALL_SERVER),
+        // One client at a time: lesson 06's server, unchanged, under lesson 07's checks.
+        wrong(7, "server", "06_server.py", &[], &["07.server.stalled-client", "07.server.two-at-once"]),
         // A send timeout that a slow reader outlasts: big sends fill the buffers, sendall gives up.
         wrong(6, "server", "06_server.py", &[("sock, addr = server.accept()\n", "sock, addr = server.accept()\nsock.settimeout(0.01)\n"), ("for line in f:", "for line in iter(lambda: f.read(65536), b''):")], &["06.server.slow-reader"]).or_on_a_busy_machine(ALL_SERVER),
         wrong(6, "client", "06_client.py", &[("os.replace(name + '.part', name)\n", "os.replace(name + '.part', name)\nclient.recv(1)\n")], &["06.client.whole-file"]),
@@ -623,5 +661,5 @@ fn each_check_of_lesson_06_fails_a_wrong_program() {
         wrong(6, "client", "06_client.py", &[("client.recv(min(1024, size - recv_size))", "client.recv(1024)")], &["06.client.extra-bytes"]),
         wrong(6, "client", "06_client.py", &[("os.replace(name + '.part', name)\n", "if recv_size > 0:\n    os.replace(name + '.part', name)\n")], &["06.client.empty-file"]),
         wrong(6, "client", "06_client.py", &[("recv_exact(client, length).decode('utf8')", "recv_exact(client, length).decode('ascii')")], &["06.client.chinese-name"]),
-    ]);
+    ]
 }

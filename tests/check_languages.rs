@@ -56,7 +56,15 @@ fn check_with(env: &[(&str, &Path)], port: u16, lesson: u8, role: &str, program:
     let out = Command::new(env!("CARGO_BIN_EXE_socket-lessons"))
         .env("LC_ALL", "C")
         .envs(env.iter().copied())
-        .args(["check", &lesson.to_string(), role, "--port", &port.to_string(), "--json", "--"])
+        .args([
+            "check",
+            &lesson.to_string(),
+            role,
+            "--port",
+            &port.to_string(),
+            "--json",
+            "--",
+        ])
         .args(program)
         .stdin(Stdio::null())
         .output()
@@ -77,7 +85,13 @@ fn ids(items: &[&str]) -> BTreeSet<String> {
 }
 
 fn judged(run: &Run, failing: &[&str], what: &str) {
-    assert_eq!(run.failed(), ids(failing), "{what}: {:#}\n{}", run.json, run.stderr);
+    assert_eq!(
+        run.failed(),
+        ids(failing),
+        "{what}: {:#}\n{}",
+        run.json,
+        run.stderr
+    );
     let code = if failing.is_empty() { 0 } else { 1 };
     assert_eq!(run.code, Some(code), "{what}: {}", run.stderr);
 }
@@ -120,7 +134,10 @@ fn node(folder: &str, file: &str) -> Option<Vec<String>> {
     if !common::peer_available("node") {
         return None;
     }
-    Some(vec!["node".into(), programs().join(folder).join(file).display().to_string()])
+    Some(vec![
+        "node".into(),
+        programs().join(folder).join(file).display().to_string(),
+    ])
 }
 
 #[test]
@@ -130,7 +147,11 @@ fn a_java_server_that_throws_fails_the_checks_that_say_no_crash() {
         return;
     };
     let run = check(0, 1, "server", &server);
-    judged(&run, &["01.server.silent-close"], "Lesson01ServerCrash.java");
+    judged(
+        &run,
+        &["01.server.silent-close"],
+        "Lesson01ServerCrash.java",
+    );
     let crash = run.failure("01.server.silent-close")["traceback"].to_string();
     assert!(crash.contains("StringIndexOutOfBoundsException"), "{crash}");
     let Some(server) = java("Lesson05ServerNewArray.java", dir.path()) else {
@@ -178,7 +199,11 @@ fn a_c_server_killed_by_a_signal_fails_and_a_c_server_without_reuseaddr_passes_t
     };
     for time in ["first", "second"] {
         let run = check(port, 1, "server", &server);
-        judged(&run, &[], &format!("01_server.c, {time} time on port {port}"));
+        judged(
+            &run,
+            &[],
+            &format!("01_server.c, {time} time on port {port}"),
+        );
     }
 }
 
@@ -204,7 +229,10 @@ fn nothing_the_program_started_runs_after_check_returns() {
     let exercises = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/python/exercises");
     let program = [
         "python3".to_string(),
-        programs().join("wrong/03_server_forks.py").display().to_string(),
+        programs()
+            .join("wrong/03_server_forks.py")
+            .display()
+            .to_string(),
         exercises.join("03_server.py").display().to_string(),
     ];
     let scratch = tempfile::tempdir().expect("a scratch folder");
@@ -212,11 +240,19 @@ fn nothing_the_program_started_runs_after_check_returns() {
     let run = check_with(&[("HELPER_PID_FILE", &pid_file)], 0, 3, "server", &program);
     assert_eq!(run.code, Some(0), "{:#}\n{}", run.json, run.stderr);
     let pids = std::fs::read_to_string(&pid_file).expect("the helpers' pids");
-    assert_eq!(pids.lines().count(), 6, "one helper a start (the restart starts twice): {pids} {:#}", run.json);
+    assert_eq!(
+        pids.lines().count(),
+        6,
+        "one helper a start (the restart starts twice): {pids} {:#}",
+        run.json
+    );
     for pid in pids.lines() {
         let stat = std::fs::read_to_string(format!("/proc/{pid}/stat")).unwrap_or_default();
         // Gone, or a zombie that its new parent has not reaped yet: not running.
-        let state = stat.rsplit(") ").next().and_then(|rest| rest.chars().next());
+        let state = stat
+            .rsplit(") ")
+            .next()
+            .and_then(|rest| rest.chars().next());
         assert!(
             stat.is_empty() || state == Some('Z'),
             "the helper {pid} still runs: {stat}"
@@ -228,7 +264,12 @@ fn nothing_the_program_started_runs_after_check_returns() {
 fn another_program_on_the_port_is_one_line_and_no_check_passes() {
     let held = std::net::TcpListener::bind("127.0.0.1:0").expect("a port");
     let port = held.local_addr().expect("its address").port();
-    let run = check(port, 1, "server", &["python3".into(), "-c".into(), "print()".into()]);
+    let run = check(
+        port,
+        1,
+        "server",
+        &["python3".into(), "-c".into(), "print()".into()],
+    );
     assert_eq!(run.code, Some(2), "{}", run.stderr);
     assert_eq!(run.stderr.lines().count(), 1, "{}", run.stderr);
     assert!(run.stderr.contains("already listens"), "{}", run.stderr);
@@ -247,8 +288,17 @@ fn a_forgotten_dash_dash_and_a_missing_file_are_one_line_each() {
     assert_eq!(out.status.code(), Some(2), "{stderr}");
     assert_eq!(stderr.lines().count(), 1, "{stderr}");
     assert!(stderr.contains("put -- before"), "{stderr}");
-    let run = check(0, 1, "client", &["python3".into(), "no-such-client.py".into()]);
+    let run = check(
+        0,
+        1,
+        "client",
+        &["python3".into(), "no-such-client.py".into()],
+    );
     assert_eq!(run.code, Some(2), "{}", run.stderr);
     assert_eq!(run.stderr.lines().count(), 1, "{}", run.stderr);
-    assert!(run.stderr.contains("no file \"no-such-client.py\""), "{}", run.stderr);
+    assert!(
+        run.stderr.contains("no file \"no-such-client.py\""),
+        "{}",
+        run.stderr
+    );
 }

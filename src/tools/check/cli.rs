@@ -27,6 +27,10 @@ pub struct Args {
     /// One JSON object instead of the report: {lesson, role, checks, passed, failed}.
     #[arg(long)]
     pub json: bool,
+    /// Play the checks again whenever a file of the program changes (the files the command
+    /// names, else the folder's), until Ctrl-C.
+    #[arg(long)]
+    pub watch: bool,
     /// The language of the report: zh (中文) or en. Without it, the locale decides.
     #[arg(long, value_enum)]
     pub lang: Option<Lang>,
@@ -147,6 +151,12 @@ pub fn run(args: Args) -> ExitCode {
             return usage(json, why);
         }
     }
+    // Ctrl-C ends the program being checked too: it runs in a process group of its own, which
+    // the terminal's Ctrl-C does not reach.
+    let _ = crate::words::exit::on_interrupt(super::program::end_running);
+    if args.watch {
+        return watch(lesson, role, &chosen, args);
+    }
     let mut ctx = Ctx::new(args.command, args.host, args.port);
     match report::play(lesson, role, &chosen, &mut ctx) {
         Err(why) => usage(json, why),
@@ -164,6 +174,23 @@ pub fn run(args: Args) -> ExitCode {
             };
             emit(&text, code)
         }
+    }
+}
+
+/// `--watch`: play, show, wait for a save, again, until Ctrl-C.
+fn watch(lesson: u8, side: Side, chosen: &[&super::Check], args: Args) -> ExitCode {
+    loop {
+        let files = super::watch::watched(&args.command);
+        let mut ctx = Ctx::new(args.command.clone(), args.host.clone(), args.port);
+        let screen = match report::play(lesson, side, chosen, &mut ctx) {
+            Ok(run) => super::watch::screen(&run, lesson, side, &report::print(&run), &files),
+            Err(why) => format!("\x1b[2J\x1b[H{why}\n"),
+        };
+        drop(ctx);
+        if emit(&screen, ExitCode::SUCCESS) != ExitCode::SUCCESS {
+            return ExitCode::FAILURE;
+        }
+        super::watch::wait_for_change(&files, &args.command);
     }
 }
 

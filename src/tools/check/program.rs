@@ -123,7 +123,14 @@ impl Program {
         // UTF-8, such as C: the program gets a UTF-8 one, as a classroom terminal has.
         #[cfg(unix)]
         if !locale_is_utf8() {
-            cmd.env("LC_ALL", if cfg!(target_os = "macos") { "en_US.UTF-8" } else { "C.UTF-8" });
+            cmd.env(
+                "LC_ALL",
+                if cfg!(target_os = "macos") {
+                    "en_US.UTF-8"
+                } else {
+                    "C.UTF-8"
+                },
+            );
         }
         // The program and whatever it starts end together at the check's end: a process group
         // on Unix (killpg), a job object on Windows.
@@ -132,6 +139,7 @@ impl Program {
         let mut child = cmd.spawn()?;
         #[cfg(windows)]
         let job = job::Job::hold(&child);
+        RUNNING.store(child.id(), std::sync::atomic::Ordering::SeqCst);
         let output = Arc::new((Mutex::new(Captured::default()), Condvar::new()));
         let pipes: [Option<Box<dyn Read + Send>>; 2] = [
             child
@@ -257,6 +265,12 @@ impl Program {
 
     /// End the program now, and everything it started.
     pub fn kill(&mut self) {
+        let _ = RUNNING.compare_exchange(
+            self.child.id(),
+            0,
+            std::sync::atomic::Ordering::SeqCst,
+            std::sync::atomic::Ordering::SeqCst,
+        );
         self.stdin = None;
         if !self.ended() {
             self.killed = true;
@@ -319,6 +333,25 @@ impl Program {
     pub fn own_status(&mut self) -> Option<ExitStatus> {
         self.wait_exit(Duration::ZERO).filter(|_| !self.killed)
     }
+}
+
+/// The process group of the program being checked (its first process's id), 0 if none: what
+/// Ctrl-C must end before the checker does.
+static RUNNING: std::sync::atomic::AtomicU32 = std::sync::atomic::AtomicU32::new(0);
+
+/// End the program being checked, with everything it started: the checker is interrupted.
+/// (Windows: the job object ends with the checker, as it is made to.)
+pub fn end_running() {
+    let group = RUNNING.swap(0, std::sync::atomic::Ordering::SeqCst);
+    #[cfg(unix)]
+    if let Ok(group) = libc::pid_t::try_from(group) {
+        if group > 0 {
+            // SAFETY: killpg takes two integers and touches no memory of ours.
+            unsafe { libc::killpg(group, libc::SIGKILL) };
+        }
+    }
+    #[cfg(not(unix))]
+    let _ = group;
 }
 
 /// Does the locale the checker runs in speak UTF-8 (`LC_ALL`, else `LC_CTYPE`, else `LANG`)?
