@@ -15,7 +15,10 @@ const LINE: usize = 160;
 
 /// The most of the program's output kept, in bytes: its last lines. 10 MB of debug lines fit
 /// whole; a program that prints without end keeps the checker at this much, not gigabytes.
-const KEPT: usize = 24 << 20;
+const KEPT: usize = 16 << 20;
+
+/// How many of the last lines are searched for a runtime's report (a Java stack can be long).
+const REPORT_LINES: usize = 400;
 
 /// The longest line kept whole: the rest of a longer one (a program that never prints a
 /// newline) is dropped up to its end.
@@ -187,8 +190,14 @@ impl Program {
 
     /// The lines kept so far, and the line not yet ended of each pipe.
     pub fn lines(&self) -> Vec<String> {
+        self.last_lines(usize::MAX)
+    }
+
+    /// The last `n` lines kept, and the line not yet ended of each pipe.
+    pub fn last_lines(&self, n: usize) -> Vec<String> {
         let captured = lock(&self.output);
-        let mut lines: Vec<String> = captured.lines.iter().cloned().collect();
+        let skip = captured.lines.len().saturating_sub(n);
+        let mut lines: Vec<String> = captured.lines.iter().skip(skip).cloned().collect();
         for partial in captured.partial.iter().filter(|p| !p.is_empty()) {
             lines.push(String::from_utf8_lossy(partial).into_owned());
         }
@@ -297,7 +306,8 @@ impl Program {
     /// The last `n` lines it printed, each cut at [`LINE`] characters, control characters
     /// escaped so none acts on the terminal.
     pub fn tail(&self, n: usize) -> Vec<String> {
-        let lines = self.lines();
+        // Blank lines do not count: look a little further back for them.
+        let lines = self.last_lines(n * 4 + 8);
         let lines: Vec<&String> = lines.iter().filter(|l| !l.trim().is_empty()).collect();
         lines[lines.len().saturating_sub(n)..]
             .iter()
@@ -311,7 +321,8 @@ impl Program {
     /// signal (a C program's SIGSEGV), with the exit status. Not an exit the checker made.
     pub fn crash(&mut self) -> Option<String> {
         let status = self.own_status();
-        let report = report(&self.lines());
+        // A runtime's report is at the end: its last few hundred lines hold it.
+        let report = report(&self.last_lines(REPORT_LINES));
         let signal = status.filter(|s| s.code().is_none() || is_fault(*s));
         match (report, signal, status) {
             (Some(line), _, Some(status)) if !status.success() => {
