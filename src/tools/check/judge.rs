@@ -211,7 +211,7 @@ pub fn differ(expected: &[u8], got: &[u8]) -> Stop {
         "expected {}, received {}",
         "应当 {} 字节, 收到 {} 字节",
         crate::words::text::count(expected.len(), "byte", "bytes"),
-        crate::words::text::count(got.len(), "byte", "bytes")
+        got.len()
     );
     if got.is_empty() {
         let got = tr!("no response at all", "完全没有回应");
@@ -222,18 +222,28 @@ pub fn differ(expected: &[u8], got: &[u8]) -> Stop {
         .zip(got)
         .position(|(a, b)| a != b)
         .unwrap_or(expected.len().min(got.len()));
-    // A window around the first difference: a few bytes before it, at most WINDOW in all.
-    const WINDOW: usize = 24;
-    let from = at.saturating_sub(8);
+    // A window around the first difference, a few bytes before it: 12 bytes of hex and text
+    // rows, or 16 in Python's notation, stay within 80 columns.
+    // Binary: not UTF-8 text, or control bytes other than tab and newline.
+    let binary = |b: &[u8]| {
+        std::str::from_utf8(b).is_err()
+            || b.iter()
+                .any(|&c| c < 0x20 && !b"\t\n\r".contains(&c) || c == 0x7f)
+    };
+    let size = if binary(expected) || binary(got) {
+        12
+    } else {
+        16
+    };
+    let from = match expected.len().max(got.len()) <= size {
+        true => 0,
+        false => at.saturating_sub(4),
+    };
     let window =
-        |bytes: &[u8]| bytes[from.min(bytes.len())..(from + WINDOW).min(bytes.len())].to_vec();
+        |bytes: &[u8]| bytes[from.min(bytes.len())..(from + size).min(bytes.len())].to_vec();
     let (want, have) = (window(expected), window(got));
     let dots = if from > 0 { "..." } else { "" };
-    let binary = |b: &[u8]| {
-        b.iter()
-            .any(|&c| c < 0x20 && !b"\t\n\r".contains(&c) || c >= 0x7f)
-    };
-    let (want_row, have_row, caret_at) = if binary(&want) || binary(&have) {
+    let (want_row, have_row, caret_at) = if size == 12 {
         // Three columns a byte: the caret stands under the first differing byte's hex.
         let text = |b: &[u8]| -> String {
             b.iter()
@@ -299,7 +309,7 @@ mod tests {
             panic!("a failure");
         };
         assert_eq!(expected, "b'reply one\\n'\nexpected 10 bytes, received 9");
-        assert_eq!(got, "b'reply two'\n      ^ first difference at byte 6");
+        assert_eq!(got, "b'reply two'\n        ^ first difference at byte 6");
         let Stop::Fail { got, .. } = differ(b"abc", b"") else {
             panic!("a failure");
         };

@@ -392,15 +392,19 @@ fn report(lines: &[String]) -> Option<String> {
         .iter()
         .rev()
         .find(|l| l.starts_with("Exception in thread "));
-    // Python: the first unindented line after `Traceback (most recent call last):`.
+    // Python: the exception's line after `Traceback (most recent call last):`, `TypeError: ...`
+    // (stdout's lines may arrive between stderr's: only a line that names an exception).
+    let exception = |l: &&String| {
+        let name = l.split(':').next().unwrap_or_default();
+        l.starts_with(|c: char| c.is_ascii_alphabetic())
+            && name
+                .chars()
+                .all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '.')
+    };
     let python = lines
         .iter()
         .rposition(|l| l.starts_with("Traceback (most recent call last)"))
-        .and_then(|at| {
-            lines[at + 1..]
-                .iter()
-                .find(|l| !l.starts_with(' ') && !l.trim().is_empty())
-        });
+        .and_then(|at| lines[at + 1..].iter().find(exception));
     // Node (`    at ...`), and Java's other threads (`\tat ...`): the unindented line above
     // the stack's first frame.
     let stack = (1..lines.len()).rev().find_map(|at| {
@@ -556,6 +560,24 @@ mod tests {
         assert_eq!(printed_port("listening on [::1]:5000"), Some(5000));
         assert_eq!(printed_port("bound to 127.0.0.1:0"), None);
         assert_eq!(printed_port("('127.0.0.1', 41662)"), None);
+    }
+
+    #[test]
+    fn a_crash_is_named_by_the_last_line_of_its_runtime_s_report() {
+        let lines = |text: &str| text.lines().map(str::to_string).collect::<Vec<_>>();
+        let python = "Traceback (most recent call last):\n('127.0.0.1', 4)\n  File \"s.py\"\n    x\nTypeError: a bytes-like object is required";
+        assert_eq!(
+            report(&lines(python)).as_deref(),
+            Some("TypeError: a bytes-like object is required")
+        );
+        let java = "listening\nException in thread \"main\" java.lang.NegativeArraySizeException: -1\n\tat A.main(A.java:9)";
+        assert!(report(&lines(java)).is_some_and(|l| l.contains("NegativeArraySizeException")));
+        let node = "/x.js:24\n    console.log(last.length)\n\nTypeError: Cannot read properties of undefined\n    at Socket.<anonymous> (/x.js:24:5)\n    at Socket.emit (node:events:519:28)";
+        assert_eq!(
+            report(&lines(node)).as_deref(),
+            Some("TypeError: Cannot read properties of undefined")
+        );
+        assert_eq!(report(&lines("收到:hello\nthe client closed")), None);
     }
 
     #[test]

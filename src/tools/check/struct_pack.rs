@@ -4,7 +4,7 @@
 use std::io::Write;
 use std::net::TcpStream;
 
-use super::judge::{Printed, expect_printed, frame, no_crash, printed, shown};
+use super::judge::{Printed, differ, expect_printed, frame, no_crash, printed, shown};
 use super::peer::{self, Conn, End, STEP};
 use super::{Check, Ctx, Judged, Side, Stop, fail};
 use crate::tr;
@@ -262,7 +262,7 @@ fn client_frames(ctx: &mut Ctx) -> Judged {
     let got = capture(ctx)?;
     let want: Vec<u8> = four().into_iter().flat_map(frame).collect();
     if got != want {
-        return Err(fail(shown(&want), shown(&got)));
+        return Err(differ(&want, &got));
     }
     Ok(())
 }

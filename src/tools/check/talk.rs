@@ -6,7 +6,7 @@ use std::io::Write;
 use std::net::TcpStream;
 use std::time::Duration;
 
-use super::judge::{expect_closed, expect_end, expect_line, no_crash, shown};
+use super::judge::{differ, expect_closed, expect_end, expect_line, no_crash, shown};
 use super::peer::{self, Conn, End, STEP};
 use super::{Ctx, Judged, Stop, fail};
 use crate::tr;
@@ -40,8 +40,8 @@ pub(super) fn exchange(sock: &mut TcpStream, message: &str, want: Option<&str>) 
             tr!("no reply: {}", "没有回复: {}", peer::said(end)),
         ));
     }
-    if want.is_some_and(|want| reply != want.as_bytes()) {
-        return Err(fail(expected, shown(&reply)));
+    if let Some(want) = want.filter(|want| reply != want.as_bytes()) {
+        return Err(differ(want.as_bytes(), &reply));
     }
     Ok(())
 }
@@ -161,13 +161,12 @@ pub(super) fn client(ctx: &mut Ctx, lines: &[&str]) -> Result<Conn, Stop> {
 /// Read the client's message and want it to be `want`.
 pub(super) fn hear(sock: &mut TcpStream, want: &str) -> Judged {
     let (got, end) = peer::read_reply(sock);
-    if got != want.as_bytes() {
-        let got = if got.is_empty() {
-            peer::said(end)
-        } else {
-            shown(&got)
-        };
+    if got.is_empty() {
+        let got = tr!("no message at all: {}", "完全没有消息: {}", peer::said(end));
         return Err(fail(tr!("the message {want:?}", "消息 {want:?}"), got));
+    }
+    if got != want.as_bytes() {
+        return Err(differ(want.as_bytes(), &got));
     }
     Ok(())
 }
