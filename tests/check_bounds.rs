@@ -2,12 +2,13 @@
 //! stays under 100 MB where it once took gigabytes), and ends at its own deadline. Alone in
 //! its file, so that the largest child this test process waited for is that checker.
 
+#![cfg(unix)]
+
 mod common;
 
 use std::path::Path;
 use std::process::{Command, Stdio};
 
-#[cfg(unix)]
 #[test]
 fn a_program_that_prints_forever_leaves_the_checker_under_100_mb() {
     if !common::peer_available("python3") {

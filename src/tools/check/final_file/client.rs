@@ -13,7 +13,15 @@ use crate::tr;
 /// so bytes sent after it share the last read.
 const SIZE: usize = 100_000;
 
+/// The exercise: read the length and the header in a loop, exactly file_size bytes, an early
+/// close an error.
 const PAGE: [&str; 2] = [
+    "lessons/06_final_file.md, \"Exercise\"",
+    "lessons/zh/06_final_file.md, 「练习」",
+];
+
+/// Where the page explains why a peer's name is never a path.
+const REFUSES: [&str; 2] = [
     "lessons/06_final_file.md, \"What the client refuses\"",
     "lessons/zh/06_final_file.md, 「客户端拒绝什么」",
 ];
@@ -25,8 +33,8 @@ pub fn checks() -> Vec<Check> {
         client("whole-file", ["a header and a 100 000-byte file, the connection left open: stop at file_size", "报头和 100 000 字节的文件, 连接保持打开: 收到 file_size 个字节就停"], whole_file),
         client("trickled-header", ["the length and the header one byte per segment (TCP_NODELAY)", "长度和报头每个 TCP 段只有一个字节 (TCP_NODELAY)"], trickled_header),
         client("one-write", ["the length, the header and the file in one write", "长度、报头和文件放在一次写入里"], one_write),
-        client("escaping-name", ["file_name \"../escape.txt\": nothing may appear outside the folder", "file_name 为 \"../escape.txt\": 文件夹之外不能出现任何东西"], escaping_name),
-        client("absolute-name", ["file_name an absolute path: nothing may appear outside the folder", "file_name 为绝对路径: 文件夹之外不能出现任何东西"], absolute_name),
+        Check { page: REFUSES, ..client("escaping-name", ["file_name \"../escape.txt\": nothing may appear outside the folder", "file_name 为 \"../escape.txt\": 文件夹之外不能出现任何东西"], escaping_name) },
+        Check { page: REFUSES, ..client("absolute-name", ["file_name an absolute path: nothing may appear outside the folder", "file_name 为绝对路径: 文件夹之外不能出现任何东西"], absolute_name) },
         client("early-close", ["the server closes after 1 000 of 100 000 bytes: the program must end with an error", "服务端在 100 000 字节中只发 1 000 字节就关闭: 程序必须报错结束"], early_close),
         client("extra-bytes", ["bytes past file_size, in the same write: the file keeps file_size bytes", "在同一次写入里多发 file_size 之后的字节: 文件仍然只有 file_size 个字节"], extra_bytes),
         client("empty-file", ["a file_size of 0: an empty file", "file_size 为 0: 一个空文件"], empty_file),
