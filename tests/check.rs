@@ -166,6 +166,13 @@ fn every_check_has_a_stable_id_and_every_stage_and_role_has_checks() {
         assert!(!check.name.contains('.') && !check.name.is_empty(), "{id}");
         assert!(!check.does[0].is_empty() && !check.does[1].is_empty());
     }
+    // The course's one list says which lessons have checks: exactly these.
+    for lesson in socket_lessons::tools::lessons::LESSONS {
+        let has = checks
+            .iter()
+            .any(|c| usize::from(c.lesson) == lesson.number);
+        assert_eq!(has, lesson.checks, "lesson {}", lesson.number);
+    }
     // Lesson 07's exercise is a server only (its client is lesson 06's).
     for lesson in 1..=7 {
         for side in [Side::Server, Side::Client] {

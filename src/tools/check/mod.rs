@@ -27,7 +27,7 @@ use std::path::Path;
 
 use clap::ValueEnum;
 
-use self::peer::Conn;
+use self::peer::Connection;
 use self::program::Program;
 use crate::{tr, words::lang};
 
@@ -216,7 +216,7 @@ impl Ctx {
     }
 
     /// Connect to the server, retrying until it accepts.
-    pub fn connect(&mut self) -> Result<Conn, Stop> {
+    pub fn connect(&mut self) -> Result<Connection, Stop> {
         let addr = self.addr.ok_or_else(|| fail("a server", "none started"))?;
         let sock = peer::connect(addr, self.program.as_mut()).map_err(|e| {
             fail(
@@ -227,7 +227,7 @@ impl Ctx {
                 e,
             )
         })?;
-        Ok(Conn::new(sock))
+        Ok(Connection::new(sock))
     }
 
     /// Listen where the student's client will connect, then start it with `stdin`.
@@ -261,13 +261,13 @@ impl Ctx {
     }
 
     /// Accept the student's client.
-    pub fn accept(&mut self) -> Result<Conn, Stop> {
+    pub fn accept(&mut self) -> Result<Connection, Stop> {
         let first_closes = self.first_closes.clone();
         let (Some(listener), Some(program)) = (&self.listener, &mut self.program) else {
             return Err(fail("a client", "none started"));
         };
         peer::accept(listener, program)
-            .map(|sock| Conn::accepted(sock, first_closes))
+            .map(|sock| Connection::accepted(sock, first_closes))
             .map_err(|e| fail(tr!("a connection from the client", "客户端发起的连接"), e))
     }
 

@@ -35,7 +35,7 @@ pub const GAP: Duration = Duration::from_millis(5);
 /// will use next) closes with a FIN after the program's, as the page's server does, and leaves
 /// no TIME_WAIT then; where the check closes first (a server that leaves without a reply), the
 /// peer address goes into `first_closes`, for [`retire`] to clear that TIME_WAIT at the end.
-pub struct Conn {
+pub struct Connection {
     sock: TcpStream,
     /// Close with a FIN whoever closed first: `03.server.restart` is about TIME_WAIT itself.
     plain: bool,
@@ -49,21 +49,21 @@ pub struct Conn {
 /// The peers of accepted connections the checker closed first.
 pub type FirstCloses = std::sync::Arc<std::sync::Mutex<Vec<SocketAddr>>>;
 
-impl Conn {
+impl Connection {
     /// A connection to the program's server.
-    pub fn new(sock: TcpStream) -> Conn {
-        Conn { sock, plain: false, first_closes: None, fin_first: false }
+    pub fn new(sock: TcpStream) -> Connection {
+        Connection { sock, plain: false, first_closes: None, fin_first: false }
     }
 
     /// A connection from the program's client, accepted on the checker's listener.
-    pub fn accepted(sock: TcpStream, first_closes: FirstCloses) -> Conn {
+    pub fn accepted(sock: TcpStream, first_closes: FirstCloses) -> Connection {
         let first_closes = sock.peer_addr().ok().map(|peer| (first_closes, peer));
-        Conn { sock, plain: false, first_closes, fin_first: false }
+        Connection { sock, plain: false, first_closes, fin_first: false }
     }
 
     /// A second handle on the same connection, for a reader thread; it closes as this one does.
-    pub fn try_clone(&self) -> io::Result<Conn> {
-        Ok(Conn {
+    pub fn try_clone(&self) -> io::Result<Connection> {
+        Ok(Connection {
             sock: self.sock.try_clone()?,
             plain: self.plain,
             first_closes: self.first_closes.clone(),
@@ -99,7 +99,7 @@ impl Conn {
     }
 }
 
-impl Drop for Conn {
+impl Drop for Connection {
     fn drop(&mut self) {
         if self.plain {
             return;
@@ -164,14 +164,14 @@ pub fn retire(listener: &TcpListener, peers: &[SocketAddr]) {
     }
 }
 
-impl std::ops::Deref for Conn {
+impl std::ops::Deref for Connection {
     type Target = TcpStream;
     fn deref(&self) -> &TcpStream {
         &self.sock
     }
 }
 
-impl std::ops::DerefMut for Conn {
+impl std::ops::DerefMut for Connection {
     fn deref_mut(&mut self) -> &mut TcpStream {
         &mut self.sock
     }
@@ -224,7 +224,7 @@ pub fn connect(addr: SocketAddr, mut program: Option<&mut Program>) -> Result<Tc
 /// in place of the TIME_WAIT (Linux, macOS), so the port is not left blocked for a minute.
 pub fn clear_time_wait(addr: SocketAddr, from: SocketAddr) {
     if let Ok(sock) = connect_from(addr, from) {
-        reset(Conn::new(sock));
+        reset(Connection::new(sock));
     }
 }
 
@@ -293,7 +293,7 @@ pub fn split(sock: &mut TcpStream, bytes: &[u8], at: usize) -> io::Result<()> {
 }
 
 /// Leave with a reset instead of a FIN: SO_LINGER 0, then close.
-pub fn reset(sock: Conn) {
+pub fn reset(sock: Connection) {
     // If the option cannot be set, the close is a plain FIN; the check then tests less.
     let _ = SockRef::from(&*sock).set_linger(Some(Duration::ZERO));
     drop(sock);

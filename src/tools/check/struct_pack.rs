@@ -5,7 +5,7 @@ use std::io::Write;
 use std::net::TcpStream;
 
 use super::judge::{Printed, differ, expect_printed, frame, no_crash, printed, shown};
-use super::peer::{self, Conn, End, STEP};
+use super::peer::{self, Connection, End, STEP};
 use super::{Check, Ctx, Judged, Side, Stop, fail};
 use crate::tr;
 use crate::words::text::{hex, py_bytes};
@@ -60,7 +60,7 @@ fn four() -> Vec<&'static [u8]> {
 /// `four-frames` asks for UTF-8.
 const THREE: [&[u8]; 3] = [b"1234567", b"abcde", b"hhhhh"];
 
-fn connected(ctx: &mut Ctx) -> Result<Conn, Stop> {
+fn connected(ctx: &mut Ctx) -> Result<Connection, Stop> {
     ctx.start_server("", None)?;
     ctx.connect()
 }

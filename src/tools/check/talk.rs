@@ -7,7 +7,7 @@ use std::net::TcpStream;
 use std::time::Duration;
 
 use super::judge::{differ, expect_closed, expect_end, expect_line, no_crash, shown};
-use super::peer::{self, Conn, End, STEP};
+use super::peer::{self, Connection, End, STEP};
 use super::{Ctx, Judged, Stop, fail};
 use crate::tr;
 
@@ -86,7 +86,7 @@ pub(super) fn empty_reply(ctx: &mut Ctx) -> Judged {
 }
 
 /// A first client that leaves with `leave`, then a second one served as usual.
-pub(super) fn then_next(ctx: &mut Ctx, leave: fn(Conn, &mut Ctx) -> Judged) -> Judged {
+pub(super) fn then_next(ctx: &mut Ctx, leave: fn(Connection, &mut Ctx) -> Judged) -> Judged {
     ctx.start_server(&typed(&REPLIES), None)?;
     let first = ctx.connect()?;
     leave(first, ctx)?;
@@ -153,7 +153,7 @@ pub(super) fn restart(ctx: &mut Ctx) -> Judged {
 }
 
 /// Start the client with `lines` typed, accept it.
-pub(super) fn client(ctx: &mut Ctx, lines: &[&str]) -> Result<Conn, Stop> {
+pub(super) fn client(ctx: &mut Ctx, lines: &[&str]) -> Result<Connection, Stop> {
     ctx.start_client(&typed(lines))?;
     ctx.accept()
 }
