@@ -29,7 +29,8 @@ const LONGEST_LINE: usize = 1 << 20;
 #[derive(Default)]
 struct Captured {
     /// The lines kept, oldest first: the first is line number `first` of the whole output.
-    lines: std::collections::VecDeque<String>,
+    /// Shared (`Arc`), so that a wait takes new lines out without copying their text.
+    lines: std::collections::VecDeque<Arc<str>>,
     first: usize,
     bytes: usize,
     /// Each pipe's line not yet ended by a newline.
@@ -39,7 +40,7 @@ struct Captured {
 
 impl Captured {
     fn push(&mut self, line: &[u8]) {
-        let line = String::from_utf8_lossy(line).into_owned();
+        let line: Arc<str> = String::from_utf8_lossy(line).into();
         self.bytes += line.len();
         self.lines.push_back(line);
         while self.bytes > KEPT {
@@ -197,7 +198,12 @@ impl Program {
     pub fn last_lines(&self, n: usize) -> Vec<String> {
         let captured = lock(&self.output);
         let skip = captured.lines.len().saturating_sub(n);
-        let mut lines: Vec<String> = captured.lines.iter().skip(skip).cloned().collect();
+        let mut lines: Vec<String> = captured
+            .lines
+            .iter()
+            .skip(skip)
+            .map(|l| l.to_string())
+            .collect();
         for partial in captured.partial.iter().filter(|p| !p.is_empty()) {
             lines.push(String::from_utf8_lossy(partial).into_owned());
         }
@@ -227,7 +233,7 @@ impl Program {
                     }
                 }
                 let from = next.max(captured.first) - captured.first;
-                let batch: Vec<String> = captured.lines.iter().skip(from).cloned().collect();
+                let batch: Vec<Arc<str>> = captured.lines.iter().skip(from).cloned().collect();
                 next = captured.first + captured.lines.len();
                 (batch, captured.open_pipes > 0)
             };
