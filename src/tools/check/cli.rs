@@ -8,7 +8,7 @@ use clap::Parser;
 
 use super::{Ctx, Side, report};
 use crate::tr;
-use crate::words::lang::{self, Lang};
+use crate::words::lang::Lang;
 
 /// What `check` takes, for a runner that gives it a subcommand of its own.
 #[derive(clap::Args, Debug)]
@@ -57,7 +57,7 @@ struct Cli {
 pub fn main() -> ExitCode {
     let args: Vec<std::ffi::OsString> = std::env::args_os().skip(1).collect();
     if let Some(word) = forgotten_dashes(&args) {
-        lang::init(None);
+        crate::words::lang::init(None);
         return usage(
             false,
             tr!(
@@ -94,7 +94,10 @@ fn forgotten_dashes(args: &[std::ffi::OsString]) -> Option<String> {
 
 /// Run the checks `args` asks for, print the report, and say how it went.
 pub fn run(args: Args) -> ExitCode {
-    lang::init(args.lang);
+    // The output's set-up, as for a lesson: the language, colors, and lines wrapped to the
+    // terminal's width (the list of checks).
+    let shared = crate::words::cli::Shared { lang: args.lang, ..Default::default() };
+    crate::output::say::init(&shared);
     let plain = !std::io::stdout().is_terminal()
         || std::env::var_os("NO_COLOR").is_some_and(|v| !v.is_empty());
     if plain || args.json {
@@ -151,9 +154,6 @@ pub fn run(args: Args) -> ExitCode {
             return usage(json, why);
         }
     }
-    // Ctrl-C ends the program being checked too: it runs in a process group of its own, which
-    // the terminal's Ctrl-C does not reach.
-    let _ = crate::words::exit::on_interrupt(super::program::end_running);
     if args.watch {
         return watch(lesson, role, &chosen, args);
     }

@@ -35,6 +35,8 @@ struct Captured {
     bytes: usize,
     /// Each pipe's line not yet ended by a newline.
     partial: [Vec<u8>; 2],
+    /// Counts every change: a waiter that looked at the output before it knows if it missed one.
+    version: u64,
     open_pipes: usize,
 }
 
@@ -143,7 +145,11 @@ impl Program {
         let mut child = cmd.spawn()?;
         #[cfg(windows)]
         let job = job::Job::hold(&child);
-        RUNNING.store(child.id(), std::sync::atomic::Ordering::SeqCst);
+        running().push(child.id());
+        // Ctrl-C ends the program too: in a process group of its own, the terminal's Ctrl-C
+        // does not reach it. Once per checker (or `between`); a handler set before is kept.
+        static HANDLER: std::sync::Once = std::sync::Once::new();
+        HANDLER.call_once(|| drop(crate::words::exit::on_interrupt(end_running)));
         let output = Arc::new((Mutex::new(Captured::default()), Condvar::new()));
         let pipes: [Option<Box<dyn Read + Send>>; 2] = [
             child
@@ -192,6 +198,38 @@ impl Program {
     /// The lines kept so far, and the line not yet ended of each pipe.
     pub fn lines(&self) -> Vec<String> {
         self.last_lines(usize::MAX)
+    }
+
+    /// Everything kept so far as one text, a line a line (`between` reads it whole).
+    pub fn output(&self) -> String {
+        let lines = self.lines();
+        let mut text = lines.join("\n");
+        if !lines.is_empty() {
+            text.push('\n');
+        }
+        text
+    }
+
+    /// Wait until `done(output)` holds, the output ends, or `within` passes; say whether
+    /// `done` held. (`between`'s wait; the checks' own is [`Program::wait_lines`].)
+    pub fn wait_output(&self, within: Duration, done: impl Fn(&str) -> bool) -> bool {
+        let end = Instant::now() + within;
+        loop {
+            let version = lock(&self.output).version;
+            if done(&self.output()) {
+                return true;
+            }
+            let (mutex, ready) = &*self.output;
+            let captured = mutex.lock().unwrap_or_else(|e| e.into_inner());
+            if captured.version != version {
+                continue;
+            }
+            let left = end.saturating_duration_since(Instant::now());
+            if captured.open_pipes == 0 || left.is_zero() {
+                return false;
+            }
+            drop(ready.wait_timeout(captured, left));
+        }
     }
 
     /// The last `n` lines kept, and the line not yet ended of each pipe.
@@ -278,14 +316,14 @@ impl Program {
         self.wait_exit(Duration::ZERO).is_some()
     }
 
+    /// The process id, for a caller that ends the processes the program started too.
+    pub fn id(&self) -> u32 {
+        self.child.id()
+    }
+
     /// End the program now, and everything it started.
     pub fn kill(&mut self) {
-        let _ = RUNNING.compare_exchange(
-            self.child.id(),
-            0,
-            std::sync::atomic::Ordering::SeqCst,
-            std::sync::atomic::Ordering::SeqCst,
-        );
+        running().retain(|&id| id != self.child.id());
         self.stdin = None;
         if !self.ended() {
             self.killed = true;
@@ -352,23 +390,26 @@ impl Program {
     }
 }
 
-/// The process group of the program being checked (its first process's id), 0 if none: what
-/// Ctrl-C must end before the checker does.
-static RUNNING: std::sync::atomic::AtomicU32 = std::sync::atomic::AtomicU32::new(0);
+/// The process groups of the programs running (their first processes' ids): what Ctrl-C must
+/// end before the checker does.
+fn running() -> std::sync::MutexGuard<'static, Vec<u32>> {
+    static RUNNING: Mutex<Vec<u32>> = Mutex::new(Vec::new());
+    RUNNING.lock().unwrap_or_else(|e| e.into_inner())
+}
 
-/// End the program being checked, with everything it started: the checker is interrupted.
-/// (Windows: the job object ends with the checker, as it is made to.)
+/// End the programs running, with everything they started: the checker is interrupted.
+/// (Windows: each job object ends with the checker, as it is made to.)
 pub fn end_running() {
-    let group = RUNNING.swap(0, std::sync::atomic::Ordering::SeqCst);
+    let groups = std::mem::take(&mut *running());
     #[cfg(unix)]
-    if let Ok(group) = libc::pid_t::try_from(group) {
-        if group > 0 {
+    for group in groups {
+        if let Ok(group) = libc::pid_t::try_from(group) {
             // SAFETY: killpg takes two integers and touches no memory of ours.
             unsafe { libc::killpg(group, libc::SIGKILL) };
         }
     }
     #[cfg(not(unix))]
-    let _ = group;
+    drop(groups);
 }
 
 /// Does the locale the checker runs in speak UTF-8 (`LC_ALL`, else `LC_CTYPE`, else `LANG`)?
@@ -461,6 +502,7 @@ fn collect(mut pipe: Box<dyn Read + Send>, which: usize, output: &(Mutex<Capture
     loop {
         let n = pipe.read(&mut buf).unwrap_or(0);
         let mut captured = lock(output);
+        captured.version += 1;
         if n == 0 {
             let rest = std::mem::take(&mut captured.partial[which]);
             if !rest.is_empty() {
