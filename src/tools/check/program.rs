@@ -559,7 +559,9 @@ mod job {
         SetInformationJobObject, TerminateJobObject,
     };
 
-    pub struct Job(HANDLE);
+    /// The job's handle, kept as a number: a handle may be used from any thread, and a raw
+    /// pointer would keep `Program` on one (`between` watches it from another).
+    pub struct Job(usize);
 
     impl Job {
         /// A new job holding `child`; `None` if Windows refused (the program then runs
@@ -582,7 +584,7 @@ mod job {
                     size_of::<JOBOBJECT_EXTENDED_LIMIT_INFORMATION>() as u32,
                 );
                 AssignProcessToJobObject(job, child.as_raw_handle() as HANDLE);
-                Some(Job(job))
+                Some(Job(job as usize))
             }
         }
 
@@ -590,8 +592,8 @@ mod job {
         pub fn end(self) {
             // SAFETY: the handle came from CreateJobObjectW and is closed here only.
             unsafe {
-                TerminateJobObject(self.0, 1);
-                CloseHandle(self.0);
+                TerminateJobObject(self.0 as HANDLE, 1);
+                CloseHandle(self.0 as HANDLE);
             }
         }
     }
