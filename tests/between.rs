@@ -90,9 +90,12 @@ fn a_server_whose_recv_is_not_looped_differs_and_the_cut_given_replays_it() {
     let sides = ["--server", STRUCT_SERVER, "--client", STRUCT_CLIENT];
     let first = between(&[&["5", "--compare"], &sides[..]].concat());
     assert_eq!(first.status.code(), Some(1), "{first:#?}");
-    // Whole, the server prints the messages; cut, its recv(4) returns less than 4 bytes.
+    // Whole, the server prints the messages; cut, one of its recv calls returns less than it
+    // asked for. Which one, and so what it prints then (most often `struct.error` from a short
+    // recv(4), a cut message on a busy machine), depends on when the pieces reach it: the
+    // test asserts the difference, marked, not its wording.
     assert!(first.stdout.contains("1234567"), "{first:#?}");
-    assert!(first.stdout.contains("struct.error"), "{first:#?}");
+    assert!(first.stdout.contains('≠'), "{first:#?}");
     replays(&sides, &first);
     // `boundary` depends on the relay's reads: its replay names the offsets it cut at.
     let around = between(
@@ -132,7 +135,8 @@ fn replays(sides: &[&str], first: &Finished) {
         Some(1),
         "replaying --cut {cut}: {again:#?}"
     );
-    assert!(again.stdout.contains("struct.error"), "{again:#?}");
+    // The difference shown again, marked (what it shows is the timing's: see above).
+    assert!(again.stdout.contains('≠'), "{again:#?}");
 }
 
 #[test]
