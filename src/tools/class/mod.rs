@@ -1,0 +1,420 @@
+//! `cargo run -- class`: the teacher's machine gathers every student's `check` results and shows
+//! the class at a glance, live, on the projector; `--csv FILE` keeps them whole on disk.
+//!
+//! A student sends with `check 5 server --send TEACHER-IP --name s07 -- python3 server.py`: one
+//! frame of lesson 05 each way ([`wire`]). The class is lesson 07's server with a hostile class
+//! in mind: a thread per sender, at most [`MAX_SENDERS`] at once, each with one deadline for its
+//! whole frame; when all places are taken, the sender waiting longest is dropped to make room, so
+//! hundreds of idle connections cannot keep a real result out. One thread, the board, owns the
+//! results: it writes the CSV ([`store`]) and draws the grid ([`grid`]), or, off a terminal,
+//! prints one line a result.
+
+pub mod grid;
+pub mod store;
+pub mod wire;
+
+use std::collections::VecDeque;
+use std::io::{IsTerminal, Write};
+use std::net::{IpAddr, SocketAddr, TcpListener, TcpStream};
+use std::path::PathBuf;
+use std::process::ExitCode;
+use std::sync::mpsc::{self, Receiver, RecvTimeoutError, SyncSender};
+use std::sync::{Arc, Mutex};
+use std::thread;
+use std::time::{Duration, Instant};
+
+use clap::Parser;
+use colored::Colorize;
+
+use self::store::{Row, Store};
+use self::wire::{Deadline, Known, RESULT_DEADLINE, Sent};
+use crate::output::say;
+use crate::sockets::{addrs, net};
+use crate::words::cli::{Addr, DEFAULT_HOST, Shared};
+use crate::{Result, tr};
+
+/// The class's own port: beside the lessons' 8080, not on it, so the teacher can run a lesson
+/// server and the class on one machine.
+pub const CLASS_PORT: u16 = 8090;
+
+/// Senders served at once. A result takes milliseconds, so 40 students sending in the same
+/// second rarely hold more than a few places; the cap bounds threads and memory (a place holds
+/// at most one 64 KiB frame) whatever a flood does.
+pub const MAX_SENDERS: usize = 64;
+
+/// The most names the class keeps: a class of 40 with room to spare. A flood of made-up names
+/// stops here instead of growing the grid and the memory without end.
+pub const MAX_STUDENTS: usize = 200;
+
+/// Lesson 07's listen queue: room for a whole class that sends in the same second.
+const CLASS_BACKLOG: i32 = 128;
+
+/// How long a page of the grid stays before the next (a class taller than the terminal).
+const PAGE_TIME: Duration = Duration::from_secs(5);
+
+/// The grid is drawn again at most this often, however fast results come.
+const DRAW_EVERY: Duration = Duration::from_millis(200);
+
+/// How long a sender's thread waits for the board to have saved its result.
+const SAVE_DEADLINE: Duration = Duration::from_secs(5);
+
+/// Parse the process's arguments (`class` is the first) and run.
+pub fn main() -> ExitCode {
+    let cli: Cli = parse(std::env::args_os().skip(1).collect());
+    say::init(&Shared { lang: cli.lang, lanes: false });
+    crate::report(run(cli))
+}
+
+/// Listen, read the CSV back, then take results until the process is ended (Ctrl-C, SIGTERM:
+/// every result is already on disk).
+fn run(cli: Cli) -> Result<()> {
+    let known = Arc::new(wire::known());
+    let store = Store::open(cli.csv.clone())?;
+    let listener = net::listen(&Addr { host: cli.host, port: cli.port }, CLASS_BACKLOG)?;
+    let local = listener.local_addr()?;
+    let top = top_lines(local);
+    // The grid on a terminal that can take the cursor home; one line a result anywhere else.
+    let terminal = std::io::stdout().is_terminal();
+    #[cfg(windows)]
+    let terminal = terminal && colored::control::set_virtual_terminal(true).is_ok();
+    if !terminal {
+        let students = store.students();
+        let rows = store.rows().count();
+        if let Some(csv) = &cli.csv {
+            let csv = csv.display();
+            say::plain(&tr!(
+                "{rows} results of {students} students read back from {csv}",
+                "从 {csv} 读回了 {students} 名学生的 {rows} 条结果"
+            ));
+        }
+    }
+    let (events, board_events) = mpsc::sync_channel(MAX_SENDERS);
+    let board = Board { store, known: Arc::clone(&known), top, lines: Vec::new(), terminal };
+    thread::spawn(move || board.run(board_events));
+    accept_loop(&listener, &events, &known)
+}
+
+/// What a sender's thread tells the board.
+enum Event {
+    /// A result that passed every check of [`wire`]; the board answers on `saved`.
+    Result { from: IpAddr, sent: Sent, saved: mpsc::Sender<std::result::Result<String, String>> },
+    /// One line for the teacher: a refusal, a drop.
+    Line(String),
+}
+
+/// The connections still sending, oldest first: the ones to drop when every place is taken.
+type Waiting = Arc<Mutex<VecDeque<(u64, TcpStream)>>>;
+
+/// Lesson 07's accept loop, with places: a thread per sender, at most [`MAX_SENDERS`].
+fn accept_loop(listener: &TcpListener, events: &SyncSender<Event>, known: &Arc<Vec<Known>>) -> Result<()> {
+    let waiting: Waiting = Arc::default();
+    for (number, sock) in (0u64..).zip(listener.incoming()) {
+        let sock = match sock {
+            Ok(sock) => sock,
+            // Out of file descriptors, a connection reset before accept: that one is lost, the
+            // class goes on.
+            Err(e) => {
+                let why = crate::sockets::oserror::words(&e);
+                let _ = events.try_send(Event::Line(tr!("accept failed: {why}", "accept 失败: {why}")));
+                thread::sleep(Duration::from_millis(50));
+                continue;
+            }
+        };
+        let Ok(peer) = sock.peer_addr() else { continue };
+        make_room(&waiting, events);
+        if let Ok(clone) = sock.try_clone() {
+            lock(&waiting).push_back((number, clone));
+        }
+        let (events, known, list) = (events.clone(), Arc::clone(known), Arc::clone(&waiting));
+        let spawned = thread::Builder::new().spawn(move || {
+            handle_sender(&sock, peer, &events, &known, &list, number);
+            lock(&list).retain(|(n, _)| *n != number);
+        });
+        if spawned.is_err() {
+            lock(&waiting).retain(|(n, _)| *n != number);
+        }
+    }
+    Ok(())
+}
+
+/// Every place taken: drop the sender that has waited longest, so that a flood of connections
+/// that say nothing cannot keep a real result out. Its thread sees the connection shut and ends.
+fn make_room(waiting: &Waiting, events: &SyncSender<Event>) {
+    let mut waiting = lock(waiting);
+    if waiting.len() < MAX_SENDERS {
+        return;
+    }
+    if let Some((_, oldest)) = waiting.pop_front() {
+        let _ = oldest.shutdown(std::net::Shutdown::Both);
+        let who = oldest.peer_addr().map(|a| a.to_string()).unwrap_or_default();
+        let _ = events.try_send(Event::Line(tr!(
+            "dropped {who}: {MAX_SENDERS} connections at once, and it had sent nothing whole yet",
+            "断开了 {who}: 同时有 {MAX_SENDERS} 个连接, 它还没发来完整的结果"
+        )));
+    }
+}
+
+/// The lock of the waiting list; a thread that panicked while holding it left a list that is
+/// still a list, so a poisoned lock is taken as it is.
+fn lock(waiting: &Waiting) -> std::sync::MutexGuard<'_, VecDeque<(u64, TcpStream)>> {
+    waiting.lock().unwrap_or_else(|poisoned| poisoned.into_inner())
+}
+
+/// One sender: its frame within [`RESULT_DEADLINE`], checked; the board saves it; the answer.
+fn handle_sender(
+    sock: &TcpStream,
+    peer: SocketAddr,
+    events: &SyncSender<Event>,
+    known: &[Known],
+    waiting: &Waiting,
+    number: u64,
+) {
+    let mut reader = Deadline { sock, until: Instant::now() + RESULT_DEADLINE };
+    let received = wire::recv_result(&mut reader, known);
+    // Whole and read: no longer one to drop for room.
+    lock(waiting).retain(|(n, _)| *n != number);
+    let outcome = match received {
+        Err(why) => Err(why),
+        Ok(sent) => {
+            let (saved, answer) = mpsc::channel();
+            match events.send(Event::Result { from: peer.ip(), sent, saved }) {
+                Ok(()) => answer.recv_timeout(SAVE_DEADLINE).unwrap_or_else(|_| {
+                    Err(tr!("the class is too busy to save it", "课堂太忙, 没能保存"))
+                }),
+                Err(_) => return,
+            }
+        }
+    };
+    if let Err(why) = &outcome {
+        let _ = events.send(Event::Line(tr!("refused {peer}: {why}", "拒绝了 {peer}: {why}")));
+    }
+    // The answer is small and goes into the socket's buffer; a sender that never reads it
+    // does not hold this thread.
+    let _ = sock.set_write_timeout(Some(Duration::from_secs(1)));
+    let mut sock = sock;
+    let _ = wire::answer(&mut sock, &outcome);
+}
+
+/// The one owner of the results: it saves them, then shows them.
+struct Board {
+    store: Store,
+    known: Arc<Vec<Known>>,
+    top: Vec<String>,
+    /// On a terminal, the last lines for the teacher (refusals), shown under the grid.
+    lines: Vec<String>,
+    terminal: bool,
+}
+
+impl Board {
+    fn run(mut self, events: Receiver<Event>) {
+        let (mut page, mut turned, mut drawn) = (0, Instant::now(), None::<Instant>);
+        let mut dirty = true;
+        loop {
+            let wait = match drawn {
+                Some(at) if dirty => DRAW_EVERY.saturating_sub(at.elapsed()),
+                _ if dirty => Duration::ZERO,
+                _ => PAGE_TIME,
+            };
+            match events.recv_timeout(wait) {
+                Ok(event) => {
+                    self.take(event);
+                    dirty = true;
+                }
+                Err(RecvTimeoutError::Timeout) => {}
+                Err(RecvTimeoutError::Disconnected) => return,
+            }
+            if turned.elapsed() >= PAGE_TIME {
+                (page, turned, dirty) = (page + 1, Instant::now(), true);
+            }
+            if self.terminal && dirty && drawn.is_none_or(|at| at.elapsed() >= DRAW_EVERY) {
+                self.draw(page);
+                (drawn, dirty) = (Some(Instant::now()), false);
+            }
+            dirty &= self.terminal;
+        }
+    }
+
+    fn take(&mut self, event: Event) {
+        match event {
+            Event::Line(line) => self.say(line),
+            Event::Result { from, sent, saved } => {
+                let outcome = self.save(from, &sent);
+                let _ = saved.send(outcome);
+            }
+        }
+    }
+
+    /// Put a result in the store and on disk; the line for the student's screen.
+    fn save(&mut self, from: IpAddr, sent: &Sent) -> std::result::Result<String, String> {
+        let name = &sent.name;
+        if !self.store.knows(name) && self.store.students() >= MAX_STUDENTS {
+            return Err(tr!(
+                "the class already has {MAX_STUDENTS} names: is someone sending made-up ones?",
+                "课堂里已经有 {MAX_STUDENTS} 个名字了: 有人在发编造的名字吗?"
+            ));
+        }
+        let time = store::now();
+        let address = from.to_string();
+        let rows = sent
+            .checks
+            .iter()
+            .map(|mark| Row {
+                time: time.clone(),
+                name: name.clone(),
+                address: address.clone(),
+                lesson: sent.lesson,
+                role: sent.role.clone(),
+                check: mark.id.clone(),
+                verdict: mark.verdict.clone(),
+                expected: mark.expected.clone(),
+                got: mark.got.clone(),
+            })
+            .collect();
+        let twice = self.store.rows().any(|r| &r.name == name && r.address != address);
+        let written = self.store.add(rows);
+        let line = result_line(sent);
+        self.say(format!("{line} ({})", tr!("from {address}", "来自 {address}")));
+        if twice {
+            self.say(tr!(
+                "! {name} has now sent from two machines: see the address column of the CSV",
+                "! {name} 已经从两台机器发送过了: 见 CSV 的地址一列"
+            ));
+        }
+        match written {
+            Ok(()) => Ok(line),
+            Err(e) => {
+                let why = crate::sockets::oserror::words(&e);
+                self.say(tr!("cannot write the CSV: {why}", "无法写入 CSV: {why}"));
+                Err(tr!(
+                    "the class could not save it on the teacher's disk",
+                    "课堂没能把它存到老师的磁盘上"
+                ))
+            }
+        }
+    }
+
+    /// A line for the teacher: printed as it is off a terminal, kept under the grid on one.
+    fn say(&mut self, line: String) {
+        if self.terminal {
+            self.lines.push(line);
+            let old = self.lines.len().saturating_sub(2);
+            self.lines.drain(..old);
+        } else {
+            say::plain(&line);
+        }
+    }
+
+    /// The grid, drawn over the last one: the cursor home, each line cleared to its end, the
+    /// rest of the screen cleared (less flicker than clearing the whole screen first).
+    fn draw(&self, page: usize) {
+        let (height, width) = console::Term::stdout()
+            .size_checked()
+            .map_or((24, 80), |(rows, columns)| (usize::from(rows), usize::from(columns)));
+        let events: Vec<String> = self.lines.iter().map(|l| l.dimmed().to_string()).collect();
+        let screen = grid::Screen {
+            store: &self.store,
+            known: &self.known,
+            top: &self.top,
+            events: &events,
+            width,
+            height,
+            page,
+        };
+        let mut text = String::from("\x1b[H");
+        for line in grid::draw(&screen) {
+            text += &line;
+            text += "\x1b[K\r\n";
+        }
+        text += "\x1b[J";
+        crate::words::exit::or_quietly_on_closed_pipe(|| {
+            let mut out = std::io::stdout().lock();
+            out.write_all(text.as_bytes())?;
+            out.flush()
+        });
+    }
+}
+
+/// `s07 lesson 5 server: 8 of 10 passed`: a result in one line.
+pub fn result_line(sent: &Sent) -> String {
+    let (passed, of) = sent.passed();
+    let (name, lesson) = (&sent.name, sent.lesson);
+    match sent.role.as_str() {
+        "server" => tr!(
+            "{name} lesson {lesson} server: {passed} of {of} passed",
+            "{name} 第 {lesson} 课 服务端: {of} 项中 {passed} 项通过"
+        ),
+        _ => tr!(
+            "{name} lesson {lesson} client: {passed} of {of} passed",
+            "{name} 第 {lesson} 课 客户端: {of} 项中 {passed} 项通过"
+        ),
+    }
+}
+
+/// The top of the grid: where the class listens, and what a student types to send there.
+fn top_lines(local: SocketAddr) -> Vec<String> {
+    let port = local.port();
+    let to = if local.ip().is_unspecified() {
+        let found = addrs::reachable(local.is_ipv4(), local.is_ipv6());
+        match found.first() {
+            Some((ip, _)) => SocketAddr::new(*ip, port).to_string(),
+            None => format!("TEACHER-IP:{port}"),
+        }
+    } else {
+        local.to_string()
+    };
+    vec![
+        tr!(
+            "class on {local} · students: check N server --send {to} --name NAME -- ...",
+            "课堂在 {local} · 学生: check N server --send {to} --name 名字 -- ..."
+        )
+        .bold()
+        .to_string(),
+    ]
+}
+
+/// The class's command line: the lessons' `--host`/`--port`, the class's own port.
+///
+/// The class at a glance: every student's `check` results, live, on the teacher's machine.
+/// Students add `--send TEACHER-IP --name NAME` to their `check`. `--host 0.0.0.0` listens on
+/// every network card and prints the addresses students type.
+#[derive(Parser, Debug)]
+#[command(name = "socket-lessons class")]
+struct Cli {
+    /// The address to listen on (0.0.0.0 = every network card, for a classroom).
+    #[arg(long, default_value = DEFAULT_HOST)]
+    host: String,
+    /// The TCP port (0 lets the OS pick a free one and prints it).
+    #[arg(long, default_value_t = CLASS_PORT)]
+    port: u16,
+    /// Keep every result in this CSV file, one row a student and check, rewritten whole at each
+    /// result; started again on the same file, the class reads it back.
+    #[arg(long, value_name = "FILE")]
+    csv: Option<PathBuf>,
+    /// The language of every line: zh (中文) or en. Without it, the locale decides.
+    #[arg(long, value_enum, value_name = "LANG")]
+    lang: Option<crate::words::lang::Lang>,
+}
+
+/// The help in Chinese when Chinese is asked for: the class's own texts, here beside the English.
+fn parse(args: Vec<std::ffi::OsString>) -> Cli {
+    use clap::{CommandFactory, FromArgMatches};
+    let zh = args.windows(2).any(|w| w[0] == "--lang" && w[1] == "zh")
+        || args.iter().any(|a| a == "--lang=zh")
+        || (!args.iter().any(|a| a.to_string_lossy().starts_with("--lang"))
+            && crate::words::lang::from_env(|n| std::env::var(n).ok())
+                == crate::words::lang::Lang::Zh);
+    let mut command = Cli::command();
+    if zh {
+        command = command
+            .about("课堂一览: 在老师的机器上实时显示每个学生的 check 结果。学生在 check 后面加上 --send 老师的IP --name 名字。--host 0.0.0.0 监听所有网卡, 并打印学生要输入的地址。")
+            .long_about(None)
+            .mut_arg("host", |a| a.help("监听的地址 (0.0.0.0 = 所有网卡, 给教室用)"))
+            .mut_arg("port", |a| a.help("TCP 端口 (0 让系统挑一个空闲端口并打印出来)"))
+            .mut_arg("csv", |a| {
+                a.help("把每条结果存进这个 CSV 文件, 每个学生每项检查一行, 每来一条结果就整个重写; 用同一个文件再启动时, 课堂会把它读回来")
+            })
+            .mut_arg("lang", |a| a.help("所有输出的语言: zh (中文) 或 en。不给时由 locale 决定"));
+    }
+    let matches = command.get_matches_from(args);
+    Cli::from_arg_matches(&matches).unwrap_or_else(|e| e.exit())
+}
