@@ -70,6 +70,10 @@ fn main() -> ExitCode {
     if std::env::args_os().nth(1).is_some_and(|arg| arg == "check") {
         return socket_lessons::tools::check::cli::main();
     }
+    // `cargo run -- class ...`: the teacher's view of the class (src/tools/class/).
+    if std::env::args_os().nth(1).is_some_and(|arg| arg == "class") {
+        return socket_lessons::tools::class::main();
+    }
     let cli: Cli = socket_lessons::words::help::parse();
     say::init(&cli.shared);
     socket_lessons::report(runner::run(&cli.choice, cli.pause, &LESSONS))

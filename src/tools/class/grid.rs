@@ -61,7 +61,11 @@ pub fn draw(screen: &Screen) -> Vec<String> {
     }
     // The checks of the stages received, in the checker's order, numbered from 1.
     let seen: BTreeSet<&str> = screen.store.rows().map(|r| r.check.as_str()).collect();
-    let columns: Vec<&Known> = screen.known.iter().filter(|k| seen.contains(k.id)).collect();
+    let columns: Vec<&Known> = screen
+        .known
+        .iter()
+        .filter(|k| seen.contains(k.id))
+        .collect();
     let n = columns.len();
 
     let digits = n.to_string().len();
@@ -104,7 +108,11 @@ pub fn draw(screen: &Screen) -> Vec<String> {
     let heading = format!("{}{heading}", " ".repeat(NAME_WIDTH));
     out.push(vec![pad(&heading, block); per_line].join(&" ".repeat(GAP)));
 
-    let names: Vec<(&&str, &Student)> = students.iter().skip(page * per_page).take(per_page).collect();
+    let names: Vec<(&&str, &Student)> = students
+        .iter()
+        .skip(page * per_page)
+        .take(per_page)
+        .collect();
     let tall = names.len().div_ceil(per_line);
     for line in 0..tall {
         let blocks: Vec<String> = (0..per_line)
@@ -124,9 +132,12 @@ pub fn draw(screen: &Screen) -> Vec<String> {
     if !twice.is_empty() {
         let list = twice.join(", ");
         out.push(
-            tr!("! one name, two machines: {list}", "! 同一个名字, 两台机器: {list}")
-                .yellow()
-                .to_string(),
+            tr!(
+                "! one name, two machines: {list}",
+                "! 同一个名字, 两台机器: {list}"
+            )
+            .yellow()
+            .to_string(),
         );
     }
     let skip = screen.events.len().saturating_sub(2);
@@ -141,7 +152,9 @@ pub fn draw(screen: &Screen) -> Vec<String> {
         .dimmed()
         .to_string(),
     );
-    out.iter().map(|line| truncate_str(line, width, "…").into_owned()).collect()
+    out.iter()
+        .map(|line| truncate_str(line, width, "…").into_owned())
+        .collect()
 }
 
 /// One student's row: the name (cut to fit, `!` when it came from two machines), then a cell a
@@ -151,7 +164,10 @@ fn row(name: &str, student: &Student, columns: &[&Known], cell: usize) -> String
     let name = truncate_str(name, NAME_WIDTH - 2, "…");
     let mut out = pad(&format!("{name}{mark}"), NAME_WIDTH);
     for known in columns {
-        let verdict = student.verdicts.get(known.id).map(|row| row.verdict.as_str());
+        let verdict = student
+            .verdicts
+            .get(known.id)
+            .map(|row| row.verdict.as_str());
         let letter = match verdict {
             Some("PASS") => "P".green().bold(),
             Some("FAIL") => "F".red().bold(),
@@ -202,10 +218,17 @@ fn most_failed(
     width: usize,
 ) -> Vec<String> {
     let failing = |id: &str| -> Vec<(&str, &Row)> {
-        let rows = students.iter().filter_map(|(name, s)| Some((*name, *s.verdicts.get(id)?)));
+        let rows = students
+            .iter()
+            .filter_map(|(name, s)| Some((*name, *s.verdicts.get(id)?)));
         rows.filter(|(_, row)| row.verdict == "FAIL").collect()
     };
-    let ran = |id: &str| students.values().filter(|s| s.verdicts.contains_key(id)).count();
+    let ran = |id: &str| {
+        students
+            .values()
+            .filter(|s| s.verdicts.contains_key(id))
+            .count()
+    };
     // The most failures; on a tie, the first in the checker's order (max_by_key keeps the last).
     let Some((i, known)) = columns
         .iter()
@@ -272,8 +295,14 @@ mod tests {
         for s in 1..=students {
             for (check, verdict) in [
                 ("05.server.four-frames", "PASS"),
-                ("05.server.one-write", if s % 3 == 0 { "FAIL" } else { "PASS" }),
-                ("05.server.big-body", if s % 2 == 0 { "FAIL" } else { "PASS" }),
+                (
+                    "05.server.one-write",
+                    if s % 3 == 0 { "FAIL" } else { "PASS" },
+                ),
+                (
+                    "05.server.big-body",
+                    if s % 2 == 0 { "FAIL" } else { "PASS" },
+                ),
             ] {
                 rows.push(Row {
                     time: "2026-12-03T10:00:00Z".into(),
@@ -284,7 +313,11 @@ mod tests {
                     check: check.into(),
                     verdict: verdict.into(),
                     expected: "b'0123456789'".into(),
-                    got: if verdict == "FAIL" { "b'01234'".into() } else { String::new() },
+                    got: if verdict == "FAIL" {
+                        "b'01234'".into()
+                    } else {
+                        String::new()
+                    },
                 });
             }
         }
@@ -296,23 +329,46 @@ mod tests {
         colored::control::set_override(false);
         let known = known();
         let top = ["class on 0.0.0.0:8090".to_string()];
-        draw(&Screen { store, known: &known, top: &top, events: &[], width, height, page })
+        draw(&Screen {
+            store,
+            known: &known,
+            top: &top,
+            events: &[],
+            width,
+            height,
+            page,
+        })
     }
 
     #[test]
     fn forty_students_fit_80_columns_and_a_tall_terminal_shows_them_all() {
         let store = class(40);
         let grid = lines(&store, 80, 40, 0);
-        assert!(grid.iter().all(|l| measure_text_width(l) <= 80), "{grid:#?}");
+        assert!(
+            grid.iter().all(|l| measure_text_width(l) <= 80),
+            "{grid:#?}"
+        );
         for s in 1..=40 {
-            assert!(grid.iter().any(|l| l.contains(&format!("s{s:02} "))), "s{s:02}: {grid:#?}");
+            assert!(
+                grid.iter().any(|l| l.contains(&format!("s{s:02} "))),
+                "s{s:02}: {grid:#?}"
+            );
         }
-        assert!(grid.iter().any(|l| l.starts_with("s02         P P F ")), "{grid:#?}");
+        assert!(
+            grid.iter().any(|l| l.starts_with("s02         P P F ")),
+            "{grid:#?}"
+        );
         let text = grid.join("\n");
-        assert!(text.contains("most failed: 3 05.server.big-body, by 20 of 40 students"), "{text}");
+        assert!(
+            text.contains("most failed: 3 05.server.big-body, by 20 of 40 students"),
+            "{text}"
+        );
         assert!(text.contains("  s02 expected: b'0123456789'"), "{text}");
         assert!(text.contains("  s02 got:      b'01234'"), "{text}");
-        assert!(text.contains("L5 server: 1 four-frames  2 one-write  3 big-body"), "{text}");
+        assert!(
+            text.contains("L5 server: 1 four-frames  2 one-write  3 big-body"),
+            "{text}"
+        );
     }
 
     #[test]
@@ -320,13 +376,24 @@ mod tests {
         let store = class(40);
         let first = lines(&store, 80, 15, 0);
         assert!(first.len() <= 15, "{first:#?}");
-        let pages = first.last().unwrap().split(" · ").nth(1).unwrap().to_string();
+        let pages = first
+            .last()
+            .unwrap()
+            .split(" · ")
+            .nth(1)
+            .unwrap()
+            .to_string();
         let count: usize = pages.rsplit('/').next().unwrap().parse().unwrap();
         assert!(count > 1, "{pages}");
         let shown: BTreeSet<String> = (0..count)
             .flat_map(|page| lines(&store, 80, 15, page))
             .filter(|l| l.starts_with('s'))
-            .flat_map(|l| l.split_whitespace().filter(|w| w.starts_with('s')).map(String::from).collect::<Vec<_>>())
+            .flat_map(|l| {
+                l.split_whitespace()
+                    .filter(|w| w.starts_with('s'))
+                    .map(String::from)
+                    .collect::<Vec<_>>()
+            })
             .collect();
         assert_eq!(shown.len(), 40, "{shown:?}");
     }

@@ -29,9 +29,11 @@ use colored::Colorize;
 use self::store::{Row, Store};
 use self::wire::{Deadline, Known, RESULT_DEADLINE, Sent};
 use crate::output::say;
+use socket2::{Domain, Protocol, Socket, Type};
+
 use crate::sockets::{addrs, net};
 use crate::words::cli::{Addr, DEFAULT_HOST, Shared};
-use crate::{Result, tr};
+use crate::{Result, note, server, tr};
 
 /// The class's own port: beside the lessons' 8080, not on it, so the teacher can run a lesson
 /// server and the class on one machine.
@@ -70,26 +72,35 @@ pub fn main() -> ExitCode {
 fn run(cli: Cli) -> Result<()> {
     let known = Arc::new(wire::known());
     let store = Store::open(cli.csv.clone())?;
-    let listener = net::listen(&Addr { host: cli.host, port: cli.port }, CLASS_BACKLOG)?;
+    let (listener, to) = listen(&Addr { host: cli.host, port: cli.port })?;
     let local = listener.local_addr()?;
-    let top = top_lines(local);
+    let top = vec![
+        tr!(
+            "class on {local} · students: check N server --send {to} --name NAME -- ...",
+            "课堂在 {local} · 学生: check N server --send {to} --name 名字 -- ..."
+        )
+        .bold()
+        .to_string(),
+    ];
     // The grid on a terminal that can take the cursor home; one line a result anywhere else.
     let terminal = std::io::stdout().is_terminal();
     #[cfg(windows)]
     let terminal = terminal && colored::control::set_virtual_terminal(true).is_ok();
-    if !terminal {
-        let students = store.students();
-        let rows = store.rows().count();
-        if let Some(csv) = &cli.csv {
-            let csv = csv.display();
-            say::plain(&tr!(
-                "{rows} results of {students} students read back from {csv}",
-                "从 {csv} 读回了 {students} 名学生的 {rows} 条结果"
-            ));
-        }
+    if let Some(csv) = &cli.csv {
+        let (students, rows, csv) = (store.students(), store.rows().count(), csv.display());
+        note!(
+            "results kept in {csv}: {rows} of {students} students read back",
+            "结果保存在 {csv}: 读回了 {students} 名学生的 {rows} 条结果"
+        );
     }
     let (events, board_events) = mpsc::sync_channel(MAX_SENDERS);
-    let board = Board { store, known: Arc::clone(&known), top, lines: Vec::new(), terminal };
+    let board = Board {
+        store,
+        known: Arc::clone(&known),
+        top,
+        lines: Vec::new(),
+        terminal,
+    };
     thread::spawn(move || board.run(board_events));
     accept_loop(&listener, &events, &known)
 }
@@ -97,7 +108,11 @@ fn run(cli: Cli) -> Result<()> {
 /// What a sender's thread tells the board.
 enum Event {
     /// A result that passed every check of [`wire`]; the board answers on `saved`.
-    Result { from: IpAddr, sent: Sent, saved: mpsc::Sender<std::result::Result<String, String>> },
+    Result {
+        from: IpAddr,
+        sent: Sent,
+        saved: mpsc::Sender<std::result::Result<String, String>>,
+    },
     /// One line for the teacher: a refusal, a drop.
     Line(String),
 }
@@ -106,7 +121,11 @@ enum Event {
 type Waiting = Arc<Mutex<VecDeque<(u64, TcpStream)>>>;
 
 /// Lesson 07's accept loop, with places: a thread per sender, at most [`MAX_SENDERS`].
-fn accept_loop(listener: &TcpListener, events: &SyncSender<Event>, known: &Arc<Vec<Known>>) -> Result<()> {
+fn accept_loop(
+    listener: &TcpListener,
+    events: &SyncSender<Event>,
+    known: &Arc<Vec<Known>>,
+) -> Result<()> {
     let waiting: Waiting = Arc::default();
     for (number, sock) in (0u64..).zip(listener.incoming()) {
         let sock = match sock {
@@ -115,7 +134,10 @@ fn accept_loop(listener: &TcpListener, events: &SyncSender<Event>, known: &Arc<V
             // class goes on.
             Err(e) => {
                 let why = crate::sockets::oserror::words(&e);
-                let _ = events.try_send(Event::Line(tr!("accept failed: {why}", "accept 失败: {why}")));
+                let _ = events.try_send(Event::Line(tr!(
+                    "accept failed: {why}",
+                    "accept 失败: {why}"
+                )));
                 thread::sleep(Duration::from_millis(50));
                 continue;
             }
@@ -146,7 +168,10 @@ fn make_room(waiting: &Waiting, events: &SyncSender<Event>) {
     }
     if let Some((_, oldest)) = waiting.pop_front() {
         let _ = oldest.shutdown(std::net::Shutdown::Both);
-        let who = oldest.peer_addr().map(|a| a.to_string()).unwrap_or_default();
+        let who = oldest
+            .peer_addr()
+            .map(|a| a.to_string())
+            .unwrap_or_default();
         let _ = events.try_send(Event::Line(tr!(
             "dropped {who}: {MAX_SENDERS} connections at once, and it had sent nothing whole yet",
             "断开了 {who}: 同时有 {MAX_SENDERS} 个连接, 它还没发来完整的结果"
@@ -157,7 +182,9 @@ fn make_room(waiting: &Waiting, events: &SyncSender<Event>) {
 /// The lock of the waiting list; a thread that panicked while holding it left a list that is
 /// still a list, so a poisoned lock is taken as it is.
 fn lock(waiting: &Waiting) -> std::sync::MutexGuard<'_, VecDeque<(u64, TcpStream)>> {
-    waiting.lock().unwrap_or_else(|poisoned| poisoned.into_inner())
+    waiting
+        .lock()
+        .unwrap_or_else(|poisoned| poisoned.into_inner())
 }
 
 /// One sender: its frame within [`RESULT_DEADLINE`], checked; the board saves it; the answer.
@@ -171,22 +198,33 @@ fn handle_sender(
 ) {
     let mut reader = Deadline { sock, until: Instant::now() + RESULT_DEADLINE };
     let received = wire::recv_result(&mut reader, known);
-    // Whole and read: no longer one to drop for room.
-    lock(waiting).retain(|(n, _)| *n != number);
+    // Whole and read: no longer one to drop for room. Not on the list any more: it was dropped
+    // for room, and that has had its line.
+    let mut list = lock(waiting);
+    let dropped = !list.iter().any(|(n, _)| *n == number);
+    list.retain(|(n, _)| *n != number);
+    drop(list);
     let outcome = match received {
+        Err(_) if dropped => return,
         Err(why) => Err(why),
         Ok(sent) => {
             let (saved, answer) = mpsc::channel();
             match events.send(Event::Result { from: peer.ip(), sent, saved }) {
                 Ok(()) => answer.recv_timeout(SAVE_DEADLINE).unwrap_or_else(|_| {
-                    Err(tr!("the class is too busy to save it", "课堂太忙, 没能保存"))
+                    Err(tr!(
+                        "the class is too busy to save it",
+                        "课堂太忙, 没能保存"
+                    ))
                 }),
                 Err(_) => return,
             }
         }
     };
     if let Err(why) = &outcome {
-        let _ = events.send(Event::Line(tr!("refused {peer}: {why}", "拒绝了 {peer}: {why}")));
+        let _ = events.send(Event::Line(tr!(
+            "refused {peer}: {why}",
+            "拒绝了 {peer}: {why}"
+        )));
     }
     // The answer is small and goes into the socket's buffer; a sender that never reads it
     // does not hold this thread.
@@ -270,10 +308,16 @@ impl Board {
                 got: mark.got.clone(),
             })
             .collect();
-        let twice = self.store.rows().any(|r| &r.name == name && r.address != address);
+        let twice = self
+            .store
+            .rows()
+            .any(|r| &r.name == name && r.address != address);
         let written = self.store.add(rows);
         let line = result_line(sent);
-        self.say(format!("{line} ({})", tr!("from {address}", "来自 {address}")));
+        self.say(format!(
+            "{line} ({})",
+            tr!("from {address}", "来自 {address}")
+        ));
         if twice {
             self.say(tr!(
                 "! {name} has now sent from two machines: see the address column of the CSV",
@@ -309,7 +353,9 @@ impl Board {
     fn draw(&self, page: usize) {
         let (height, width) = console::Term::stdout()
             .size_checked()
-            .map_or((24, 80), |(rows, columns)| (usize::from(rows), usize::from(columns)));
+            .map_or((24, 80), |(rows, columns)| {
+                (usize::from(rows), usize::from(columns))
+            });
         let events: Vec<String> = self.lines.iter().map(|l| l.dimmed().to_string()).collect();
         let screen = grid::Screen {
             store: &self.store,
@@ -350,26 +396,43 @@ pub fn result_line(sent: &Sent) -> String {
     }
 }
 
-/// The top of the grid: where the class listens, and what a student types to send there.
-fn top_lines(local: SocketAddr) -> Vec<String> {
+/// Lesson 03's listener (`SO_REUSEADDR` on Unix, see `sockets::net::listen`) with the class's
+/// queue, and its first lines: `listening on`, and on `0.0.0.0` the addresses students type after
+/// `--send`. Returns the listener and the address the top of the grid tells students to use.
+fn listen(addr: &Addr) -> Result<(TcpListener, String)> {
+    let addr = addr.resolve()?;
+    let socket = Socket::new(Domain::for_address(addr), Type::STREAM, Some(Protocol::TCP))?;
+    #[cfg(unix)]
+    socket.set_reuse_address(true)?;
+    socket
+        .bind(&addr.into())
+        .map_err(|e| net::bind_error(e, addr))?;
+    socket.listen(CLASS_BACKLOG)?;
+    let v6_only = addr.is_ipv6() && socket.only_v6()?;
+    let listener = TcpListener::from(socket);
+    let local = listener.local_addr()?;
+    server!("listening on {local}", "正在监听 {local}");
+    if !local.ip().is_unspecified() {
+        return Ok((listener, local.to_string()));
+    }
     let port = local.port();
-    let to = if local.ip().is_unspecified() {
-        let found = addrs::reachable(local.is_ipv4(), local.is_ipv6());
-        match found.first() {
-            Some((ip, _)) => SocketAddr::new(*ip, port).to_string(),
-            None => format!("TEACHER-IP:{port}"),
-        }
-    } else {
-        local.to_string()
+    let found = addrs::reachable(local.is_ipv4() || !v6_only, local.is_ipv6());
+    let sends: Vec<String> = found
+        .iter()
+        .map(|(ip, name)| format!("--send {} ({name})", SocketAddr::new(*ip, port)))
+        .collect();
+    match sends.join(", ") {
+        none if none.is_empty() => note!(
+            "this machine has no address but loopback: is it on the classroom network?",
+            "本机除了回环地址没有别的地址: 它连上教室的网络了吗?"
+        ),
+        sends => note!("students send with: {sends}", "学生发送时用: {sends}"),
+    }
+    let to = match found.first() {
+        Some((ip, _)) => SocketAddr::new(*ip, port).to_string(),
+        None => format!("TEACHER-IP:{port}"),
     };
-    vec![
-        tr!(
-            "class on {local} · students: check N server --send {to} --name NAME -- ...",
-            "课堂在 {local} · 学生: check N server --send {to} --name 名字 -- ..."
-        )
-        .bold()
-        .to_string(),
-    ]
+    Ok((listener, to))
 }
 
 /// The class's command line: the lessons' `--host`/`--port`, the class's own port.
@@ -400,7 +463,9 @@ fn parse(args: Vec<std::ffi::OsString>) -> Cli {
     use clap::{CommandFactory, FromArgMatches};
     let zh = args.windows(2).any(|w| w[0] == "--lang" && w[1] == "zh")
         || args.iter().any(|a| a == "--lang=zh")
-        || (!args.iter().any(|a| a.to_string_lossy().starts_with("--lang"))
+        || (!args
+            .iter()
+            .any(|a| a.to_string_lossy().starts_with("--lang"))
             && crate::words::lang::from_env(|n| std::env::var(n).ok())
                 == crate::words::lang::Lang::Zh);
     let mut command = Cli::command();

@@ -61,7 +61,9 @@ impl Store {
                 for row in from_csv(&String::from_utf8_lossy(&bytes))
                     .map_err(|why| tr!("{shown}: {why}", "{shown}: {why}"))?
                 {
-                    store.rows.insert((row.name.clone(), row.check.clone()), row);
+                    store
+                        .rows
+                        .insert((row.name.clone(), row.check.clone()), row);
                 }
             }
             Err(e) if e.kind() == io::ErrorKind::NotFound => {}
@@ -89,13 +91,20 @@ impl Store {
 
     /// How many students have sent something.
     pub fn students(&self) -> usize {
-        self.rows.keys().map(|(name, _)| name).collect::<BTreeSet<_>>().len()
+        self.rows
+            .keys()
+            .map(|(name, _)| name)
+            .collect::<BTreeSet<_>>()
+            .len()
     }
 
     /// Has `name` sent anything yet?
     pub fn knows(&self, name: &str) -> bool {
         let from = (name.to_string(), String::new());
-        self.rows.range(from..).next().is_some_and(|((n, _), _)| n == name)
+        self.rows
+            .range(from..)
+            .next()
+            .is_some_and(|((n, _), _)| n == name)
     }
 
     /// The whole CSV, header first.
@@ -127,9 +136,21 @@ pub fn save(path: &Path, text: &str) -> io::Result<()> {
 pub fn to_csv<'a>(rows: impl IntoIterator<Item = &'a Row>) -> String {
     let mut out = format!("{HEADER}\n");
     for row in rows {
-        let Row { time, name, address, lesson, role, check, verdict, expected, got } = row;
+        let Row {
+            time,
+            name,
+            address,
+            lesson,
+            role,
+            check,
+            verdict,
+            expected,
+            got,
+        } = row;
         let lesson = lesson.to_string();
-        let fields = [time, name, address, &lesson, role, check, verdict, expected, got];
+        let fields = [
+            time, name, address, &lesson, role, check, verdict, expected, got,
+        ];
         let line: Vec<String> = fields.iter().map(|field| field_out(field)).collect();
         out += &line.join(",");
         out.push('\n');
@@ -173,21 +194,40 @@ pub fn from_csv(text: &str) -> Result<Vec<Row>, String> {
         }
         let number = i + 1;
         let fields = split_line(line);
-        let [time, name, address, lesson, role, check, verdict, expected, got] =
-            <[String; 9]>::try_from(fields).map_err(|fields| {
-                tr!(
-                    "line {number} has {} fields, not 9",
-                    "第 {number} 行有 {} 个字段, 不是 9 个",
-                    fields.len()
-                )
-            })?;
+        let [
+            time,
+            name,
+            address,
+            lesson,
+            role,
+            check,
+            verdict,
+            expected,
+            got,
+        ] = <[String; 9]>::try_from(fields).map_err(|fields| {
+            tr!(
+                "line {number} has {} fields, not 9",
+                "第 {number} 行有 {} 个字段, 不是 9 个",
+                fields.len()
+            )
+        })?;
         let lesson = lesson.parse().map_err(|_| {
             tr!(
                 "line {number}: the lesson {lesson:?} is not a number",
                 "第 {number} 行: 课号 {lesson:?} 不是数字"
             )
         })?;
-        rows.push(Row { time, name, address, lesson, role, check, verdict, expected, got });
+        rows.push(Row {
+            time,
+            name,
+            address,
+            lesson,
+            role,
+            check,
+            verdict,
+            expected,
+            got,
+        });
     }
     Ok(rows)
 }
@@ -307,9 +347,17 @@ mod tests {
 
     #[test]
     fn no_control_byte_reaches_the_file_and_no_formula_runs() {
-        let rows = [row("s\x1b[2J", "05.server.x", "FAIL", "a\nb\r\x07\u{200b}=1")];
+        let rows = [row(
+            "s\x1b[2J",
+            "05.server.x",
+            "FAIL",
+            "a\nb\r\x07\u{200b}=1",
+        )];
         let text = to_csv(&rows);
-        assert!(text.lines().all(|l| !l.contains(char::is_control)), "{text:?}");
+        assert!(
+            text.lines().all(|l| !l.contains(char::is_control)),
+            "{text:?}"
+        );
         assert!(text.contains(r"s\x1b[2J"), "{text}");
         assert!(text.ends_with(",a\\nb\\r\\x07\\u200b=1\n"), "{text}");
         let formula = [row("s1", "05.server.x", "FAIL", "=HYPERLINK(\"x\")")];

@@ -20,8 +20,8 @@ use serde_json::{Map, Value, json};
 
 use super::store;
 use crate::sockets::frame::{MAX_FRAME_LEN, recv_frame, send_frame};
-use crate::words::text;
 use crate::tr;
+use crate::words::text;
 
 /// How long a sender has, from its connect, to deliver its whole frame. A result is a few KiB:
 /// on a classroom's Wi-Fi it takes milliseconds. A sender that trickles or says nothing is
@@ -329,9 +329,10 @@ pub fn class_addr(to: &str) -> Result<SocketAddr, String> {
     };
     let shown = text::preview(to.as_bytes());
     match found {
-        Ok(addrs) => addrs.into_iter().next().ok_or_else(|| {
-            tr!("{shown} has no address", "{shown} 没有地址")
-        }),
+        Ok(addrs) => addrs
+            .into_iter()
+            .next()
+            .ok_or_else(|| tr!("{shown} has no address", "{shown} 没有地址")),
         Err(e) => Err(tr!(
             "cannot send to {shown}: {e} (give the teacher's address, --send 192.168.1.20)",
             "无法发送到 {shown}: {e} (请给出老师机器的地址, --send 192.168.1.20)"
@@ -350,7 +351,10 @@ pub fn with_name(report: &str, name: &str) -> Result<Vec<u8>, String> {
     })?;
     object.insert("name".into(), Value::String(name.into()));
     let mut body = Value::Object(object.clone()).to_string();
-    for trim in [&["output", "traceback", "did", "hint"][..], &["expected", "got"]] {
+    for trim in [
+        &["output", "traceback", "did", "hint"][..],
+        &["expected", "got"],
+    ] {
         if body.len() <= MAX_FRAME_LEN {
             break;
         }
@@ -387,10 +391,14 @@ mod tests {
     use super::*;
 
     fn known() -> Vec<Known> {
-        ["05.server.four-frames", "05.server.big-body", "06.client.header"]
-            .into_iter()
-            .map(|id| Known { id, page: "lessons/05_struct_pack.md" })
-            .collect()
+        [
+            "05.server.four-frames",
+            "05.server.big-body",
+            "06.client.header",
+        ]
+        .into_iter()
+        .map(|id| Known { id, page: "lessons/05_struct_pack.md" })
+        .collect()
     }
 
     fn frame(body: &[u8]) -> Vec<u8> {
@@ -410,7 +418,10 @@ mod tests {
     #[test]
     fn a_good_result_comes_through_with_its_verdicts() {
         let sent = recv_result(&mut &frame(GOOD.as_bytes())[..], &known()).unwrap();
-        assert_eq!((sent.name.as_str(), sent.lesson, sent.role.as_str()), ("s07", 5, "server"));
+        assert_eq!(
+            (sent.name.as_str(), sent.lesson, sent.role.as_str()),
+            ("s07", 5, "server")
+        );
         assert_eq!(sent.passed(), (1, 2));
         assert_eq!(sent.checks[1].expected, "b'x'");
         assert_eq!(sent.checks[1].got, r#"{"bytes":4}"#);
@@ -426,7 +437,10 @@ mod tests {
             refused(b"\x01\x00\x01\x00"),
             "a frame announced 65537 bytes, over the 65536-byte limit"
         );
-        assert_eq!(refused(b"\xfe\xff\xff\xff"), "a frame announced a negative length (-2)");
+        assert_eq!(
+            refused(b"\xfe\xff\xff\xff"),
+            "a frame announced a negative length (-2)"
+        );
         assert_eq!(
             refused(b"GET / HTTP/1.1\r\n"),
             "a frame announced 542393671 bytes, over the 65536-byte limit"
@@ -441,19 +455,43 @@ mod tests {
     #[test]
     fn junk_inside_a_good_frame_is_refused_in_words_without_a_control_byte() {
         let junk = refused(&frame(b"\x1b[2J\x07 hello"));
-        assert!(junk.starts_with("not a result of `check --json`: "), "{junk}");
-        let name = format!(r#"{{"lesson":5,"role":"server","checks":[],"name":"{}"}}"#, "\\u001b[2J".repeat(1000));
+        assert!(
+            junk.starts_with("not a result of `check --json`: "),
+            "{junk}"
+        );
+        let name = format!(
+            r#"{{"lesson":5,"role":"server","checks":[],"name":"{}"}}"#,
+            "\\u001b[2J".repeat(1000)
+        );
         let long = refused(&frame(name.as_bytes()));
-        assert!(long.starts_with(r"the name '\x1b[2J\x1b[2J\x1b['…'2J\x1b[2J\x1b[2J' (4000 bytes)"), "{long}");
+        assert!(
+            long.starts_with(r"the name '\x1b[2J\x1b[2J\x1b['…'2J\x1b[2J\x1b[2J' (4000 bytes)"),
+            "{long}"
+        );
         for why in [junk, long] {
             assert!(!why.contains(|c: char| c.is_control()), "{why:?}");
         }
     }
 
     #[test]
+    fn a_sender_that_stalls_inside_its_frame_is_dropped_at_the_deadline() {
+        let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+        let mut slow = TcpStream::connect(listener.local_addr().unwrap()).unwrap();
+        // Half a length, then nothing: the class must not wait for the rest.
+        slow.write_all(b"\x10\x00").unwrap();
+        let (sock, _) = listener.accept().unwrap();
+        let until = Instant::now() + Duration::from_millis(100);
+        let why = recv_result(&mut Deadline { sock: &sock, until }, &known()).unwrap_err();
+        assert_eq!(why, "no whole result within 3 s: dropped");
+    }
+
+    #[test]
     fn an_unknown_check_or_one_of_another_stage_is_refused() {
         let unknown = GOOD.replace("05.server.big-body", "05.server.x\\u001b");
-        assert_eq!(refused(&frame(unknown.as_bytes())), r"unknown check id 05.server.x\x1b");
+        assert_eq!(
+            refused(&frame(unknown.as_bytes())),
+            r"unknown check id 05.server.x\x1b"
+        );
         let other = GOOD.replace("05.server.big-body", "06.client.header");
         assert_eq!(
             refused(&frame(other.as_bytes())),
@@ -488,7 +526,10 @@ mod tests {
 
     #[test]
     fn the_class_address_takes_a_port_or_the_default() {
-        assert_eq!(class_addr("127.0.0.1").unwrap().port(), super::super::CLASS_PORT);
+        assert_eq!(
+            class_addr("127.0.0.1").unwrap().port(),
+            super::super::CLASS_PORT
+        );
         assert_eq!(class_addr("127.0.0.1:9000").unwrap().port(), 9000);
         assert_eq!(class_addr("[::1]:9000").unwrap().port(), 9000);
         assert_eq!(class_addr("::1").unwrap().port(), super::super::CLASS_PORT);
