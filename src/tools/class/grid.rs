@@ -4,9 +4,10 @@
 //!
 //! ```text
 //! class on 0.0.0.0:8090 · send: check … --send 192.168.1.20:8090 --name NAME
-//!            1 2 3 4 5 6 7 8 9 10          1 2 3 4 5 6 7 8 9 10
-//! s01        P P P P P F P P F F     s21   P P P P P P P P P P
-//! s02        P P P P P F P P · ·     s22   F F F F F F P P F F
+//!                               1                                1
+//!             1 2 3 4 5 6 7 8 9 0               1 2 3 4 5 6 7 8 9 0
+//! s01         P P P P P F P P F F   s21         P P P P P P P P P P
+//! s02         P P P P P F P P · ·   s22         F F F F F F P P F F
 //! L5 server: 1 four-frames  2 one-write  3 trickled  4 every-split  5 empty-body ...
 //! most failed: 6 05.server.big-body, by 12 of 40 students
 //! ```
@@ -68,13 +69,13 @@ pub fn draw(screen: &Screen) -> Vec<String> {
         .collect();
     let n = columns.len();
 
-    let digits = n.to_string().len();
-    let mut cell = digits + 1;
-    if NAME_WIDTH + n * cell > width {
-        cell = 1;
-    }
+    // A cell is a letter and a space, or just the letter when that puts more students on a
+    // line (or is the only way the checks fit the width).
+    let per_line = |cell: usize| ((width + GAP) / (NAME_WIDTH + n * cell + GAP)).max(1);
+    let roomy = NAME_WIDTH + 2 * n <= width && (per_line(2) >= 2 || per_line(1) < 2);
+    let cell = if roomy { 2 } else { 1 };
     let block = NAME_WIDTH + n * cell;
-    let per_line = ((width + GAP) / (block + GAP)).max(1);
+    let per_line = per_line(cell);
 
     let legend = legend(&columns, width);
     let bottom = most_failed(&students, &columns, width);
@@ -87,7 +88,7 @@ pub fn draw(screen: &Screen) -> Vec<String> {
         })
         .collect();
     let fixed = screen.top.len()
-        + 1
+        + if n < 10 { 1 } else { 2 }
         + legend.len()
         + bottom.len()
         + usize::from(!twice.is_empty())
@@ -99,14 +100,27 @@ pub fn draw(screen: &Screen) -> Vec<String> {
     let page = screen.page % pages;
 
     let mut out: Vec<String> = screen.top.to_vec();
-    let heading: String = (1..=n)
-        .map(|i| match cell {
-            1 => (i % 10).to_string(),
-            _ => format!("{i:>w$} ", w = cell - 1),
+    // The checks' numbers, one digit a cell: the tens on a line above the units from 10 on.
+    let digit = |d: usize| format!("{d:<cell$}");
+    let tens: String = (1..=n)
+        .map(|i| {
+            if i < 10 {
+                " ".repeat(cell)
+            } else {
+                digit(i / 10 % 10)
+            }
         })
         .collect();
-    let heading = format!("{}{heading}", " ".repeat(NAME_WIDTH));
-    out.push(vec![pad(&heading, block); per_line].join(&" ".repeat(GAP)));
+    let units: String = (1..=n).map(|i| digit(i % 10)).collect();
+    let numbers = if n < 10 {
+        vec![units]
+    } else {
+        vec![tens, units]
+    };
+    for heading in numbers {
+        let heading = format!("{}{heading}", " ".repeat(NAME_WIDTH));
+        out.push(vec![pad(&heading, block); per_line].join(&" ".repeat(GAP)));
+    }
 
     let names: Vec<(&&str, &Student)> = students
         .iter()
@@ -174,7 +188,6 @@ fn row(name: &str, student: &Student, columns: &[&Known], cell: usize) -> String
             Some(_) => "S".yellow(),
             None => "·".dimmed(),
         };
-        out += &" ".repeat(cell.saturating_sub(2));
         out += &letter.to_string();
         if cell > 1 {
             out.push(' ');
