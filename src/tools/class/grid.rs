@@ -87,19 +87,6 @@ pub fn draw(screen: &Screen) -> Vec<String> {
             format!("{name} ({})", list.join(", "))
         })
         .collect();
-    let fixed = screen.top.len()
-        + if n < 10 { 1 } else { 2 }
-        + legend.len()
-        + bottom.len()
-        + usize::from(!twice.is_empty())
-        + screen.events.len().min(2)
-        + 1;
-    let lines_for_students = screen.height.saturating_sub(fixed).max(1);
-    let per_page = lines_for_students * per_line;
-    let pages = students.len().div_ceil(per_page).max(1);
-    let page = screen.page % pages;
-
-    let mut out: Vec<String> = screen.top.to_vec();
     // The checks' numbers, one digit a cell: the tens on a line above the units from 10 on.
     let digit = |d: usize| format!("{d:<cell$}");
     let tens: String = (1..=n)
@@ -112,11 +99,24 @@ pub fn draw(screen: &Screen) -> Vec<String> {
         })
         .collect();
     let units: String = (1..=n).map(|i| digit(i % 10)).collect();
-    let numbers = if n < 10 {
-        vec![units]
-    } else {
-        vec![tens, units]
+    let numbers = match n {
+        0 => vec![],
+        1..10 => vec![units],
+        _ => vec![tens, units],
     };
+    let fixed = screen.top.len()
+        + numbers.len()
+        + legend.len()
+        + bottom.len()
+        + usize::from(!twice.is_empty())
+        + screen.events.len().min(2)
+        + 1;
+    let lines_for_students = screen.height.saturating_sub(fixed).max(1);
+    let per_page = lines_for_students * per_line;
+    let pages = students.len().div_ceil(per_page).max(1);
+    let page = screen.page % pages;
+
+    let mut out: Vec<String> = screen.top.to_vec();
     for heading in numbers {
         let heading = format!("{}{heading}", " ".repeat(NAME_WIDTH));
         out.push(vec![pad(&heading, block); per_line].join(&" ".repeat(GAP)));
@@ -137,8 +137,8 @@ pub fn draw(screen: &Screen) -> Vec<String> {
     }
     if students.is_empty() {
         out.push(tr!(
-            "no result yet: each student runs check with --send and --name (see the top line)",
-            "还没有结果: 每个学生运行 check 时加上 --send 和 --name (见第一行)"
+            "no result yet: each student adds --send and --name to their check (see above)",
+            "还没有结果: 每个学生在 check 后面加上 --send 和 --name (见上面)"
         ));
     }
     out.extend(legend);
@@ -160,8 +160,8 @@ pub fn draw(screen: &Screen) -> Vec<String> {
     let page = page + 1;
     out.push(
         tr!(
-            "{count} students · page {page}/{pages} · P pass, F fail, S skip, · not yet · self-reported by each student's checker",
-            "{count} 名学生 · 第 {page}/{pages} 页 · P 通过, F 失败, S 跳过, · 还没有 · 由每个学生的检查器自己报告"
+            "{count} students · page {page}/{pages} · P pass · F fail · S skip · · not yet",
+            "{count} 名学生 · 第 {page}/{pages} 页 · P 通过 · F 失败 · S 跳过 · · 还没有"
         )
         .dimmed()
         .to_string(),

@@ -76,11 +76,15 @@ fn run(cli: Cli) -> Result<()> {
     let local = listener.local_addr()?;
     let top = vec![
         tr!(
-            "class on {local} · students: check N server --send {to} --name NAME -- ...",
-            "课堂在 {local} · 学生: check N server --send {to} --name 名字 -- ..."
+            "class on {local} · results self-reported by each student's checker",
+            "课堂在 {local} · 结果由每个学生的检查器自己报告"
         )
         .bold()
         .to_string(),
+        tr!(
+            "students add to their check: --send {to} --name NAME",
+            "学生在 check 后面加上: --send {to} --name 名字"
+        ),
     ];
     // The grid on a terminal that can take the cursor home; one line a result anywhere else.
     let terminal = std::io::stdout().is_terminal();
@@ -207,7 +211,8 @@ fn handle_sender(
     let outcome = match received {
         Err(_) if dropped => return,
         Err(why) => Err(why),
-        Ok(sent) => {
+        Ok(None) => return,
+        Ok(Some(sent)) => {
             let (saved, answer) = mpsc::channel();
             match events.send(Event::Result { from: peer.ip(), sent, saved }) {
                 Ok(()) => answer.recv_timeout(SAVE_DEADLINE).unwrap_or_else(|_| {
@@ -366,12 +371,10 @@ impl Board {
             height,
             page,
         };
-        let mut text = String::from("\x1b[H");
-        for line in grid::draw(&screen) {
-            text += &line;
-            text += "\x1b[K\r\n";
-        }
-        text += "\x1b[J";
+        // No line break after the last line: on the terminal's last row it would scroll the
+        // whole grid up by one.
+        let lines = grid::draw(&screen).join("\x1b[K\r\n");
+        let text = format!("\x1b[H{lines}\x1b[K\x1b[J");
         crate::words::exit::or_quietly_on_closed_pipe(|| {
             let mut out = std::io::stdout().lock();
             out.write_all(text.as_bytes())?;

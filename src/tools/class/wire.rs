@@ -89,19 +89,15 @@ impl Sent {
 }
 
 /// Read one result from `reader` and check it against `known`; `Err` says why it is refused,
-/// in words that are safe to print (nothing of the peer's raw).
+/// in words that are safe to print (nothing of the peer's raw). `Ok(None)`: the peer closed
+/// before its first byte (a port probe, `nc` tried and left), nothing to refuse.
 ///
 /// `reader` gives up on its own deadline (a [`Deadline`] around the socket): its timeout comes
 /// back here as an error of kind `TimedOut` or `WouldBlock`.
-pub fn recv_result(reader: &mut impl Read, known: &[Known]) -> Result<Sent, String> {
+pub fn recv_result(reader: &mut impl Read, known: &[Known]) -> Result<Option<Sent>, String> {
     let body = match recv_frame(reader) {
         Ok(Some(body)) => body,
-        Ok(None) => {
-            return Err(tr!(
-                "closed without sending a result",
-                "没有发送结果就关闭了连接"
-            ));
-        }
+        Ok(None) => return Ok(None),
         Err(e) if matches!(e.kind(), ErrorKind::TimedOut | ErrorKind::WouldBlock) => {
             let secs = RESULT_DEADLINE.as_secs();
             return Err(tr!(
@@ -112,7 +108,7 @@ pub fn recv_result(reader: &mut impl Read, known: &[Known]) -> Result<Sent, Stri
         // The frame's own words: "a frame announced 2147483647 bytes, over the 65536-byte limit".
         Err(e) => return Err(store::clean(&e.to_string())),
     };
-    parse(&body, known)
+    parse(&body, known).map(Some)
 }
 
 /// What the class reads of a result; any other field of `check --json` is left alone.
@@ -417,7 +413,9 @@ mod tests {
 
     #[test]
     fn a_good_result_comes_through_with_its_verdicts() {
-        let sent = recv_result(&mut &frame(GOOD.as_bytes())[..], &known()).unwrap();
+        let sent = recv_result(&mut &frame(GOOD.as_bytes())[..], &known())
+            .unwrap()
+            .unwrap();
         assert_eq!(
             (sent.name.as_str(), sent.lesson, sent.role.as_str()),
             ("s07", 5, "server")
@@ -449,7 +447,7 @@ mod tests {
             refused(b"\x10\x00\x00\x00{\"na"),
             "connection closed inside a frame: 4 of 16 bytes of its body arrived"
         );
-        assert_eq!(refused(b""), "closed without sending a result");
+        assert_eq!(recv_result(&mut &b""[..], &known()), Ok(None));
     }
 
     #[test]
