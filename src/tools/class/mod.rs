@@ -27,6 +27,7 @@ use clap::Parser;
 use colored::Colorize;
 
 use self::store::{Row, Store};
+pub use self::wire::CLASS_PORT;
 use self::wire::{Deadline, Known, RESULT_DEADLINE, Sent};
 use crate::output::say;
 use socket2::{Domain, Protocol, Socket, Type};
@@ -34,10 +35,6 @@ use socket2::{Domain, Protocol, Socket, Type};
 use crate::sockets::{addrs, net};
 use crate::words::cli::{Addr, DEFAULT_HOST, Shared};
 use crate::{Result, note, server, tr};
-
-/// The class's own port: beside the lessons' 8080, not on it, so the teacher can run a lesson
-/// server and the class on one machine.
-pub const CLASS_PORT: u16 = 8090;
 
 /// Senders served at once. A result takes milliseconds, so 40 students sending in the same
 /// second rarely hold more than a few places; the cap bounds threads and memory (a place holds
@@ -318,7 +315,7 @@ impl Board {
             .rows()
             .any(|r| &r.name == name && r.address != address);
         let written = self.store.add(rows);
-        let line = result_line(sent);
+        let line = sent.line();
         self.say(format!(
             "{line} ({})",
             tr!("from {address}", "来自 {address}")
@@ -380,22 +377,6 @@ impl Board {
             out.write_all(text.as_bytes())?;
             out.flush()
         });
-    }
-}
-
-/// `s07 lesson 5 server: 8 of 10 passed`: a result in one line.
-pub fn result_line(sent: &Sent) -> String {
-    let (passed, of) = sent.passed();
-    let (name, lesson) = (&sent.name, sent.lesson);
-    match sent.role.as_str() {
-        "server" => tr!(
-            "{name} lesson {lesson} server: {passed} of {of} passed",
-            "{name} 第 {lesson} 课 服务端: {of} 项中 {passed} 项通过"
-        ),
-        _ => tr!(
-            "{name} lesson {lesson} client: {passed} of {of} passed",
-            "{name} 第 {lesson} 课 客户端: {of} 项中 {passed} 项通过"
-        ),
     }
 }
 

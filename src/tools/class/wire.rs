@@ -23,6 +23,10 @@ use crate::sockets::frame::{MAX_FRAME_LEN, recv_frame, send_frame};
 use crate::tr;
 use crate::words::text;
 
+/// The class's own port: beside the lessons' 8080, not on it, so the teacher can run a lesson
+/// server and the class on one machine.
+pub const CLASS_PORT: u16 = 8090;
+
 /// How long a sender has, from its connect, to deliver its whole frame. A result is a few KiB:
 /// on a classroom's Wi-Fi it takes milliseconds. A sender that trickles or says nothing is
 /// dropped after this, and never holds a place for longer.
@@ -81,10 +85,26 @@ pub struct Mark {
 }
 
 impl Sent {
-    /// `8 of 10 passed`.
+    /// How many checks passed, of how many.
     pub fn passed(&self) -> (usize, usize) {
         let passed = self.checks.iter().filter(|m| m.verdict == "PASS").count();
         (passed, self.checks.len())
+    }
+
+    /// `s07 lesson 5 server: 8 of 10 passed`: the result in one line.
+    pub fn line(&self) -> String {
+        let (passed, of) = self.passed();
+        let (name, lesson) = (&self.name, self.lesson);
+        match self.role.as_str() {
+            "server" => tr!(
+                "{name} lesson {lesson} server: {passed} of {of} passed",
+                "{name} 第 {lesson} 课 服务端: {of} 项中 {passed} 项通过"
+            ),
+            _ => tr!(
+                "{name} lesson {lesson} client: {passed} of {of} passed",
+                "{name} 第 {lesson} 课 客户端: {of} 项中 {passed} 项通过"
+            ),
+        }
     }
 }
 
@@ -237,10 +257,11 @@ impl Read for Deadline<'_> {
     }
 }
 
-/// The class's answer: `{"ok":true}`, or `{"ok":false,"why":"..."}`, as one frame.
+/// The class's answer: `{"ok":true}`, or `{"ok":false,"why":"..."}` (the why in the teacher's
+/// language), as one frame.
 pub fn answer(writer: &mut impl Write, outcome: &Result<String, String>) -> io::Result<()> {
     let body = match outcome {
-        Ok(line) => json!({ "ok": true, "line": line }),
+        Ok(_) => json!({ "ok": true }),
         Err(why) => json!({ "ok": false, "why": why }),
     };
     send_frame(writer, body.to_string().as_bytes())
@@ -253,6 +274,9 @@ pub fn send_result(to: &str, name: &str, report: &str) -> Result<String, String>
     check_name(name)?;
     let addr = class_addr(to)?;
     let body = with_name(report, name)?;
+    // Checked here as the class will check it, so a result it would refuse is not sent, and the
+    // line below is in the student's language, whatever the teacher's.
+    let sent = parse(&body, &known())?;
     let not_sent = |why: String| tr!("not sent to {addr}: {why}", "没有发送到 {addr}: {why}");
     let mut sock = TcpStream::connect_timeout(&addr, SEND_DEADLINE).map_err(|e| {
         not_sent(match e.kind() {
@@ -297,7 +321,7 @@ pub fn send_result(to: &str, name: &str, report: &str) -> Result<String, String>
         Some(true) => Ok(tr!(
             "sent to the class at {addr}: {}",
             "已发送到 {addr} 的课堂: {}",
-            said("line")
+            sent.line()
         )),
         Some(false) => Err(not_sent(tr!(
             "the class refused it: {}",
@@ -313,7 +337,7 @@ pub fn send_result(to: &str, name: &str, report: &str) -> Result<String, String>
 
 /// `HOST`, `HOST:PORT`, `IP`, `[IPv6]:PORT` → one address; the class's port when none is given.
 pub fn class_addr(to: &str) -> Result<SocketAddr, String> {
-    let port = super::CLASS_PORT;
+    let port = CLASS_PORT;
     let found = if let Ok(addr) = to.parse::<SocketAddr>() {
         Ok(vec![addr])
     } else if let Ok(ip) = to.trim_start_matches('[').trim_end_matches(']').parse() {
@@ -524,13 +548,10 @@ mod tests {
 
     #[test]
     fn the_class_address_takes_a_port_or_the_default() {
-        assert_eq!(
-            class_addr("127.0.0.1").unwrap().port(),
-            super::super::CLASS_PORT
-        );
+        assert_eq!(class_addr("127.0.0.1").unwrap().port(), super::CLASS_PORT);
         assert_eq!(class_addr("127.0.0.1:9000").unwrap().port(), 9000);
         assert_eq!(class_addr("[::1]:9000").unwrap().port(), 9000);
-        assert_eq!(class_addr("::1").unwrap().port(), super::super::CLASS_PORT);
+        assert_eq!(class_addr("::1").unwrap().port(), super::CLASS_PORT);
         assert!(class_addr("localhost").is_ok());
     }
 }
