@@ -26,12 +26,12 @@ use std::time::{Duration, Instant};
 use clap::Parser;
 use colored::Colorize;
 
+use socket2::{Domain, Protocol, Socket, Type};
+
 use self::store::{Row, Store};
 pub use self::wire::CLASS_PORT;
 use self::wire::{Deadline, Known, RESULT_DEADLINE, Sent};
 use crate::output::say;
-use socket2::{Domain, Protocol, Socket, Type};
-
 use crate::sockets::{addrs, net};
 use crate::words::cli::{Addr, DEFAULT_HOST, Shared};
 use crate::{Result, note, server, tr};
@@ -121,13 +121,19 @@ enum Event {
 /// The connections still sending, oldest first: the ones to drop when every place is taken.
 type Waiting = Arc<Mutex<VecDeque<(u64, TcpStream)>>>;
 
-/// Lesson 07's accept loop, with places: a thread per sender, at most [`MAX_SENDERS`].
+/// Lesson 07's accept loop, with places: a thread per sender, at most [`MAX_SENDERS`] threads.
+/// The places are lesson 07's channel of tokens: a thread gives its token back when it ends.
 fn accept_loop(
     listener: &TcpListener,
     events: &SyncSender<Event>,
     known: &Arc<Vec<Known>>,
 ) -> Result<()> {
     let waiting: Waiting = Arc::default();
+    let (give_back, places) = mpsc::sync_channel(MAX_SENDERS);
+    for _ in 0..MAX_SENDERS {
+        // Cannot fail: the channel has room for every token, and `places` is alive.
+        let _ = give_back.send(());
+    }
     for (number, sock) in (0u64..).zip(listener.incoming()) {
         let sock = match sock {
             Ok(sock) => sock,
@@ -135,21 +141,26 @@ fn accept_loop(
             // class goes on.
             Err(e) => {
                 let why = crate::sockets::oserror::words(&e);
-                let _ = events.try_send(Event::Line(tr!(
-                    "accept failed: {why}",
-                    "accept 失败: {why}"
-                )));
+                let line = tr!("accept failed: {why}", "accept 失败: {why}");
+                let _ = events.try_send(Event::Line(line));
                 thread::sleep(Duration::from_millis(50));
                 continue;
             }
         };
         let Ok(peer) = sock.peer_addr() else { continue };
-        make_room(&waiting, events);
+        // Every place taken: drop the sender waiting longest, then wait for its place (or for
+        // any thread to end: those saving a result end within SAVE_DEADLINE).
+        if places.try_recv().is_err() {
+            make_room(&waiting, events);
+            let _ = places.recv();
+        }
+        let place = Place(give_back.clone());
         if let Ok(clone) = sock.try_clone() {
             lock(&waiting).push_back((number, clone));
         }
         let (events, known, list) = (events.clone(), Arc::clone(known), Arc::clone(&waiting));
         let spawned = thread::Builder::new().spawn(move || {
+            let _place = place;
             handle_sender(&sock, peer, &events, &known, &list, number);
             lock(&list).retain(|(n, _)| *n != number);
         });
@@ -160,14 +171,22 @@ fn accept_loop(
     Ok(())
 }
 
-/// Every place taken: drop the sender that has waited longest, so that a flood of connections
-/// that say nothing cannot keep a real result out. Its thread sees the connection shut and ends.
-fn make_room(waiting: &Waiting, events: &SyncSender<Event>) {
-    let mut waiting = lock(waiting);
-    if waiting.len() < MAX_SENDERS {
-        return;
+/// A sender's place: its token goes back to the accept loop when the thread ends, however it
+/// ends (a panic included).
+struct Place(SyncSender<()>);
+
+impl Drop for Place {
+    fn drop(&mut self) {
+        let _ = self.0.try_send(());
     }
-    if let Some((_, oldest)) = waiting.pop_front() {
+}
+
+/// Drop the sender that has waited longest for its frame, so that a flood of connections that
+/// say nothing cannot keep a real result out. Shut down, its read returns at once and its thread
+/// ends (on Windows at the latest at its deadline, RESULT_DEADLINE).
+fn make_room(waiting: &Waiting, events: &SyncSender<Event>) {
+    let oldest = lock(waiting).pop_front();
+    if let Some((_, oldest)) = oldest {
         let _ = oldest.shutdown(std::net::Shutdown::Both);
         let who = oldest
             .peer_addr()
