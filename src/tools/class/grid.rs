@@ -385,6 +385,66 @@ mod tests {
     }
 
     #[test]
+    fn wide_names_many_checks_and_two_machines_still_fit() {
+        let ids: Vec<&'static str> = (0..20)
+            .map(|i| &*Box::leak(format!("06.server.c{i:02}").into_boxed_str()))
+            .collect();
+        let known: Vec<Known> = ids.iter().map(|&id| Known { id, page: "p" }).collect();
+        let mut store = Store::open(None).unwrap();
+        let row = |name: &str, check: &str, address: &str| Row {
+            time: String::new(),
+            name: name.into(),
+            address: address.into(),
+            lesson: 6,
+            role: "server".into(),
+            check: check.into(),
+            verdict: "PASS".into(),
+            expected: String::new(),
+            got: String::new(),
+        };
+        let mut rows: Vec<Row> = ids
+            .iter()
+            .map(|id| row("王小明王小明王小明", id, "10.0.0.1"))
+            .collect();
+        rows.push(row("王小明王小明王小明", ids[0], "10.0.0.2"));
+        rows.push(row("s01", ids[19], "10.0.0.3"));
+        store.add(rows).unwrap();
+        colored::control::set_override(false);
+        let grid = draw(&Screen {
+            store: &store,
+            known: &known,
+            top: &[],
+            events: &[],
+            width: 80,
+            height: 30,
+            page: 0,
+        });
+        assert!(
+            grid.iter().all(|l| measure_text_width(l) <= 80),
+            "{grid:#?}"
+        );
+        // 30 checks: a letter a cell, two students a line; the tens above the units.
+        assert!(
+            grid[0].starts_with("                     1111111111222222222233"),
+            "{grid:#?}"
+        );
+        assert!(
+            grid[1].starts_with("            123456789012345678901234567890"),
+            "{grid:#?}"
+        );
+        assert!(
+            grid[2].starts_with("s01         ·····························P   王小明王…! PPPP"),
+            "{grid:#?}"
+        );
+        assert!(
+            grid.iter()
+                .any(|l| l
+                    .contains("one name, two machines: 王小明王小明王小明 (10.0.0.1, 10.0.0.2)")),
+            "{grid:#?}"
+        );
+    }
+
+    #[test]
     fn a_short_terminal_shows_the_class_a_page_at_a_time() {
         let store = class(40);
         let first = lines(&store, 80, 15, 0);

@@ -69,6 +69,12 @@ impl Store {
             Err(e) if e.kind() == io::ErrorKind::NotFound => {}
             Err(e) => return Err(tr!("cannot read {shown}: {e}", "无法读取 {shown}: {e}")),
         }
+        // Written once now: a folder that is not there or not writable is said at the start,
+        // not at the first student's result.
+        save(path, &store.to_csv()).map_err(|e| {
+            let e = crate::sockets::oserror::words(&e);
+            tr!("cannot write {shown}: {e}", "无法写入 {shown}: {e}")
+        })?;
         Ok(store)
     }
 
