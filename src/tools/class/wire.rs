@@ -292,11 +292,12 @@ pub fn send_result(to: &str, name: &str, report: &str) -> Result<String, String>
             _ => crate::sockets::oserror::words(&e),
         })
     })?;
+    // One deadline for the answer too: whatever answers on that port may trickle or lie.
     let talk = |sock: &mut TcpStream| -> io::Result<Option<Vec<u8>>> {
         sock.set_write_timeout(Some(SEND_DEADLINE))?;
-        sock.set_read_timeout(Some(SEND_DEADLINE))?;
         send_frame(sock, &body)?;
-        recv_frame(sock)
+        let until = Instant::now() + SEND_DEADLINE;
+        recv_frame(&mut Deadline { sock, until })
     };
     let reply = match talk(&mut sock) {
         Ok(Some(reply)) => reply,
