@@ -94,6 +94,11 @@ fn run(cli: Cli) -> Result<()> {
             "结果保存在 {csv}: 读回了 {students} 名学生的 {rows} 条结果"
         );
     }
+    if terminal {
+        // Ctrl-C under the grid: the shell's prompt on a line of its own, not after the last row.
+        // Nothing else to do: every result is on disk already.
+        let _ = crate::words::exit::on_interrupt(|| say::plain(""));
+    }
     let (events, board_events) = mpsc::sync_channel(MAX_SENDERS);
     let board = Board {
         store,
