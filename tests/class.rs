@@ -167,7 +167,7 @@ fn a_killed_class_started_again_on_its_csv_has_every_result() {
     drop(first);
     let mut again = class(&csv);
     let checks = report(0).matches("\"id\"").count();
-    again.expect_line(&format!("{} of 2 students read back", 2 * checks));
+    again.expect_line(&format!("{} results of 2 students read back", 2 * checks));
     send_result(&to(&again), "s03", &report(1)).expect("sent");
     again.expect_line("s03 lesson 5 server: 1 of");
     let after = std::fs::read_to_string(&csv).unwrap();

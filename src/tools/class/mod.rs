@@ -89,10 +89,13 @@ fn run(cli: Cli) -> Result<()> {
     let terminal = terminal && colored::control::set_virtual_terminal(true).is_ok();
     if let Some(csv) = &cli.csv {
         let (students, rows, csv) = (store.students(), store.rows().count(), csv.display());
-        note!(
-            "results kept in {csv}: {rows} of {students} students read back",
-            "结果保存在 {csv}: 读回了 {students} 名学生的 {rows} 条结果"
-        );
+        match rows {
+            0 => note!("results kept in {csv}", "结果保存在 {csv}"),
+            _ => note!(
+                "results kept in {csv}: {rows} results of {students} students read back",
+                "结果保存在 {csv}: 读回了 {students} 名学生的 {rows} 条结果"
+            ),
+        }
     }
     if terminal {
         // Ctrl-C under the grid: the shell's prompt on a line of its own, not after the last row.
