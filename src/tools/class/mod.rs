@@ -6,19 +6,20 @@
 //! in mind: a thread per sender, at most [`MAX_SENDERS`] at once, each with one deadline for its
 //! whole frame; when all places are taken, the sender waiting longest is dropped to make room, so
 //! hundreds of idle connections cannot keep a real result out. One thread, the board, owns the
-//! results: it writes the CSV ([`store`]) and draws the grid ([`grid`]), or, off a terminal,
-//! prints one line a result.
+//! results ([`board`]): it writes the CSV ([`store`]) and draws the grid ([`grid`]), or, off a
+//! terminal, prints one line a result.
 
+pub mod board;
 pub mod grid;
 pub mod store;
 pub mod wire;
 
 use std::collections::VecDeque;
-use std::io::{IsTerminal, Write};
-use std::net::{IpAddr, SocketAddr, TcpListener, TcpStream};
+use std::io::IsTerminal;
+use std::net::{SocketAddr, TcpListener, TcpStream};
 use std::path::PathBuf;
 use std::process::ExitCode;
-use std::sync::mpsc::{self, Receiver, RecvTimeoutError, SyncSender};
+use std::sync::mpsc::{self, SyncSender};
 use std::sync::{Arc, Mutex};
 use std::thread;
 use std::time::{Duration, Instant};
@@ -28,9 +29,10 @@ use colored::Colorize;
 
 use socket2::{Domain, Protocol, Socket, Type};
 
-use self::store::{Row, Store};
+use self::board::{Board, Event};
+use self::store::Store;
 pub use self::wire::CLASS_PORT;
-use self::wire::{Deadline, Known, RESULT_DEADLINE, Sent};
+use self::wire::{Deadline, Known, RESULT_DEADLINE};
 use crate::output::say;
 use crate::sockets::{addrs, net};
 use crate::words::cli::{Addr, DEFAULT_HOST, Shared};
@@ -41,18 +43,8 @@ use crate::{Result, note, server, tr};
 /// at most one 64 KiB frame) whatever a flood does.
 pub const MAX_SENDERS: usize = 64;
 
-/// The most names the class keeps: a class of 40 with room to spare. A flood of made-up names
-/// stops here instead of growing the grid and the memory without end.
-pub const MAX_STUDENTS: usize = 200;
-
 /// Lesson 07's listen queue: room for a whole class that sends in the same second.
 const CLASS_BACKLOG: i32 = 128;
-
-/// How long a page of the grid stays before the next (a class taller than the terminal).
-const PAGE_TIME: Duration = Duration::from_secs(5);
-
-/// The grid is drawn again at most this often, however fast results come.
-const DRAW_EVERY: Duration = Duration::from_millis(200);
 
 /// How long a sender's thread waits for the board to have saved its result.
 const SAVE_DEADLINE: Duration = Duration::from_secs(5);
@@ -103,27 +95,9 @@ fn run(cli: Cli) -> Result<()> {
         let _ = crate::words::exit::on_interrupt(|| say::plain(""));
     }
     let (events, board_events) = mpsc::sync_channel(MAX_SENDERS);
-    let board = Board {
-        store,
-        known: Arc::clone(&known),
-        top,
-        lines: Vec::new(),
-        terminal,
-    };
+    let board = Board::new(store, Arc::clone(&known), top, terminal);
     thread::spawn(move || board.run(board_events));
     accept_loop(&listener, &events, &known)
-}
-
-/// What a sender's thread tells the board.
-enum Event {
-    /// A result that passed every check of [`wire`]; the board answers on `saved`.
-    Result {
-        from: IpAddr,
-        sent: Sent,
-        saved: mpsc::Sender<std::result::Result<String, String>>,
-    },
-    /// One line for the teacher: a refusal, a drop.
-    Line(String),
 }
 
 /// The connections still sending, oldest first: the ones to drop when every place is taken.
@@ -260,151 +234,6 @@ fn handle_sender(
     let _ = sock.set_write_timeout(Some(Duration::from_secs(1)));
     let mut sock = sock;
     let _ = wire::answer(&mut sock, &outcome);
-}
-
-/// The one owner of the results: it saves them, then shows them.
-struct Board {
-    store: Store,
-    known: Arc<Vec<Known>>,
-    top: Vec<String>,
-    /// On a terminal, the last lines for the teacher (refusals), shown under the grid.
-    lines: Vec<String>,
-    terminal: bool,
-}
-
-impl Board {
-    fn run(mut self, events: Receiver<Event>) {
-        let (mut page, mut turned, mut drawn) = (0, Instant::now(), None::<Instant>);
-        let mut dirty = true;
-        loop {
-            let wait = match drawn {
-                Some(at) if dirty => DRAW_EVERY.saturating_sub(at.elapsed()),
-                _ if dirty => Duration::ZERO,
-                _ => PAGE_TIME,
-            };
-            match events.recv_timeout(wait) {
-                Ok(event) => {
-                    self.take(event);
-                    dirty = true;
-                }
-                Err(RecvTimeoutError::Timeout) => {}
-                Err(RecvTimeoutError::Disconnected) => return,
-            }
-            if turned.elapsed() >= PAGE_TIME {
-                (page, turned, dirty) = (page + 1, Instant::now(), true);
-            }
-            if self.terminal && dirty && drawn.is_none_or(|at| at.elapsed() >= DRAW_EVERY) {
-                self.draw(page);
-                (drawn, dirty) = (Some(Instant::now()), false);
-            }
-            dirty &= self.terminal;
-        }
-    }
-
-    fn take(&mut self, event: Event) {
-        match event {
-            Event::Line(line) => self.say(line),
-            Event::Result { from, sent, saved } => {
-                let outcome = self.save(from, &sent);
-                let _ = saved.send(outcome);
-            }
-        }
-    }
-
-    /// Put a result in the store and on disk; the line for the student's screen.
-    fn save(&mut self, from: IpAddr, sent: &Sent) -> std::result::Result<String, String> {
-        let name = &sent.name;
-        if !self.store.knows(name) && self.store.students() >= MAX_STUDENTS {
-            return Err(tr!(
-                "the class already has {MAX_STUDENTS} names: is someone sending made-up ones?",
-                "课堂里已经有 {MAX_STUDENTS} 个名字了: 有人在发编造的名字吗?"
-            ));
-        }
-        let time = store::now();
-        let address = from.to_string();
-        let rows = sent
-            .checks
-            .iter()
-            .map(|mark| Row {
-                time: time.clone(),
-                name: name.clone(),
-                address: address.clone(),
-                lesson: sent.lesson,
-                role: sent.role.clone(),
-                check: mark.id.clone(),
-                verdict: mark.verdict.clone(),
-                expected: mark.expected.clone(),
-                got: mark.got.clone(),
-            })
-            .collect();
-        let twice = self
-            .store
-            .rows()
-            .any(|r| &r.name == name && r.address != address);
-        let written = self.store.add(rows);
-        let line = sent.line();
-        self.say(format!(
-            "{line} ({})",
-            tr!("from {address}", "来自 {address}")
-        ));
-        if twice {
-            self.say(tr!(
-                "! {name} has now sent from two machines: see the address column of the CSV",
-                "! {name} 已经从两台机器发送过了: 见 CSV 的地址一列"
-            ));
-        }
-        match written {
-            Ok(()) => Ok(line),
-            Err(e) => {
-                let why = crate::sockets::oserror::words(&e);
-                self.say(tr!("cannot write the CSV: {why}", "无法写入 CSV: {why}"));
-                Err(tr!(
-                    "the class could not save it on the teacher's disk",
-                    "课堂没能把它存到老师的磁盘上"
-                ))
-            }
-        }
-    }
-
-    /// A line for the teacher: printed as it is off a terminal, kept under the grid on one.
-    fn say(&mut self, line: String) {
-        if self.terminal {
-            self.lines.push(line);
-            let old = self.lines.len().saturating_sub(2);
-            self.lines.drain(..old);
-        } else {
-            say::plain(&line);
-        }
-    }
-
-    /// The grid, drawn over the last one: the cursor home, each line cleared to its end, the
-    /// rest of the screen cleared (less flicker than clearing the whole screen first).
-    fn draw(&self, page: usize) {
-        let (height, width) = console::Term::stdout()
-            .size_checked()
-            .map_or((24, 80), |(rows, columns)| {
-                (usize::from(rows), usize::from(columns))
-            });
-        let events: Vec<String> = self.lines.iter().map(|l| l.dimmed().to_string()).collect();
-        let screen = grid::Screen {
-            store: &self.store,
-            known: &self.known,
-            top: &self.top,
-            events: &events,
-            width,
-            height,
-            page,
-        };
-        // No line break after the last line: on the terminal's last row it would scroll the
-        // whole grid up by one.
-        let lines = grid::draw(&screen).join("\x1b[K\r\n");
-        let text = format!("\x1b[H{lines}\x1b[K\x1b[J");
-        crate::words::exit::or_quietly_on_closed_pipe(|| {
-            let mut out = std::io::stdout().lock();
-            out.write_all(text.as_bytes())?;
-            out.flush()
-        });
-    }
 }
 
 /// Lesson 03's listener (`SO_REUSEADDR` on Unix, see `sockets::net::listen`) with the class's
