@@ -28,7 +28,7 @@ const DRAW_EVERY: Duration = Duration::from_millis(200);
 
 /// What a sender's thread tells the board.
 pub enum Event {
-    /// A result that passed every check of [`wire`]; the board answers on `saved`.
+    /// A result that passed every check of [`wire`](super::wire); the board answers on `saved`.
     Result {
         from: IpAddr,
         sent: Sent,
@@ -53,6 +53,8 @@ impl Board {
         Board { store, known, top, lines: Vec::new(), terminal }
     }
 
+    /// Take the senders' events until none can come any more. On a terminal, the grid is drawn
+    /// again after them (at most every [`DRAW_EVERY`]) and its page turns every [`PAGE_TIME`].
     pub fn run(mut self, events: Receiver<Event>) {
         let (mut page, mut turned, mut drawn) = (0, Instant::now(), None::<Instant>);
         let mut dirty = true;
@@ -60,7 +62,7 @@ impl Board {
             let wait = match drawn {
                 Some(at) if dirty => DRAW_EVERY.saturating_sub(at.elapsed()),
                 _ if dirty => Duration::ZERO,
-                _ => PAGE_TIME,
+                _ => PAGE_TIME.saturating_sub(turned.elapsed()),
             };
             match events.recv_timeout(wait) {
                 Ok(event) => {
