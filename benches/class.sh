@@ -87,10 +87,18 @@ elif mode == 'hostile':
     send(frame(dict(report('s41', 1), checks=[{'id': '05.server.no-such', 'verdict': 'PASS'}])))
     slow = send(b'\x40\x00', answer=False)   # half a length, then nothing: the deadline drops it
     idle = [socket.create_connection(('127.0.0.1', port)) for _ in range(300)]
-    start = time.time()
-    got = send(frame(report('s42', 42)))
+    # As the checker's --send does: a class with every place taken closes unread; try again.
+    start, tries, got = time.time(), 0, b''
+    while b'"ok"' not in got and time.time() - start < 8:
+        tries += 1
+        try:
+            got = send(frame(report('s42', 42)))
+        except OSError:
+            got = b''
+        if b'"ok"' not in got:
+            time.sleep(0.25)
     took = time.time() - start
-    print(('saved in %.2f s' % took) if b'"ok":true' in got else 'NOT SAVED: %r' % got)
+    print(('saved in %.2f s (%d tries)' % (took, tries)) if b'"ok":true' in got else 'NOT SAVED: %r' % got)
     for s in idle + [slow]: s.close()
 EOF
 "$bin" check > "$work/ids"

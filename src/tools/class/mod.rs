@@ -46,6 +46,9 @@ pub const MAX_SENDERS: usize = 64;
 /// Lesson 07's listen queue: room for a whole class that sends in the same second.
 const CLASS_BACKLOG: i32 = 128;
 
+/// How long the accept loop waits for the place of a sender it dropped for room.
+const ROOM_WAIT: Duration = Duration::from_millis(50);
+
 /// How long a sender's thread waits for the board to have saved its result.
 const SAVE_DEADLINE: Duration = Duration::from_secs(5);
 
@@ -111,6 +114,8 @@ fn accept_loop(
     known: &Arc<Vec<Known>>,
 ) -> Result<()> {
     let waiting: Waiting = Arc::default();
+    // A sender was dropped for room and its place has not come back yet: drop no other.
+    let mut dropping = false;
     let (give_back, places) = mpsc::sync_channel(MAX_SENDERS);
     for _ in 0..MAX_SENDERS {
         // Cannot fail: the channel has room for every token, and `places` is alive.
@@ -130,12 +135,26 @@ fn accept_loop(
             }
         };
         let Ok(peer) = sock.peer_addr() else { continue };
-        // Every place taken: drop the sender waiting longest, then wait for its place (or for
-        // any thread to end: those saving a result end within SAVE_DEADLINE).
-        if places.try_recv().is_err() {
-            make_room(&waiting, events);
-            let _ = places.recv();
+        // Every place taken: drop the sender that has waited longest for its frame, and wait a
+        // moment for its place. On Linux and macOS its read ends at once and the place is back
+        // within microseconds; a Windows read may go on to its deadline, and then this sender is
+        // closed unread, at once, rather than held: its checker tries again (`send_result`).
+        let free = places.try_recv().is_ok() || {
+            let fresh = !dropping;
+            if fresh {
+                make_room(&waiting, events);
+                dropping = true;
+            }
+            fresh && places.recv_timeout(ROOM_WAIT).is_ok()
+        };
+        if !free {
+            let _ = events.try_send(Event::Line(tr!(
+                "refused {peer}: {MAX_SENDERS} senders at once, closed unread (its checker tries again)",
+                "拒绝了 {peer}: 同时有 {MAX_SENDERS} 个发送方, 没读就关闭了 (它的检查器会再试)"
+            )));
+            continue;
         }
+        dropping = false;
         let place = Place(give_back.clone());
         if let Ok(clone) = sock.try_clone() {
             lock(&waiting).push_back((number, clone));

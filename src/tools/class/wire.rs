@@ -278,8 +278,52 @@ pub fn send_result(to: &str, name: &str, report: &str) -> Result<String, String>
     // line below is in the student's language, whatever the teacher's.
     let sent = parse(&body, &known())?;
     let not_sent = |why: String| tr!("not sent to {addr}: {why}", "没有发送到 {addr}: {why}");
+    // A class with every place taken closes a new connection unread: try again, for a while.
+    let start = Instant::now();
+    let reply = loop {
+        match attempt(addr, &body) {
+            Ok(reply) => break reply,
+            Err(Attempt::Busy(_)) if start.elapsed() < RETRY_WINDOW => {
+                std::thread::sleep(RETRY_EVERY);
+            }
+            Err(Attempt::Busy(why) | Attempt::Failed(why)) => return Err(not_sent(why)),
+        }
+    };
+    let reply: Value = serde_json::from_slice(&reply).unwrap_or_default();
+    let why = store::clean(&cut(reply["why"].as_str().unwrap_or_default()));
+    match reply["ok"].as_bool() {
+        Some(true) => Ok(tr!(
+            "sent to the class at {addr}: {}",
+            "已发送到 {addr} 的课堂: {}",
+            sent.line()
+        )),
+        Some(false) => Err(not_sent(tr!(
+            "the class refused it: {why}",
+            "课堂拒绝了它: {why}"
+        ))),
+        None => Err(not_sent(tr!(
+            "the answer was not the class's",
+            "收到的回应不是课堂发的"
+        ))),
+    }
+}
+
+/// How long the student's side keeps trying a class that is too busy to take its result.
+pub const RETRY_WINDOW: Duration = Duration::from_secs(8);
+
+/// The pause between two tries.
+const RETRY_EVERY: Duration = Duration::from_millis(250);
+
+/// Why one try did not bring the class's answer: busy (try again) or failed (say why).
+enum Attempt {
+    Busy(String),
+    Failed(String),
+}
+
+/// One try: connect, send the frame, read the answer's frame, each within [`SEND_DEADLINE`].
+fn attempt(addr: SocketAddr, body: &[u8]) -> Result<Vec<u8>, Attempt> {
     let mut sock = TcpStream::connect_timeout(&addr, SEND_DEADLINE).map_err(|e| {
-        not_sent(match e.kind() {
+        Attempt::Failed(match e.kind() {
             ErrorKind::ConnectionRefused => tr!(
                 "no class there (the connection was refused): is `class` running on that machine and port?",
                 "那里没有课堂 (连接被拒绝): 那台机器的那个端口上运行着 `class` 吗?"
@@ -295,44 +339,40 @@ pub fn send_result(to: &str, name: &str, report: &str) -> Result<String, String>
     // One deadline for the answer too: whatever answers on that port may trickle or lie.
     let talk = |sock: &mut TcpStream| -> io::Result<Option<Vec<u8>>> {
         sock.set_write_timeout(Some(SEND_DEADLINE))?;
-        send_frame(sock, &body)?;
+        send_frame(sock, body)?;
         let until = Instant::now() + SEND_DEADLINE;
         recv_frame(&mut Deadline { sock, until })
     };
-    let reply = match talk(&mut sock) {
-        Ok(Some(reply)) => reply,
-        Ok(None) => {
-            return Err(not_sent(tr!(
-                "the class closed the connection without an answer (too busy?): try again",
-                "课堂没有回应就关闭了连接 (太忙?): 请再试一次"
-            )));
-        }
+    let busy = || {
+        Attempt::Busy(tr!(
+            "the class closed the connection without an answer for {} s (too busy?): try again",
+            "课堂 {} 秒里一直没有回应就关闭了连接 (太忙?): 请再试一次",
+            RETRY_WINDOW.as_secs()
+        ))
+    };
+    match talk(&mut sock) {
+        Ok(Some(reply)) => Ok(reply),
+        Ok(None) => Err(busy()),
         Err(e) if matches!(e.kind(), ErrorKind::TimedOut | ErrorKind::WouldBlock) => {
-            return Err(not_sent(tr!(
+            Err(Attempt::Failed(tr!(
                 "the class did not answer within {} s",
                 "课堂在 {} 秒内没有回应",
                 SEND_DEADLINE.as_secs()
-            )));
+            )))
         }
-        Err(e) => return Err(not_sent(crate::sockets::oserror::words(&e))),
-    };
-    let reply: Value = serde_json::from_slice(&reply).unwrap_or_default();
-    let said = |key: &str| store::clean(&cut(reply[key].as_str().unwrap_or_default()));
-    match reply["ok"].as_bool() {
-        Some(true) => Ok(tr!(
-            "sent to the class at {addr}: {}",
-            "已发送到 {addr} 的课堂: {}",
-            sent.line()
-        )),
-        Some(false) => Err(not_sent(tr!(
-            "the class refused it: {}",
-            "课堂拒绝了它: {}",
-            said("why")
-        ))),
-        None => Err(not_sent(tr!(
-            "the answer was not the class's",
-            "收到的回应不是课堂发的"
-        ))),
+        // Closed unread by a class with every place taken: a reset, or a write it refused.
+        Err(e)
+            if matches!(
+                e.kind(),
+                ErrorKind::ConnectionReset
+                    | ErrorKind::ConnectionAborted
+                    | ErrorKind::BrokenPipe
+                    | ErrorKind::UnexpectedEof
+            ) =>
+        {
+            Err(busy())
+        }
+        Err(e) => Err(Attempt::Failed(crate::sockets::oserror::words(&e))),
     }
 }
 
