@@ -3,13 +3,20 @@
 //! page that explains it. Layout only, no socket: skip it on a first reading.
 //!
 //! ```text
-//! class on 0.0.0.0:8090 · send: check … --send 192.168.1.20:8090 --name NAME
-//!                               1                                1
-//!             1 2 3 4 5 6 7 8 9 0               1 2 3 4 5 6 7 8 9 0
-//! s01         P P P P P F P P F F   s21         P P P P P P P P P P
-//! s02         P P P P P F P P · ·   s22         F F F F F F P P F F
-//! L5 server: 1 four-frames  2 one-write  3 trickled  4 every-split  5 empty-body ...
-//! most failed: 6 05.server.big-body, by 12 of 40 students
+//! class on 0.0.0.0:8090 · results self-reported by each student's checker
+//! students add to their check: --send 192.168.1.20:8090 --name NAME
+//!                               1                                  1
+//!             1 2 3 4 5 6 7 8 9 0                1 2 3 4 5 6 7 8 9 0
+//! s01         P F P P P P P P P P    s21         P P P P P F F P P P
+//! s02         P F P P P P P P P P    s22         F P P P P F P F P P
+//! L5 server: 1 four-frames  2 one-write  3 trickled  4 every-split  5 empty-body
+//!     6 big-body  7 close-in-length  8 close-in-body  9 negative-length
+//!     10 huge-length
+//! most failed: 6 05.server.big-body, by 28 of 40 students
+//!   s04 expected: b'0123456789abcdef'... (61440 bytes)
+//!   s04 got:      b'0123456789abcdef'... (19964 bytes)
+//!   see: lessons/05_struct_pack.md, "Exercise"
+//! 40 students · page 1/2 · P pass · F fail · S skip · · not yet
 //! ```
 //!
 //! Every line fits the terminal's width (a CJK name takes two columns: `console` measures);
