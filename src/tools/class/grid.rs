@@ -173,6 +173,9 @@ pub fn draw(screen: &Screen) -> Vec<String> {
         .dimmed()
         .to_string(),
     );
+    // A terminal too short even for the lines around the grid: its top lines, never a scroll
+    // (which would push the grid's first lines off the screen at every redraw).
+    out.truncate(screen.height.max(1));
     out.iter()
         .map(|line| truncate_str(line, width, "…").into_owned())
         .collect()
