@@ -54,7 +54,7 @@ impl Board {
     }
 
     /// Take the senders' events until none can come any more. On a terminal, the grid is drawn
-    /// again after them (at most every [`DRAW_EVERY`]) and its page turns every [`PAGE_TIME`].
+    /// again after them (at most every `DRAW_EVERY`) and its page turns every `PAGE_TIME`.
     pub fn run(mut self, events: Receiver<Event>) {
         let (mut page, mut turned, mut drawn) = (0, Instant::now(), None::<Instant>);
         let mut dirty = true;
