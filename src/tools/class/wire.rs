@@ -274,6 +274,14 @@ pub fn send_result(to: &str, name: &str, report: &str) -> Result<String, String>
     check_name(name)?;
     let addr = class_addr(to)?;
     let body = with_name(report, name)?;
+    if serde_json::from_slice::<Value>(&body)
+        .is_ok_and(|v| v["checks"].as_array().is_none_or(Vec::is_empty))
+    {
+        return Err(tr!(
+            "nothing sent to the class: no check ran",
+            "没有发送给课堂: 一项检查都没有运行"
+        ));
+    }
     // Checked here as the class will check it, so a result it would refuse is not sent, and the
     // line below is in the student's language, whatever the teacher's.
     let sent = parse(&body, &known())?;
