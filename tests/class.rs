@@ -193,6 +193,16 @@ fn a_file_that_is_not_a_class_csv_is_not_touched() {
 }
 
 #[test]
+fn a_csv_that_cannot_be_written_is_said_at_the_start() {
+    let folder = tempfile::tempdir().unwrap();
+    let csv = folder.path().join("no-such-folder").join("class.csv");
+    let mut command = bin!("socket-lessons", "class", "--port", "0", "--csv");
+    command.arg(&csv);
+    let error = run(command, "").assert_one_line_error();
+    assert!(error.starts_with("error: cannot write "), "{error}");
+}
+
+#[test]
 fn the_student_hears_why_not_sent() {
     let refused = RefusedPort::new();
     let why = send_result(&format!("127.0.0.1:{}", refused.port), "s01", &report(1)).unwrap_err();
