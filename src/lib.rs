@@ -4,30 +4,36 @@
 //! # Layout
 //! One folder a layer: a module uses only modules of its own layer or the layers above it in this
 //! list (an arrow only goes down), and no two modules use each other.
-//! 1. **[`words`]**: [`words::lang`], English or Chinese, chosen once, and [`tr!`] for a sentence
-//!    in both; [`words::text`], bytes shown as people read them, never raw (Python's notation,
-//!    hex); [`words::cli`], the arguments every lesson shares (`--host`/`--port`, `--lang`,
-//!    `--lanes`); [`words::help`], `--help` in Chinese; [`words::exit`], how the process ends:
-//!    quietly when its reader has gone, and on Ctrl-C.
+//! 1. **[`words`]**: [`words::lang`], English or Chinese, chosen once, [`tr!`] for a sentence
+//!    in both and [`words::lang::pick`] for an `[english, chinese]` pair; [`words::text`], bytes
+//!    shown as people read them, never raw (Python's notation, hex; `Bytes(n)`,
+//!    `Message(&buf[..n])`: values a print takes); [`words::cli`], the arguments every lesson
+//!    shares (`--host`/`--port`, `--lang`, `--lanes`); [`words::help`], `--help` in Chinese;
+//!    [`words::exit`], how the process ends: quietly when its reader has gone, and on Ctrl-C.
 //! 2. **[`output`]**: [`output::say`], `[server]`/`[client]` tagged lines, colored on a terminal
 //!    ([`server!`], [`client!`], [`note!`]), wrapped to its width; [`output::lanes`] lays them out
 //!    in two columns.
 //! 3. **[`sockets`]**: [`sockets::net`], the words around the socket calls the lessons make
 //!    (friendly errors, the `listening on` line, what a reset means) and lesson 03's listener in
 //!    one call; [`sockets::addrs`], this machine's addresses a classroom can use;
-//!    [`sockets::oserror`], an OS's error in the course's words; [`sockets::wait`], lesson 04's
-//!    waits; [`sockets::segments`], lesson 04's TCP segment counters; [`sockets::frame`],
-//!    length-prefixed frames, lesson 05's cure, used from lesson 06 on; [`sockets::taught`],
-//!    `accept`/`connect` as one call.
+//!    [`sockets::oserror`], an OS's error in the course's words; [`sockets::wait`], lessons 02's
+//!    and 04's waits; [`sockets::segments`], lesson 04's TCP segment counters; [`sockets::frame`],
+//!    length-prefixed frames, lesson 05's cure, used from lesson 06 on; [`sockets::receiving`],
+//!    lesson 06's client end, which says "no, thank you" with a reset. A read or a write names
+//!    its peer on its own line: `sock.read(&mut buf).peer(Peer::Client)?` ([`sockets::net::Talk`]).
 //! 4. **[`demo`]**: a lesson's server and client in one process, taking turns; [`demo::input`],
 //!    lines typed at a prompt (lessons 02 and 03), or scripted for the demo.
-//! 5. **[`transfer`]**: lessons 06 and 07 around their header: [`transfer::header`], what a
-//!    peer's header may say; [`transfer::disk`], the file sent and the folder saved into;
-//!    [`transfer::partial`], the partial file, put in place whole or not at all;
+//! 5. **[`transfer`]**: lessons 06 and 07 around their header: [`transfer::conn`], their one
+//!    connection type (a deadline and a pace); [`transfer::offer`], what a file server offers;
+//!    [`transfer::header`], what a peer's header may say; [`transfer::disk`], the file sent and
+//!    the folder saved into; [`transfer::partial`], the partial file, put in place whole or not at all;
 //!    [`transfer::deadline`], one deadline for a peer that moves no byte; [`transfer::rate`],
 //!    `--rate`, a transfer slowed down to watch.
-//! 6. **[`tools`]**: [`tools::runner`], the classroom runner's table of stages (`cargo run`);
+//! 6. **[`tools`]**: [`tools::lessons`], the one list of lessons; [`tools::runner`], the
+//!    classroom runner that plays its stages (`cargo run`);
 //!    [`tools::check`], `cargo run -- check`, the course grading a student's own program;
+//!    [`tools::class`], `cargo run -- class`, the students' results gathered on the teacher's
+//!    machine and shown at a glance;
 //!    [`tools::shows`], the side shows around the lessons (the compare table, the pack
 //!    calculator, the progress bar, scratch folders). Skip them on a first reading.
 

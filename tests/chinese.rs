@@ -244,16 +244,9 @@ fn help_texts(help: &str) -> (Vec<String>, Vec<String>) {
 
 #[test]
 fn under_lang_zh_every_help_text_of_every_lesson_is_chinese() {
-    let programs = [
-        "socket-lessons",
-        "01_basic",
-        "02_comm_loop",
-        "03_conn_loop",
-        "04_sticky_demo",
-        "05_struct_pack",
-        "06_final_file",
-        "07_many_clients",
-    ];
+    // The runner, then every lesson of the one list (`src/tools/lessons.rs`).
+    let lessons = socket_lessons::tools::lessons::LESSONS.iter();
+    let programs = std::iter::once("socket-lessons").chain(lessons.map(|lesson| lesson.binary));
     let mut untranslated = Vec::new();
     let mut checked = 0;
     for program in programs {

@@ -422,21 +422,18 @@ fn a_client_without_a_server_is_told_how_to_start_one() {
 /// to one that is not made to the other fails here.
 #[test]
 fn the_library_frames_are_lesson_05s_own_lines() {
-    let lesson = include_str!("../src/bin/05_struct_pack.rs");
+    let lesson = include_str!("../src/bin/05_struct_pack/main.rs");
     let library = include_str!("../src/sockets/frame.rs");
-    // From the first line of `send_frame`'s body to the end of `bad_data`.
+    // From the first line of `send_frame`'s body to the end of `read_full`.
     let functions = |source: &str| -> String {
         let start = source
             .find("    let len = i32::try_from(body.len())")
             .expect("send_frame");
-        let end = source[start..]
-            .find("\n}\n\nfn bad_data")
-            .expect("bad_data")
-            + start;
+        let end = source[start..].find("fn read_full").expect("read_full") + start;
         let end = source[end..]
             .find("\n}\n")
-            .map(|i| i + end + 4)
-            .expect("bad_data ends");
+            .map(|i| i + end + 3)
+            .expect("read_full ends");
         source[start..end].replace("pub fn ", "fn ")
     };
     let (ours, theirs) = (functions(lesson), functions(library));

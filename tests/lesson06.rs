@@ -18,7 +18,7 @@ use common::{Finished, Live, Server, run};
 use tempfile::TempDir;
 
 /// What the demo sends: the lesson's source, as the binary has it built in.
-const SOURCE: &str = include_str!("../src/bin/06_final_file.rs");
+const SOURCE: &str = include_str!("../src/bin/06_final_file/main.rs");
 
 const PY_SERVER: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/python/file_server.py");
 const PY_CLIENT: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/python/file_client.py");

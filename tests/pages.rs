@@ -82,3 +82,47 @@ fn every_link_of_every_page_leads_to_a_file() {
         }
     }
 }
+
+/// Both READMEs' tables of lessons are the one list (`src/tools/lessons.rs`): every lesson, in
+/// order, with the tutorial's section as that language names it, and no lesson the list lacks.
+#[test]
+fn both_readmes_name_every_lesson_of_the_list() {
+    use socket_lessons::tools::lessons::LESSONS;
+    for (readme, lang) in [("README.md", 0), ("README.zh.md", 1)] {
+        let text = std::fs::read_to_string(readme).expect("the README reads");
+        let rows: Vec<(String, String)> = text
+            .lines()
+            .filter_map(|line| line.strip_prefix("| `"))
+            .filter(|rest| rest.starts_with(|c: char| c.is_ascii_digit()))
+            .filter_map(|rest| {
+                let (binary, rest) = rest.split_once("` | ")?;
+                let section = rest.split(" | ").next()?;
+                Some((binary.to_string(), section.to_string()))
+            })
+            .collect();
+        let expected: Vec<(String, String)> = LESSONS
+            .iter()
+            .map(|l| (l.binary.to_string(), l.section[lang].to_string()))
+            .collect();
+        assert_eq!(rows, expected, "{readme}'s table of lessons");
+        let numbers: Vec<usize> = LESSONS.iter().map(|l| l.number).collect();
+        assert_eq!(
+            numbers,
+            (1..=LESSONS.len()).collect::<Vec<_>>(),
+            "numbered in order"
+        );
+        for lesson in LESSONS {
+            assert!(lesson.binary.starts_with(&format!("{:02}_", lesson.number)));
+            assert!(
+                Path::new("lessons")
+                    .join(format!("{}.md", lesson.binary))
+                    .is_file()
+                    && Path::new("lessons/zh")
+                        .join(format!("{}.md", lesson.binary))
+                        .is_file(),
+                "{}: its two pages",
+                lesson.binary
+            );
+        }
+    }
+}

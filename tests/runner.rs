@@ -7,26 +7,28 @@
 mod common;
 
 use common::{Finished, hide_ports, run};
+use socket_lessons::tools::lessons::LESSONS;
 
-/// Every stage, in the material's order: its name (program and subcommand) and the material's
-/// section title it plays.
-const STAGES: [(&str, &str); 11] = [
-    ("01_basic", "socket套接字简介"),
-    ("02_comm_loop", "通信循环"),
-    ("02_comm_loop longline", "通信循环"),
-    ("03_conn_loop", "代码优化及链接循环"),
-    ("03_conn_loop reuseaddr", "代码优化及链接循环"),
-    ("03_conn_loop backlog", "半连接池"),
-    ("04_sticky_demo", "黏包问题"),
-    ("05_struct_pack", "解决黏包问题"),
-    ("05_struct_pack compare", "解决黏包问题"),
-    ("06_final_file", "最终方案"),
-    ("07_many_clients", "教材之外·多个客户端"),
-];
+/// Every stage of the one list of lessons (`src/tools/lessons.rs`), in the course's order: its
+/// lesson's number, its name (program and subcommand) and the material's section title it plays.
+fn all_stages() -> Vec<(usize, String, &'static str)> {
+    let name = |binary: &str, args: &str| match args.split(' ').next() {
+        Some(part) if !part.is_empty() => format!("{binary} {part}"),
+        _ => binary.to_string(),
+    };
+    LESSONS
+        .iter()
+        .flat_map(|l| {
+            l.stages
+                .iter()
+                .map(|s| (l.number, name(l.binary, s.args), s.section))
+        })
+        .collect()
+}
 
 /// The material's section titles, in its order (`/work/shared/material`): each is some
 /// stage's title.
-const SECTIONS: [&str; 7] = [
+const SECTIONS: &[&str] = &[
     "socket套接字简介",
     "通信循环",
     "代码优化及链接循环",
@@ -77,7 +79,7 @@ fn cargo_run_plays_every_stage_in_order_with_its_tables() {
     all.assert_success();
     let played = stages(&all);
     let headings: Vec<&str> = played.iter().map(|(h, _)| h.as_str()).collect();
-    let expected: Vec<String> = STAGES.iter().map(|(n, s)| heading(n, s)).collect();
+    let expected: Vec<String> = all_stages().iter().map(|(_, n, s)| heading(n, s)).collect();
     assert_eq!(headings, expected);
     for (heading, body) in &played {
         assert!(body.len() > 2, "{heading} played nothing: {body:#?}");
@@ -144,7 +146,11 @@ fn several_lessons_or_a_range_play_their_stages_in_order() {
     };
     let four_five = run(bin!("socket-lessons", "4", "5"), "");
     four_five.assert_success();
-    let expected: Vec<String> = STAGES[6..9].iter().map(|(n, s)| heading(n, s)).collect();
+    let expected: Vec<String> = all_stages()
+        .iter()
+        .filter(|(number, _, _)| [4, 5].contains(number))
+        .map(|(_, n, s)| heading(n, s))
+        .collect();
     assert_eq!(names(&four_five), expected);
     // The order is the course's, whatever order they are given in.
     let five_four = run(bin!("socket-lessons", "5", "4"), "");
@@ -181,18 +187,19 @@ fn list_names_each_stage_its_lesson_and_its_material_section() {
     let list = run(bin!("socket-lessons", "list"), "");
     list.assert_success();
     let entries = entries(&list);
-    assert_eq!(entries.len(), STAGES.len(), "{}", list.stdout);
-    for ((first, rest), (name, section)) in entries.iter().zip(STAGES) {
+    let stages = all_stages();
+    assert_eq!(entries.len(), stages.len(), "{}", list.stdout);
+    for ((first, rest), (number, name, section)) in entries.iter().zip(stages) {
         let words: Vec<&str> = first.split_whitespace().collect();
         // The lesson's number, then its program (and subcommand), then the material's title.
-        assert_eq!(words[0], &name[..2], "{first}");
+        assert_eq!(words[0], format!("{number:02}"), "{first}");
         assert_eq!(words[1..words.len() - 1].join(" "), name, "{first}");
         assert_eq!(words[words.len() - 1], section, "{first}");
         assert!(rest[1].starts_with("    watch for: "), "{rest:#?}");
         assert!(rest[2].contains("cargo run --bin "), "{rest:#?}");
     }
     // Every section of the material has its stage.
-    for section in SECTIONS {
+    for section in SECTIONS.iter().copied() {
         assert!(
             entries.iter().any(|(first, _)| first.ends_with(section)),
             "{section}"
@@ -205,7 +212,7 @@ fn in_chinese_the_list_and_the_headings_speak_chinese() {
     let list = run(bin!("socket-lessons", "--lang", "zh", "list"), "");
     list.assert_success();
     let entries = entries(&list);
-    assert_eq!(entries.len(), STAGES.len());
+    assert_eq!(entries.len(), all_stages().len());
     for (first, rest) in &entries {
         // The idea, what to watch for, and how to run it alone: each in Chinese.
         assert!(rest.iter().all(|line| has_cjk(line)), "{first}: {rest:#?}");

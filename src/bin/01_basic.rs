@@ -23,9 +23,10 @@ use std::net::{SocketAddr, TcpListener, TcpStream};
 use std::process::ExitCode;
 
 use clap::{Parser, Subcommand};
-use socket_lessons::sockets::net::{self, Peer};
+use socket_lessons::sockets::net::{self, Binding, Peer, Talk};
 use socket_lessons::words::cli::{Addr, Shared};
-use socket_lessons::{Result, client, demo, output::say, server, words::text};
+use socket_lessons::words::text::{Bytes, Message, Preview};
+use socket_lessons::{Result, client, demo, output::say, server};
 
 /// What the client sends when no `--message` is given. The Chinese characters are on purpose:
 /// 你好 is 2 characters but 6 bytes, so the message's 35 characters are 39 bytes on the wire.
@@ -39,54 +40,24 @@ const GREETING: &str = "萨瓦迪卡, client! (hello from the server)";
 /// what happens when they do not.
 const BUF_SIZE: usize = 1024;
 
-fn main() -> ExitCode {
-    let cli: Cli = socket_lessons::words::help::parse();
-    say::init(&cli.shared);
-    socket_lessons::report(run(cli))
-}
-
-fn run(cli: Cli) -> Result<()> {
-    match cli.command.unwrap_or(Command::Demo) {
-        Command::Demo => demo(),
-        Command::Server { addr } => bind(addr.resolve()?).and_then(serve),
-        Command::Client { addr, message } => run_client(addr.resolve()?, &message),
-    }
-}
-
-/// Both sides in one process: the server on a thread, the client here, taking turns
-/// (`demo::accept_turn` and the like: in two terminals they do nothing).
-fn demo() -> Result<()> {
-    let listener = bind(Addr::ephemeral().resolve()?)?;
-    demo::run(listener, serve, |addr| run_client(addr, MESSAGE))
-}
-
-/// Python: `server = socket.socket()`, `server.bind(('127.0.0.1', 8080))`, `server.listen(5)`.
-///
-/// std's `TcpListener::bind` does all three in one call, with a backlog of 128 instead of the
-/// material's 5 (lesson 03 does the three steps by hand). `net::announce` prints the
-/// `listening on` line, with the real port when `--port 0` let the OS choose.
-fn bind(addr: SocketAddr) -> Result<TcpListener> {
-    let listener = TcpListener::bind(addr).map_err(|e| net::bind_error(e, addr))?;
-    net::announce(&listener)?;
-    Ok(listener)
-}
-
-/// The server side: one client, one read, one answer.
+/// The server side: accept one client, then talk with it.
 fn serve(listener: TcpListener) -> Result<()> {
     // Python: sock, addr = server.accept()
     // accept blocks until a client has connected; `addr` is the client's IP and port.
     demo::accept_turn(&listener); // the one-terminal demo: the client may connect now
-    let (mut sock, addr) = listener.accept()?;
+    let (sock, addr) = listener.accept()?;
     net::accepted(addr);
     demo::accepted_turn(&listener); // the one-terminal demo: the client may go on
+    handle_client(sock)
+}
 
+/// One client: one read, one answer.
+fn handle_client(mut sock: TcpStream) -> Result<()> {
     // Python: data = sock.recv(1024)
     // The server reads first, so the client must send first: one recv here needs one send there.
     // A failed read or write is put in words by `net::talk_error`: who closed, and how.
     let mut buf = [0u8; BUF_SIZE];
-    let n = sock
-        .read(&mut buf)
-        .map_err(|e| net::talk_error(e, Peer::Client))?;
+    let n = sock.read(&mut buf).peer(Peer::Client)?;
     if n == 0 {
         // 0 bytes is no message: it is the client's FIN, "closed, nothing more will come".
         // There is nobody left to answer (lesson 02 makes this the end of its loop).
@@ -100,8 +71,7 @@ fn serve(listener: TcpListener) -> Result<()> {
     // not UTF-8 as � (where Python's `decode('utf8')` would raise), control characters as
     // escapes (a peer's ESC or BEL never reaches the terminal as itself), and a long message by
     // its two ends.
-    let (text, bytes) = (text::preview(&buf[..n]), text::bytes(n));
-    server!("received {bytes}: {text}", "收到 {bytes}: {text}");
+    server!("received {}", "收到 {}", Message(&buf[..n]));
 
     // Python: sock.send('萨瓦迪卡客户端'.encode('utf8'))
     // `send` may send only part of what it is given; `write_all` loops until all of it is out,
@@ -109,16 +79,13 @@ fn serve(listener: TcpListener) -> Result<()> {
     // Python: sock.close(); server.close()
     // Dropping a socket closes it: here, at the end of the function, `sock` then `listener`.
     // Said before the write, as every line is: once the client has the answer, it speaks.
-    let (bytes, text) = (
-        text::bytes(GREETING.len()),
-        text::quoted(GREETING.as_bytes()),
-    );
     server!(
-        "sending {bytes}, then closing: {text}",
-        "发送 {bytes}, 然后关闭连接: {text}"
+        "sending {}, then closing: {}",
+        "发送 {}, 然后关闭连接: {}",
+        Bytes(GREETING.len()),
+        Preview(GREETING.as_bytes())
     );
-    sock.write_all(GREETING.as_bytes())
-        .map_err(|e| net::talk_error(e, Peer::Client))?;
+    sock.write_all(GREETING.as_bytes()).peer(Peer::Client)?;
     Ok(())
 }
 
@@ -145,21 +112,14 @@ fn run_client(addr: SocketAddr, message: &str) -> Result<()> {
     }
     // We print before we send and after we receive: in the demo, that keeps the two sides'
     // lines in the order the conversation happens.
-    let (text, bytes) = (
-        text::preview(message.as_bytes()),
-        text::bytes(message.len()),
-    );
-    client!("sending {bytes}: {text}", "发送 {bytes}: {text}");
-    sock.write_all(message.as_bytes())
-        .map_err(|e| net::talk_error(e, Peer::Server))?;
+    client!("sending {}", "发送 {}", Message(message.as_bytes()));
+    sock.write_all(message.as_bytes()).peer(Peer::Server)?;
 
     // Python: data = client.recv(1024)
     // A server that was busy with another client and then ended never accepted us: our read
     // fails with a reset, and `net::talk_error` says so in words.
     let mut buf = [0u8; BUF_SIZE];
-    let n = sock
-        .read(&mut buf)
-        .map_err(|e| net::talk_error(e, Peer::Server))?;
+    let n = sock.read(&mut buf).peer(Peer::Server)?;
     if n == 0 {
         client!(
             "read 0 bytes: the server closed the connection without answering",
@@ -167,15 +127,44 @@ fn run_client(addr: SocketAddr, message: &str) -> Result<()> {
         );
         return Ok(());
     }
-    let (text, bytes) = (text::preview(&buf[..n]), text::bytes(n));
-    client!("received {bytes}: {text}", "收到 {bytes}: {text}");
+    client!("received {}", "收到 {}", Message(&buf[..n]));
 
     // Python: client.close()
     client!("closing", "关闭连接");
     Ok(())
 }
 
-// The command line: what `--help` shows. Skip it on a first reading.
+/// Python: `server = socket.socket()`, `server.bind(('127.0.0.1', 8080))`, `server.listen(5)`:
+/// std's `TcpListener::bind` does all three in one call, with a backlog of 128, not the material's
+/// 5 (lesson 03 does them by hand); `net::announce` prints the `listening on` line.
+fn bind(addr: SocketAddr) -> Result<TcpListener> {
+    let listener = TcpListener::bind(addr).binding(addr)?;
+    net::announce(&listener)?;
+    Ok(listener)
+}
+
+// ─── The lesson ends here. Below: the one-terminal demo, `main` and the command line. ───
+
+/// Both sides in one process: the server on a thread, the client here, taking turns
+/// (`demo::accept_turn` and the like: in two terminals they do nothing).
+fn demo() -> Result<()> {
+    let listener = bind(Addr::ephemeral().resolve()?)?;
+    demo::run(listener, serve, |addr| run_client(addr, MESSAGE))
+}
+
+fn main() -> ExitCode {
+    let cli: Cli = socket_lessons::words::help::parse();
+    say::init(&cli.shared);
+    socket_lessons::report(run(cli))
+}
+
+fn run(cli: Cli) -> Result<()> {
+    match cli.command.unwrap_or(Command::Demo) {
+        Command::Demo => demo(),
+        Command::Server { addr } => bind(addr.resolve()?).and_then(serve),
+        Command::Client { addr, message } => run_client(addr.resolve()?, &message),
+    }
+}
 
 /// Lesson 01: one send needs one recv. Run without arguments for the demo, or in two
 /// terminals: `cargo run --bin 01_basic -- server`, then `cargo run --bin 01_basic -- client`.

@@ -35,6 +35,31 @@ impl Lines {
         Lines { source: Source::Stdin { prompt } }
     }
 
+    /// The server's replies of lessons 02 and 03, typed at the material's prompt.
+    pub fn replies() -> Lines {
+        Lines::stdin(Role::Server, &crate::tr!("reply>>> ", "请回复消息>>>:"))
+    }
+
+    /// The client's messages of lessons 02 and 03, typed at the material's prompt.
+    pub fn messages() -> Lines {
+        let prompt = crate::tr!("message>>> ", "请输入你需要发送的消息>>>:");
+        Lines::stdin(Role::Client, &prompt)
+    }
+
+    /// Lesson 02's server's next typed reply, or `None` when its input has ended. An empty reply
+    /// would send nothing and leave the client waiting (the trap, the other way round): ask again.
+    pub fn next_reply(&mut self) -> io::Result<Option<Vec<u8>>> {
+        loop {
+            match self.next_line()? {
+                Some(reply) if reply.is_empty() => crate::note!(
+                    "an empty reply would send no bytes and leave the client waiting: type some text",
+                    "空回复不会发出任何字节, 客户端会一直等下去: 请输入一些文字"
+                ),
+                reply => return Ok(reply),
+            }
+        }
+    }
+
     /// Lines from a script: what `demo` "types".
     pub fn script(lines: &[&str]) -> Lines {
         let lines = lines.iter().map(|line| line.as_bytes().to_vec()).collect();

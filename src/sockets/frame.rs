@@ -28,24 +28,13 @@ pub const LEN_SIZE: usize = 4;
 /// messages and lesson 06's JSON header are a few hundred bytes; 64 KiB is plenty for both.
 pub const MAX_FRAME_LEN: usize = 64 * 1024;
 
-/// Send `body` as one frame: the 4-byte length, then the body, in one `write_all`.
-///
-/// One write, not two: with Nagle's algorithm on, a small length written alone would wait for
-/// the peer's ACK (up to 40 ms with delayed ACKs) before the body could follow.
+/// Send `body` as one frame: the 4-byte length, then the body, in one `write_all`. One write,
+/// not two: with Nagle on, a small length written alone would wait for the peer's ACK.
 pub fn send_frame(writer: &mut impl Write, body: &[u8]) -> io::Result<()> {
     let len = i32::try_from(body.len())
         .ok()
         .filter(|&len| len as usize <= MAX_FRAME_LEN)
-        .ok_or_else(|| {
-            io::Error::new(
-                ErrorKind::InvalidInput,
-                tr!(
-                    "a frame of {} bytes is over the {MAX_FRAME_LEN}-byte limit",
-                    "一帧有 {} 字节, 超过了 {MAX_FRAME_LEN} 字节的上限",
-                    body.len()
-                ),
-            )
-        })?;
+        .ok_or(Wrong::TooBig(body.len()))?;
     let mut frame = Vec::with_capacity(LEN_SIZE + body.len());
     // Python: struct.pack('i', len(data))
     frame.extend_from_slice(&len.to_le_bytes());
@@ -54,61 +43,32 @@ pub fn send_frame(writer: &mut impl Write, body: &[u8]) -> io::Result<()> {
 }
 
 /// Receive one frame: exactly 4 bytes of length, then exactly that many bytes of body.
-///
-/// - `Ok(Some(body))`: a whole frame (an empty body is a real, empty message).
-/// - `Ok(None)`: the peer closed cleanly *between* frames: a read of 0 with nothing pending.
-/// - `Err(UnexpectedEof)`: the peer closed *inside* a frame; the message says how many of how
-///   many bytes arrived.
-/// - `Err(InvalidData)`: a length that is negative or over [`MAX_FRAME_LEN`]: bad data, not a
-///   short read, so waiting for more bytes would not help.
+/// `Ok(None)`: the peer closed cleanly *between* frames. An error: it closed *inside* a frame
+/// (`UnexpectedEof`: more bytes needed, and none will come), or sent a length that is negative or
+/// too big (`InvalidData`: bad data, which no wait would cure).
 pub fn recv_frame(reader: &mut impl Read) -> io::Result<Option<Vec<u8>>> {
     let mut len_bytes = [0u8; LEN_SIZE];
     // recv(4) may return 1, 2 or 3 bytes: keep reading until the 4 are here.
     match read_full(reader, &mut len_bytes)? {
         0 => return Ok(None),
         LEN_SIZE => {}
-        got => {
-            return Err(io::Error::new(
-                ErrorKind::UnexpectedEof,
-                tr!(
-                    "connection closed inside a frame's length: {got} of {LEN_SIZE} bytes arrived",
-                    "连接在帧的长度字段中途关闭: {LEN_SIZE} 个字节只到了 {got} 个"
-                ),
-            ));
-        }
+        got => return Err(Wrong::CutLength(got).into()),
     }
     // Python: struct.unpack('i', header)[0]
     let len = i32::from_le_bytes(len_bytes);
-    let len = usize::try_from(len).map_err(|_| {
-        bad_data(tr!(
-            "a frame announced a negative length ({len})",
-            "帧声明的长度是负数 ({len})"
-        ))
-    })?;
+    let len = usize::try_from(len).map_err(|_| Wrong::Negative(len))?;
     if len > MAX_FRAME_LEN {
-        return Err(bad_data(tr!(
-            "a frame announced {len} bytes, over the {MAX_FRAME_LEN}-byte limit",
-            "帧声明的长度是 {len} 字节, 超过了 {MAX_FRAME_LEN} 字节的上限"
-        )));
+        return Err(Wrong::OverLimit(len).into());
     }
     let mut body = vec![0u8; len];
-    let got = read_full(reader, &mut body)?;
-    if got < len {
-        return Err(io::Error::new(
-            ErrorKind::UnexpectedEof,
-            tr!(
-                "connection closed inside a frame: {got} of {len} bytes of its body arrived",
-                "连接在帧的中途关闭: 正文 {len} 字节只到了 {got} 字节"
-            ),
-        ));
+    match read_full(reader, &mut body)? {
+        got if got < len => Err(Wrong::CutBody(got, len).into()),
+        _ => Ok(Some(body)),
     }
-    Ok(Some(body))
 }
 
-/// Read until `buf` is full or the peer has closed; return how many bytes arrived.
-///
-/// `read_exact` would do the filling, but on EOF it cannot say how far it got, and "3 of 4
-/// bytes arrived" is what tells a clean close from a broken frame.
+/// Read until `buf` is full or the peer has closed; return how many bytes arrived. Not
+/// `read_exact`: on EOF it cannot say how far it got, which tells a clean close from a cut frame.
 pub fn read_full(reader: &mut impl Read, buf: &mut [u8]) -> io::Result<usize> {
     let mut filled = 0;
     while filled < buf.len() {
@@ -124,8 +84,72 @@ pub fn read_full(reader: &mut impl Read, buf: &mut [u8]) -> io::Result<usize> {
     Ok(filled)
 }
 
-fn bad_data(message: String) -> io::Error {
-    io::Error::new(ErrorKind::InvalidData, message)
+/// What can be wrong with a frame: each case its `io::Error` kind and its words, so that
+/// [`recv_frame`] and [`send_frame`] (and lesson 05's, line for line) say only which case it is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Wrong {
+    /// A body of this many bytes is over [`MAX_FRAME_LEN`]: we refuse to send it.
+    TooBig(usize),
+    /// The peer closed after this many of the length's 4 bytes.
+    CutLength(usize),
+    /// The length read as a negative number.
+    Negative(i32),
+    /// The length announced more than [`MAX_FRAME_LEN`] bytes.
+    OverLimit(usize),
+    /// The peer closed after this many of the body's announced bytes.
+    CutBody(usize, usize),
+}
+
+impl From<Wrong> for io::Error {
+    fn from(wrong: Wrong) -> io::Error {
+        let kind = match wrong {
+            Wrong::TooBig(_) => ErrorKind::InvalidInput,
+            Wrong::CutLength(_) | Wrong::CutBody(..) => ErrorKind::UnexpectedEof,
+            Wrong::Negative(_) | Wrong::OverLimit(_) => ErrorKind::InvalidData,
+        };
+        let words = match wrong {
+            Wrong::TooBig(n) => tr!(
+                "a frame of {n} bytes is over the {MAX_FRAME_LEN}-byte limit",
+                "一帧有 {n} 字节, 超过了 {MAX_FRAME_LEN} 字节的上限"
+            ),
+            Wrong::CutLength(got) => tr!(
+                "connection closed inside a frame's length: {got} of {LEN_SIZE} bytes arrived",
+                "连接在帧的长度字段中途关闭: {LEN_SIZE} 个字节只到了 {got} 个"
+            ),
+            Wrong::Negative(len) => tr!(
+                "a frame announced a negative length ({len})",
+                "帧声明的长度是负数 ({len})"
+            ),
+            Wrong::OverLimit(len) => tr!(
+                "a frame announced {len} bytes, over the {MAX_FRAME_LEN}-byte limit",
+                "帧声明的长度是 {len} 字节, 超过了 {MAX_FRAME_LEN} 字节的上限"
+            ),
+            Wrong::CutBody(got, len) => tr!(
+                "connection closed inside a frame: {got} of {len} bytes of its body arrived",
+                "连接在帧的中途关闭: 正文 {len} 字节只到了 {got} 字节"
+            ),
+        };
+        io::Error::new(kind, words)
+    }
+}
+
+/// A frame that went wrong, as the receiving server's one line: who closed, for a reset; else
+/// [`recv_frame`]'s reason and the bytes the peer sent for that frame (`arrived`), escaped: a
+/// lying length or a cut body shows what really came, and no byte of it reaches the screen raw.
+pub fn broken(e: io::Error, arrived: &[u8]) -> crate::Error {
+    /// How many body bytes of a broken frame the line shows, after the 4 of its length.
+    const SHOWN: usize = 32;
+    if let Some(words) = crate::sockets::net::gone(&e, crate::sockets::net::Peer::Client) {
+        return words.into();
+    }
+    let shown = arrived.len().min(LEN_SIZE + SHOWN);
+    let more = if arrived.len() > shown { "..." } else { "" };
+    let bytes = format!("{}{more}", crate::words::text::py_bytes(&arrived[..shown]));
+    tr!(
+        "{e}; what arrived: {bytes}",
+        "客户端发来的帧不完整或有误 ({e}); 这一帧收到的字节: {bytes}"
+    )
+    .into()
 }
 
 #[cfg(test)]

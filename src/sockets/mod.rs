@@ -5,6 +5,6 @@ pub mod addrs;
 pub mod frame;
 pub mod net;
 pub mod oserror;
+pub mod receiving;
 pub mod segments;
-pub mod taught;
 pub mod wait;

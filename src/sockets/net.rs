@@ -131,6 +131,31 @@ pub fn gone(e: &io::Error, peer: Peer) -> Option<String> {
     Some(words)
 }
 
+/// `sock.read(&mut buf).peer(Peer::Client)?`: a read or a write whose error, if any, is put in
+/// [`talk_error`]'s words on the same line, naming who is at the other end.
+pub trait Talk<T> {
+    /// This call's result, its error in words for a conversation with `peer`.
+    fn peer(self, peer: Peer) -> Result<T>;
+}
+
+impl<T> Talk<T> for io::Result<T> {
+    fn peer(self, peer: Peer) -> Result<T> {
+        self.map_err(|e| talk_error(e, peer))
+    }
+}
+
+/// `TcpListener::bind(addr).binding(addr)?`: a `bind` whose error, if any, is [`bind_error`]'s
+/// words for `addr` (the port in use, an address not of this machine), on the same line.
+pub trait Binding<T> {
+    fn binding(self, addr: SocketAddr) -> Result<T>;
+}
+
+impl<T> Binding<T> for io::Result<T> {
+    fn binding(self, addr: SocketAddr) -> Result<T> {
+        self.map_err(|e| bind_error(e, addr))
+    }
+}
+
 /// An error of the conversation with `peer`, as the lesson's one-line error: [`gone`]'s words
 /// for a reset or a broken pipe, the system's words for anything else.
 pub fn talk_error(e: io::Error, peer: Peer) -> crate::Error {

@@ -136,6 +136,23 @@ pub fn accept_failure(e: &io::Error) -> AcceptFailure {
     }
 }
 
+/// `let Some((sock, addr)) = listener.accept().or_next()? else { continue };`: lesson 03's
+/// accept loop, where a failed `accept` is not the end: [`accept_failed`] says why in one line,
+/// and `None` tells the loop to accept the next client; only a listener that broke is an error.
+pub trait OrNext<T> {
+    /// The accepted client, `None` for one that could not be taken, or the listener's error.
+    fn or_next(self) -> Result<Option<T>>;
+}
+
+impl<T> OrNext<T> for io::Result<T> {
+    fn or_next(self) -> Result<Option<T>> {
+        match self {
+            Ok(accepted) => Ok(Some(accepted)),
+            Err(e) => accept_failed(e.into()).map(|()| None),
+        }
+    }
+}
+
 /// A server's answer to a failed `accept`, in one line: `Ok` to accept again (at once for a
 /// lost connection, after [`EXHAUSTED_PAUSE`] when the system is out of resources), or the
 /// error that ends the server, in words.

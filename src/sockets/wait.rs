@@ -1,13 +1,28 @@
-//! Lesson 04's waits, in the library because they are no lesson's idea: until the bytes a peer
-//! sent have all arrived (so every run shows the same reads), and until the peer has closed.
+//! Lesson 02's and 04's waits, in the library because they are no lesson's idea: for a reply that
+//! may never come (lesson 02's trap), until the bytes a peer sent have all arrived (so every run
+//! shows the same reads), and until the peer has closed.
 
-use std::io::{self, Read};
+use std::io::{self, ErrorKind, Read};
 use std::net::TcpStream;
 use std::thread;
 use std::time::{Duration, Instant};
 
 use crate::sockets::net::{Peer, talk_error};
 use crate::{Result, tr};
+
+/// Lesson 02's empty-message trap: wait up to `wait` for the peer to send something. `peek` with
+/// a read timeout (which gives up with `WouldBlock` or `TimedOut`) looks without taking, so the
+/// read after it gets it all.
+pub fn reply_within(sock: &TcpStream, wait: Duration) -> io::Result<bool> {
+    sock.set_read_timeout(Some(wait))?;
+    let peeked = sock.peek(&mut [0u8; 1]);
+    sock.set_read_timeout(None)?;
+    match peeked {
+        Ok(_) => Ok(true),
+        Err(e) if matches!(e.kind(), ErrorKind::WouldBlock | ErrorKind::TimedOut) => Ok(false),
+        Err(e) => Err(e),
+    }
+}
 
 /// Lesson 04's trick: wait until `want` bytes are waiting in `sock`, or `timeout` has passed,
 /// without reading them; return how many bytes are waiting (0: the peer closed, sending nothing).
@@ -36,6 +51,26 @@ pub fn wait_for_bytes(sock: &TcpStream, want: usize, timeout: Duration) -> io::R
     };
     sock.set_read_timeout(None)?;
     Ok(waiting)
+}
+
+/// How long lesson 04's server waits for all the client's bytes before it reads whatever is
+/// there: room for a slow classroom network, and an end for a client that never comes through.
+pub const PEEK_TIMEOUT: Duration = Duration::from_secs(3);
+
+/// Lesson 04's server, before its reads: [`wait_for_bytes`] for `want` bytes, and the line that
+/// says so (or how many came), naming the `read(chunk)` that follows. A lesson trick, said so.
+pub fn until_all_arrived(sock: &TcpStream, want: usize, chunk: usize) -> Result<()> {
+    match wait_for_bytes(sock, want, PEEK_TIMEOUT).map_err(|e| talk_error(e, Peer::Client))? {
+        waiting if waiting >= want => crate::server!(
+            "waited until all {want} bytes were in the socket (a lesson trick, see the source); now read({chunk}) until the client closes",
+            "等到全部 {want} 字节都到了套接字里 (课程的小技巧, 见源码); 现在 read({chunk}) 直到客户端关闭"
+        ),
+        waiting => crate::server!(
+            "{waiting} of {want} bytes arrived within {PEEK_TIMEOUT:?} (a lesson trick waits for {want}, see the source); reading what comes",
+            "{PEEK_TIMEOUT:?} 内到了 {want} 字节中的 {waiting} 字节 (课程的小技巧会等 {want} 字节, 见源码); 来多少读多少"
+        ),
+    }
+    Ok(())
 }
 
 /// Lesson 04's client: close our sending side, then read until the server closes (waiting

@@ -122,6 +122,16 @@ impl Write for Watched<'_> {
     }
 }
 
+/// The server's last read, after the file: the client closes once it has every byte, so a read
+/// of 0 confirms it has the file. Anything else, in words: why it did not confirm.
+pub fn confirmed(read: io::Result<usize>, timeout: Duration) -> Result<(), String> {
+    match read {
+        Ok(0) => Ok(()),
+        Ok(_) => Err(tr!("it sent bytes out of turn", "它发来了不合协议的字节")),
+        Err(e) => Err(because(&e, timeout, Peer::Client)),
+    }
+}
+
 /// Did a read or a write wait its whole timeout? Unix says `WouldBlock` (EAGAIN), Windows and
 /// [`Watched`] say `TimedOut`.
 pub fn timed_out(e: &io::Error) -> bool {
@@ -179,6 +189,16 @@ pub fn finished(
 }
 
 impl Stopped {
+    /// The server's words for a client that stopped taking the file (it left, stalled or
+    /// reset): how far it got. An error of the server's own (`path` could not be read) instead
+    /// ends the server, as that error.
+    pub fn client_gone(self, path: &std::path::Path) -> crate::Result<String> {
+        match self.why {
+            Why::Ours(e) => Err(crate::transfer::disk::cannot_send(path, e)),
+            _ => Ok(self.words(Peer::Client)),
+        }
+    }
+
     /// The words, on the side that talks to `peer`.
     pub fn words(&self, peer: Peer) -> String {
         let (done, size) = (self.done, self.size);

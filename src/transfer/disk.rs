@@ -6,18 +6,13 @@
 //!   may never end, and either would stop the server before it says a word.
 //! - The client saves only into a folder that exists, and refuses at once a name that is taken
 //!   there, unless `--force`.
-//! - The client's end of the connection ([`Receiving`]) says "no, thank you" with a reset: a
-//!   clean close would tell the server "I have it all".
 //!
 //! The partial file and Ctrl-C are in [`partial`](crate::transfer::partial); time, in
 //! [`deadline`](crate::transfer::deadline).
 
 use std::fs::{self, File};
 use std::io::{self, ErrorKind};
-use std::net::TcpStream;
-use std::ops::{Deref, DerefMut};
 use std::path::Path;
-use std::time::Duration;
 
 use crate::{Result, sockets::frame, tr, words::text};
 
@@ -136,49 +131,4 @@ pub fn check_free(out: &Path, name: &str, force: bool) -> Result<()> {
         "{shown} 里已经有 {quoted}: 要替换它, 请加 --force"
     )
     .into())
-}
-
-/// The client's end of the connection while it receives: dropped before [`Receiving::done`]
-/// (the client refused the header or the name, gave up, or failed), it closes with a reset
-/// (RST) instead of the clean close (FIN) that tells the server "I have it all".
-///
-/// The protocol has no message for "no, thank you": a client that refuses simply closes. A
-/// clean close would then read, on the server, exactly like success. `SO_LINGER` 0 turns the
-/// close into an abort, and the server's next read or write fails with "reset by peer".
-pub struct Receiving {
-    sock: TcpStream,
-    done: bool,
-}
-
-impl Receiving {
-    pub fn new(sock: TcpStream) -> Receiving {
-        Receiving { sock, done: false }
-    }
-
-    /// Every byte is in and the file saved: the drop closes cleanly.
-    pub fn done(mut self) {
-        self.done = true;
-    }
-}
-
-impl Deref for Receiving {
-    type Target = TcpStream;
-    fn deref(&self) -> &TcpStream {
-        &self.sock
-    }
-}
-
-impl DerefMut for Receiving {
-    fn deref_mut(&mut self) -> &mut TcpStream {
-        &mut self.sock
-    }
-}
-
-impl Drop for Receiving {
-    fn drop(&mut self) {
-        if !self.done {
-            // If the option cannot be set, the close is a clean one: nothing worse than before.
-            let _ = socket2::SockRef::from(&self.sock).set_linger(Some(Duration::ZERO));
-        }
-    }
 }

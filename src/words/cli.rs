@@ -17,22 +17,15 @@ pub const DEFAULT_PORT: u16 = 8080;
 /// until the teacher asks for `--host 0.0.0.0`.
 pub const DEFAULT_HOST: &str = "127.0.0.1";
 
-/// The key that ends the input at a terminal, for the help, the prompts and the
-/// pages to name. A Windows
+/// The key that ends the input at a terminal, `[english, chinese]` as every pair of the course
+/// ([`crate::words::lang::pick`]), for the help, the prompts and the pages to name. A Windows
 /// console sends Ctrl-D as the character U+0004, a line like any other; it ends the input with
 /// Ctrl-Z at the start of a line, then Enter.
 #[cfg(windows)]
-pub const END_OF_INPUT: &str = "Ctrl-Z, then Enter";
+pub const END_OF_INPUT: [&str; 2] = ["Ctrl-Z, then Enter", "Ctrl-Z 再按回车"];
 /// The key that ends the input at a terminal: Ctrl-D, on Linux and macOS.
 #[cfg(not(windows))]
-pub const END_OF_INPUT: &str = "Ctrl-D";
-
-/// [`END_OF_INPUT`] in Chinese.
-#[cfg(windows)]
-pub const END_OF_INPUT_ZH: &str = "Ctrl-Z 再按回车";
-/// [`END_OF_INPUT`] in Chinese.
-#[cfg(not(windows))]
-pub const END_OF_INPUT_ZH: &str = "Ctrl-D";
+pub const END_OF_INPUT: [&str; 2] = ["Ctrl-D", "Ctrl-D"];
 
 /// How to run the program `lesson` (`01_basic`, `socket-lessons`) the way this one was run, for
 /// a hint that must work as printed: `cargo run --bin 01_basic --` when this program lives in

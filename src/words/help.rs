@@ -11,7 +11,7 @@ use std::ffi::OsString;
 
 use clap::{Command, Parser};
 
-use crate::words::cli::{END_OF_INPUT, END_OF_INPUT_ZH};
+use crate::words::cli::END_OF_INPUT;
 use crate::words::lang::{self, Lang};
 
 mod table;
@@ -77,9 +77,10 @@ fn in_chinese(command: Command) -> Command {
 /// The Chinese form of one English help text, if the table has it. The end-of-input key is
 /// this system's ([`END_OF_INPUT`]): the table writes it `{END_OF_INPUT}`.
 pub fn chinese(english: &str) -> Option<String> {
-    let key = english.replace(END_OF_INPUT, "{END_OF_INPUT}");
+    let [key_en, key_zh] = END_OF_INPUT;
+    let key = english.replace(key_en, "{END_OF_INPUT}");
     ZH.iter()
         .chain(ZH_MORE)
         .find(|(en, _)| *en == key)
-        .map(|(_, zh)| zh.replace("{END_OF_INPUT}", END_OF_INPUT_ZH))
+        .map(|(_, zh)| zh.replace("{END_OF_INPUT}", key_zh))
 }

@@ -54,6 +54,16 @@ pub fn from_env(var: impl Fn(&str) -> Option<String>) -> Lang {
     }
 }
 
+/// `[english, chinese]`, kept together where the line is used (a table's row, a check's words):
+/// the one in the language in use. A sentence with values in it is `tr!`'s.
+pub fn pick<T>(text: [T; 2]) -> T {
+    let [en, zh] = text;
+    match current() {
+        Lang::En => en,
+        Lang::Zh => zh,
+    }
+}
+
 /// `tr!("english {x}", "中文 {x}")`: a `String` in the language in use, with `format!` arguments
 /// after the two texts. For errors and hints; lines of a lesson use `server!` and its kin.
 #[macro_export]

@@ -126,6 +126,56 @@ pub fn bytes(n: usize) -> String {
     }
 }
 
+/// `{}` of a print: [`bytes`] as a value, `Bytes(n)`, so no `let` exists only to format it.
+pub struct Bytes(pub usize);
+
+impl std::fmt::Display for Bytes {
+    fn fmt(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+        f.write_str(&bytes(self.0))
+    }
+}
+
+/// `{}` of a print: [`count`] as a value in English (`4 reads`), the bare number in Chinese,
+/// whose sentence names the unit itself (`分 4 次读取`).
+pub struct Count(pub usize, pub &'static str, pub &'static str);
+
+impl std::fmt::Display for Count {
+    fn fmt(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+        match crate::words::lang::current() {
+            crate::words::lang::Lang::En => f.write_str(&count(self.0, self.1, self.2)),
+            crate::words::lang::Lang::Zh => write!(f, "{}", self.0),
+        }
+    }
+}
+
+/// `{}` of a print: a peer's message as [`preview`] shows it, `Preview(&buf[..n])`.
+pub struct Preview<'a>(pub &'a [u8]);
+
+impl std::fmt::Display for Preview<'_> {
+    fn fmt(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+        f.write_str(&preview(self.0))
+    }
+}
+
+/// `{}` of a print: [`quoted`] as a value, `Quoted(&name)`, for a peer's name or text.
+pub struct Quoted<T>(pub T);
+
+impl<T: AsRef<[u8]>> std::fmt::Display for Quoted<T> {
+    fn fmt(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+        f.write_str(&quoted(self.0.as_ref()))
+    }
+}
+
+/// `{}` of a print: a message as the lines of lessons 01 to 03 show it, its size then its text,
+/// `5 bytes: 'hello'` (`5 字节: 'hello'`): `server!("received {}", "收到 {}", Message(&buf[..n]))`.
+pub struct Message<'a>(pub &'a [u8]);
+
+impl std::fmt::Display for Message<'_> {
+    fn fmt(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+        write!(f, "{}: {}", Bytes(self.0.len()), Preview(self.0))
+    }
+}
+
 /// Bytes as lowercase hex pairs separated by spaces: `0f 00 00 00`.
 pub fn hex(bytes: &[u8]) -> String {
     bytes

@@ -2,7 +2,7 @@
 //! the demo's last check, that the copy it received is the file it sent.
 
 use std::fs;
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
 use tempfile::TempDir;
 
@@ -26,6 +26,16 @@ pub fn folder(name: &str) -> Result<TempDir> {
             )
             .into()
         })
+}
+
+/// Lesson 06's demo: a [`folder`] holding `file` with `content` (what the server sends) and an
+/// empty folder `received` (where the client saves); the folder, and the paths of both.
+pub fn with_file(name: &str, file: &str, content: &[u8]) -> Result<(TempDir, PathBuf, PathBuf)> {
+    let scratch = folder(name)?;
+    let (served, received) = (scratch.path().join(file), scratch.path().join("received"));
+    fs::write(&served, content)?;
+    fs::create_dir(&received)?;
+    Ok((scratch, served, received))
 }
 
 /// The demo's last word: the file saved at `copy` holds exactly `original`, or an error.

@@ -8,8 +8,8 @@ pub(super) const ZH: &[(&str, &str)] = &[
         "课程打印的每一行所用的语言: zh (中文) 或 en。不给时由 LC_ALL、LC_MESSAGES 或 LANG 决定 (zh_CN.UTF-8 就是中文)。Use --lang en for English.",
     ),
     (
-        "socket-lessons: TCP sockets in six runnable lessons, and a seventh beyond the material. With no arguments, play every stage of the course in order; each lesson is also a program of its own: `cargo run --bin 01_basic -- --help`. To check your own program: `cargo run -- check`. In Chinese: `cargo run -- --lang zh` (中文)",
-        "socket-lessons: 六课可以运行的 TCP 套接字课程, 外加教材之外的第七课。不带参数时按顺序播放课程的每一段; 每一课也是一个独立的程序: `cargo run --bin 01_basic -- --help`。检查你自己的程序: `cargo run -- check`。中文: `cargo run -- --lang zh`",
+        "socket-lessons: TCP sockets in runnable lessons, the material's and beyond. With no arguments, play every stage of the course in order; each lesson is also a program of its own: `cargo run --bin 01_basic -- --help`. To check your own program: `cargo run -- check`. In Chinese: `cargo run -- --lang zh` (中文)",
+        "socket-lessons: 可以运行的 TCP 套接字课程, 跟着教材, 也走出教材。不带参数时按顺序播放课程的每一段; 每一课也是一个独立的程序: `cargo run --bin 01_basic -- --help`。检查你自己的程序: `cargo run -- check`。中文: `cargo run -- --lang zh`",
     ),
     (
         "Lessons to play: a number (3), several (3 5), a range (3-5); or `list` for the table",

@@ -1,0 +1,220 @@
+//! Lesson 04 — sticky packets (黏包): writes go in, and the reads do not see the writes.
+//!
+//! The material's sticky-packet programs. The client makes three separate writes, `1234567`,
+//! `abcde` and `hhhhh`, back to back, and closes. The server reads with a 5-byte buffer, like the
+//! material's `recv(5)`, and prints what each read returned as Python prints it: `b'12345'`,
+//! `b'67abc'`, `b'dehhh'`, `b'hh'`, and `b''` once the client has closed: TCP is a byte stream
+//! with no message boundaries (lesson 05 puts them back). Since lesson 03: one client, then the
+//! server ends, as the material's does; the talk goes one way.
+//!
+//! The material names two causes, each shown beside the kernel's count of the TCP segments that
+//! carried the bytes (`sockets::segments`): the reader's `recv(5)` cuts wherever its buffer is
+//! full (three writes, three segments, still `b'67abc'`); the sender merges small writes made
+//! close together (the side show in `nagle.rs`: `client --tiny`, 200 writes of one byte).
+//!
+//! Run it: `cargo run --bin 04_sticky_demo` (`--nodelay`: Nagle off); two terminals, server
+//! first: `... -- server` (try `--chunk 1024`, `--chunk 3`; `--tiny` for `client --tiny`), then
+//! `... -- client`. The material's own: `python3 tests/python/sticky_server.py 8080` (`_client`).
+//!
+//! Watch for: `b'67abc'`, the end of the first message glued to the start of the second, though
+//! each write left in a segment of its own; with `--chunk 1024`, one read takes all three.
+
+use std::io::{Read, Write};
+use std::net::{SocketAddr, TcpListener, TcpStream};
+use std::process::ExitCode;
+use std::time::Duration;
+
+use clap::{Parser, Subcommand};
+use socket_lessons::sockets::net::{self, Binding, Peer, Talk};
+use socket_lessons::words::cli::{Addr, Shared};
+use socket_lessons::words::text::{Bytes, Count, py_bytes};
+use socket_lessons::{Result, demo, note, output::say, server, sockets::wait};
+
+mod nagle; // the side shows: the sender's cause (`--tiny`, `--nodelay`), `--chunk`, the verdict
+
+/// The material's three sends. 7 + 5 + 5 = 17 bytes (`SENT`), and 7 is not a multiple of 5: so
+/// a read of 5 bytes cuts the first message in two and glues its end to the next one.
+const MESSAGES: [&[u8]; 3] = [b"1234567", b"abcde", b"hhhhh"];
+const SENT: usize = MESSAGES[0].len() + MESSAGES[1].len() + MESSAGES[2].len();
+
+/// The material's `recv(5)`: smaller than the first message, so the cut is visible; and the
+/// opposite case, a buffer bigger than everything sent, so one read can take it all.
+const CHUNK: usize = 5;
+const GLUED_CHUNK: usize = 1024;
+/// How long the client waits for the server to close; this only ends a wait on a broken server.
+const CLOSE_TIMEOUT: Duration = Duration::from_secs(10);
+
+/// The server side: one client, whose `want` bytes it reads `chunk` bytes at a time.
+fn serve(listener: TcpListener, chunk: usize, want: usize) -> Result<()> {
+    // Python: conn, addr = server.accept()
+    demo::accept_turn(&listener); // the one-terminal demo: the client may connect now
+    let (sock, addr) = listener.accept()?;
+    net::accepted(addr);
+    demo::accepted_turn(&listener); // the one-terminal demo: the client may go on
+    handle_client(sock, chunk, want)
+}
+
+/// Wait for `want` bytes, read `chunk` bytes at a time until the client closes, then say how
+/// many reads and how many TCP segments brought the bytes.
+fn handle_client(mut sock: TcpStream, chunk: usize, want: usize) -> Result<()> {
+    // Why wait: on a busy machine the material's second `recv(5)` can run before `abcde` has
+    // arrived. So that the whole room sees the same reads, we peek until all bytes are there; a
+    // real program never waits so, and cannot know how many bytes will come (lesson 05).
+    wait::until_all_arrived(&sock, want, chunk)?;
+
+    // Python: data1 = conn.recv(5); print(data1) — and data2, data3, then on until b''.
+    // recv(5) is an upper bound, not a promise: a read returns whatever bytes are waiting, up to
+    // the buffer's size, with no idea where one of the client's writes ended and the next began.
+    let mut buf = vec![0u8; chunk];
+    let (mut total, mut reads) = (0, 0);
+    loop {
+        let n = sock.read(&mut buf).peer(Peer::Client)?;
+        if n == 0 {
+            // A read of 0 bytes is the client's close: nothing more will ever come.
+            server!(
+                "read({chunk}) returned 0 bytes: {} (the client has closed)",
+                "read({chunk}) 返回 0 字节: {} (客户端已关闭)",
+                py_bytes(b"")
+            );
+            break;
+        }
+        (total, reads) = (total + n, reads + 1);
+        // A long read is shown by its first 20 bytes.
+        let more = if n > 20 { "..." } else { "" };
+        server!(
+            "read({chunk}) returned {}: {}{more}",
+            "read({chunk}) 返回 {}: {}{more}",
+            Bytes(n),
+            py_bytes(&buf[..n.min(20)])
+        );
+    }
+
+    nagle::brought(&sock, total); // the kernel's count of the segments, final once all is in
+    note!(
+        "{} came in {}; nothing in them says where one of the client's writes ended",
+        "{}分 {} 次读取到达; 数据里没有任何东西标出客户端每次发送在哪里结束",
+        Bytes(total),
+        Count(reads, "read", "reads")
+    );
+    note!(
+        "one read may return part of a message, one whole message, or several messages; TCP is a byte stream with no message boundaries",
+        "一次读取可能返回半条消息, 一条完整消息, 或者好几条消息; TCP 是字节流, 没有消息边界"
+    );
+    // Python: conn.close() (the material's server just ends). All is printed: the client waits
+    // for this close before it prints its count, so its line comes after ours.
+    Ok(())
+}
+
+/// The client side: three writes, back to back; then close its sending side, wait for the
+/// server to close, and say how many TCP segments carried the writes.
+fn run_client(addr: SocketAddr) -> Result<()> {
+    // Python: client = socket.socket(); client.connect(('127.0.0.1', 8080))
+    demo::connect_turn(addr)?; // the one-terminal demo: wait until the server is in accept()
+    net::connecting(addr);
+    let mut sock = TcpStream::connect_timeout(&addr, net::CONNECT_TIMEOUT)
+        .map_err(|e| net::connect_error(e, addr, env!("CARGO_BIN_NAME")))?;
+    demo::connected_turn(addr)?; // the one-terminal demo: wait for the server's `accepted` line
+
+    // All is printed before the first write, so the writes follow each other at once: a line in
+    // between would let a server that reads at once (the material's) take the first one alone.
+    nagle::announce(&MESSAGES, false);
+    // Python: client.send(b'1234567'); client.send(b'abcde'); client.send(b'hhhhh')
+    for message in MESSAGES {
+        sock.write_all(message).peer(Peer::Server)?;
+    }
+    // The material's client ends here, its close telling the server "no more" (FIN). We send the
+    // same FIN with `shutdown(Write)` but keep the socket until the server closes: then every
+    // byte has left (so the count is final) and the server has printed all its lines.
+    wait::close_and_wait(&mut sock, CLOSE_TIMEOUT)?;
+    nagle::carried(&sock, MESSAGES.len(), false);
+    Ok(())
+}
+
+/// Python: `server = socket.socket()`, `server.bind(('127.0.0.1', 8080))`, `server.listen(5)`:
+/// std's `TcpListener::bind` does all three in one call, with a backlog of 128, not the material's
+/// 5 (lesson 03 does them by hand); `net::announce` prints the `listening on` line.
+fn bind(addr: SocketAddr) -> Result<TcpListener> {
+    let listener = TcpListener::bind(addr).binding(addr)?;
+    net::announce(&listener)?;
+    Ok(listener)
+}
+
+// ─── The lesson ends here. Below: the one-terminal demo, `main` and the command line. ───
+
+/// Both sides in one process, three times: the material's reads of 5 bytes, reads of 1024, and
+/// the sender's cause, 200 tiny writes read 1024 bytes at a time (`nagle.rs`).
+fn demo(nodelay: bool) -> Result<()> {
+    let listener = bind(Addr::ephemeral().resolve()?)?;
+    demo::run(
+        listener,
+        |listener| {
+            serve(listener.try_clone()?, CHUNK, SENT)?;
+            serve(listener.try_clone()?, GLUED_CHUNK, SENT)?;
+            serve(listener, GLUED_CHUNK, nagle::TINY_WRITES)
+        },
+        |addr| {
+            // The notes between rounds come from the client, after it has read the server's close.
+            nagle::client(addr, false, nodelay)?;
+            note!(
+                "the same three writes again; this time the server reads {GLUED_CHUNK} bytes at a time:",
+                "同样的三次发送再来一遍; 这次服务端每次读取 {GLUED_CHUNK} 字节:"
+            );
+            nagle::client(addr, false, nodelay)?;
+            nagle::tiny_round(addr, nodelay)
+        },
+    )
+}
+
+fn main() -> ExitCode {
+    let cli: Cli = socket_lessons::words::help::parse();
+    say::init(&cli.shared);
+    socket_lessons::report(run(cli))
+}
+
+fn run(cli: Cli) -> Result<()> {
+    match cli.command.unwrap_or(Command::Demo) {
+        Command::Demo => demo(cli.nodelay),
+        Command::Server { addr, reads } => {
+            serve(bind(addr.resolve()?)?, reads.chunk(), reads.want())
+        }
+        Command::Client { addr, tiny } => nagle::client(addr.resolve()?, tiny, cli.nodelay),
+    }
+}
+
+/// Lesson 04: sticky packets. Three writes, and reads of 5 bytes return b'12345', b'67abc',
+/// b'dehhh'. Run without arguments for the demo, or in two terminals:
+/// `cargo run --bin 04_sticky_demo -- server`, then `cargo run --bin 04_sticky_demo -- client`.
+#[derive(Parser)]
+#[command(version)]
+struct Cli {
+    #[command(subcommand)]
+    command: Option<Command>,
+    /// Nagle's algorithm off for the client's writes (TCP_NODELAY); the server only reads.
+    #[arg(long, global = true)]
+    nodelay: bool,
+    #[command(flatten)]
+    shared: Shared,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Server and client in one process: reads of 5 bytes, of 1024, then 200 tiny writes.
+    Demo,
+    /// Accept one client, wait for its 17 bytes (200 with --tiny), then read them a chunk at a time.
+    Server {
+        #[command(flatten)]
+        addr: Addr,
+        #[command(flatten)]
+        reads: nagle::Reads,
+    },
+    /// Connect, send 1234567, abcde and hhhhh in three writes, back to back, and close.
+    Client {
+        #[command(flatten)]
+        addr: Addr,
+        /// Send 200 writes of one byte each instead: the sender's cause of 黏包.
+        #[arg(long)]
+        tiny: bool,
+    },
+}
+
+socket_lessons::runner_entry!(); // `play`: how `cargo run` plays this lesson, through `run`
