@@ -234,3 +234,80 @@ fn the_class_speaks_chinese() {
     let line = class.expect_line("s01 第 5 课 服务端: ");
     assert!(line.contains("项中 2 项通过 (来自 127.0.0.1)"), "{line}");
 }
+
+#[test]
+fn a_real_check_sends_its_result_and_says_so() {
+    let folder = tempfile::tempdir().unwrap();
+    let csv = folder.path().join("class.csv");
+    let mut class = class(&csv);
+    let mut check = bin!(
+        "socket-lessons",
+        "check",
+        "5",
+        "server",
+        "--port",
+        "0",
+        "--send"
+    );
+    check.args([&to(&class), "--name", "s01", "--"]);
+    check.args([
+        env!("CARGO_BIN_EXE_05_struct_pack"),
+        "server",
+        "--port",
+        "{port}",
+    ]);
+    let finished = run(check, "");
+    let last = finished
+        .stdout
+        .lines()
+        .last()
+        .unwrap_or_default()
+        .to_string();
+    let prefix = format!("sent to the class at {}: ", to(&class));
+    let summary = last
+        .strip_prefix(&prefix)
+        .unwrap_or_else(|| panic!("{finished:#?}"));
+    assert!(summary.starts_with("s01 lesson 5 server: "), "{summary}");
+    // The teacher's line says what the student's says.
+    let line = class.expect_line("s01 lesson 5 server: ");
+    assert_eq!(line, format!("{summary} (from 127.0.0.1)"));
+    assert!(
+        csv_rows(&csv)
+            .iter()
+            .all(|row| row.contains(",s01,127.0.0.1,5,server,05.server."))
+    );
+    // Nobody there: the checks still run and report, and one line says why nothing was sent.
+    let refused = RefusedPort::new();
+    let mut check = bin!(
+        "socket-lessons",
+        "check",
+        "5",
+        "server",
+        "--port",
+        "0",
+        "--json"
+    );
+    check.args([
+        "--send",
+        &format!("127.0.0.1:{}", refused.port),
+        "--name",
+        "s01",
+        "--",
+    ]);
+    check.args([
+        env!("CARGO_BIN_EXE_05_struct_pack"),
+        "server",
+        "--port",
+        "{port}",
+    ]);
+    let finished = run(check, "");
+    assert!(
+        serde_json::from_str::<serde_json::Value>(&finished.stdout).is_ok(),
+        "{finished:#?}"
+    );
+    assert!(
+        finished.stderr.contains("not sent to 127.0.0.1:"),
+        "{finished:#?}"
+    );
+    assert!(finished.stderr.contains("no class there"), "{finished:#?}");
+}

@@ -7,6 +7,7 @@ use std::process::ExitCode;
 use clap::Parser;
 
 use super::{Ctx, Role, report};
+use crate::tools::class;
 use crate::tr;
 use crate::words::lang::{self, Lang};
 
@@ -30,6 +31,12 @@ pub struct Args {
     /// The language of the report: zh (中文) or en. Without it, the locale decides.
     #[arg(long, value_enum)]
     pub lang: Option<Lang>,
+    /// Then send the result to the teacher's `class` at HOST or HOST:PORT (with --name).
+    #[arg(long, value_name = "HOST[:PORT]", requires = "name")]
+    pub send: Option<String>,
+    /// Your name on the teacher's grid, for --send.
+    #[arg(long, requires = "send")]
+    pub name: Option<String>,
     /// The program to check and its arguments, after `--`: `-- python3 server.py {port}`.
     #[arg(last = true)]
     pub command: Vec<String>,
@@ -88,6 +95,9 @@ pub fn run(args: Args) -> ExitCode {
             "检查客户端需要给出启动它的命令: check {lesson} client -- python3 client.py"
         ));
     }
+    if let Some(Err(why)) = args.name.as_deref().map(class::wire::check_name) {
+        return usage(why);
+    }
     let mut ctx = Ctx::new(args.command, args.host, args.port);
     match report::play(lesson, role, &chosen, &mut ctx) {
         Err(why) => usage(why),
@@ -97,6 +107,22 @@ pub fn run(args: Args) -> ExitCode {
                 serde_json::to_string_pretty(&run).unwrap_or_default() + "\n"
             } else {
                 report::print(&run)
+            };
+            // `--send`: the result as one frame to the teacher's class, and one line saying so.
+            let sent = match (&args.send, &args.name) {
+                (Some(to), Some(name)) => {
+                    let json = serde_json::to_string(&run).unwrap_or_default();
+                    Some(class::wire::send_result(to, name, &json).unwrap_or_else(|e| e))
+                }
+                _ => None,
+            };
+            let text = match sent {
+                Some(line) if args.json => {
+                    eprintln!("{line}");
+                    text
+                }
+                Some(line) => format!("{text}{line}\n"),
+                None => text,
             };
             let code = if run.failed > 0 {
                 ExitCode::FAILURE
