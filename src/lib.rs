@@ -34,6 +34,8 @@
 //!    [`tools::check`], `cargo run -- check`, the course grading a student's own program;
 //!    [`tools::between`], `cargo run -- between`, the course between a student's client and
 //!    server, cutting the stream each way;
+//!    [`tools::class`], `cargo run -- class`, the students' results gathered on the teacher's
+//!    machine and shown at a glance;
 //!    [`tools::shows`], the side shows around the lessons (the compare table, the pack
 //!    calculator, the progress bar, scratch folders). Skip them on a first reading.
 

@@ -71,6 +71,10 @@ fn main() -> ExitCode {
     if std::env::args_os().nth(1).is_some_and(|arg| arg == "check") {
         return socket_lessons::tools::check::cli::main();
     }
+    // `cargo run -- class ...`: the teacher's view of the class (src/tools/class/).
+    if std::env::args_os().nth(1).is_some_and(|arg| arg == "class") {
+        return socket_lessons::tools::class::main();
+    }
     // `between`: the course between a student's client and server (src/tools/between);
     // `__lesson`, hidden: one lesson's side for it to play, this executable started again.
     match std::env::args_os().nth(1) {

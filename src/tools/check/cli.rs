@@ -7,6 +7,7 @@ use std::process::ExitCode;
 use clap::Parser;
 
 use super::{Ctx, Side, report};
+use crate::tools::class;
 use crate::tr;
 use crate::words::lang::Lang;
 
@@ -34,6 +35,12 @@ pub struct Args {
     /// The language of the report: zh (中文) or en. Without it, the locale decides.
     #[arg(long, value_enum)]
     pub lang: Option<Lang>,
+    /// Then send the result to the teacher's `class` at HOST or HOST:PORT (with --name).
+    #[arg(long, value_name = "HOST[:PORT]", requires = "name")]
+    pub send: Option<String>,
+    /// Your name on the teacher's grid, for --send.
+    #[arg(long, requires = "send")]
+    pub name: Option<String>,
     /// The program to check and its arguments, after `--`: `-- python3 server.py {port}`.
     #[arg(last = true)]
     pub command: Vec<String>,
@@ -72,6 +79,17 @@ pub fn main() -> ExitCode {
 /// A third word before any `--` (`check 1 server python3 server.py`): the command, without the
 /// `--` that tells it apart from the checker's own options.
 fn forgotten_dashes(args: &[std::ffi::OsString]) -> Option<String> {
+    // The options that take a value (`--port 8080`, `--send HOST`), from the parser itself, so
+    // that a new option is never taken for the program's command.
+    let command = <Cli as clap::CommandFactory>::command();
+    let takes_value = |arg: &str| {
+        command.get_arguments().any(|option| {
+            option.get_action().takes_values()
+                && option
+                    .get_long()
+                    .is_some_and(|long| arg.strip_prefix("--") == Some(long))
+        })
+    };
     let mut words = 0;
     let mut value_next = false;
     for arg in args.iter().skip(1).map(|a| a.to_string_lossy()) {
@@ -80,7 +98,7 @@ fn forgotten_dashes(args: &[std::ffi::OsString]) -> Option<String> {
         }
         if value_next {
             value_next = false;
-        } else if ["--port", "--host", "--lang"].contains(&arg.as_ref()) {
+        } else if takes_value(&arg) {
             value_next = true;
         } else if !arg.starts_with('-') {
             words += 1;
@@ -157,6 +175,9 @@ pub fn run(args: Args) -> ExitCode {
     if args.watch {
         return watch(lesson, role, &chosen, args);
     }
+    if let Some(Err(why)) = args.name.as_deref().map(class::wire::check_name) {
+        return usage(json, why);
+    }
     let mut ctx = Ctx::new(args.command, args.host, args.port);
     match report::play(lesson, role, &chosen, &mut ctx) {
         Err(why) => usage(json, why),
@@ -166,6 +187,22 @@ pub fn run(args: Args) -> ExitCode {
                 serde_json::to_string_pretty(&run).unwrap_or_default() + "\n"
             } else {
                 report::print(&run)
+            };
+            // `--send`: the result as one frame to the teacher's class, and one line saying so.
+            let sent = match (&args.send, &args.name) {
+                (Some(to), Some(name)) => {
+                    let json = serde_json::to_string(&run).unwrap_or_default();
+                    Some(class::wire::send_result(to, name, &json).unwrap_or_else(|e| e))
+                }
+                _ => None,
+            };
+            let text = match sent {
+                Some(line) if args.json => {
+                    eprintln!("{line}");
+                    text
+                }
+                Some(line) => format!("{text}{line}\n"),
+                None => text,
             };
             let code = if run.failed > 0 {
                 ExitCode::FAILURE

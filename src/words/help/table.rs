@@ -192,6 +192,14 @@ pub(super) const ZH_MORE: &[(&str, &str)] = &[
         "程序是哪一方: `server` (课程去连接它) 或 `client`",
     ),
     (
+        "Then send the result to the teacher's `class` at HOST or HOST:PORT (with --name)",
+        "然后把结果发给老师的 `class`, 地址是 HOST 或 HOST:PORT (与 --name 一起用)",
+    ),
+    (
+        "Your name on the teacher's grid, for --send",
+        "你在老师的表格上的名字, 与 --send 一起用",
+    ),
+    (
         "The program to check and its arguments, after `--`: `-- python3 server.py {port}`",
         "要检查的程序和它的参数, 写在 `--` 之后: `-- python3 server.py {port}`",
     ),
