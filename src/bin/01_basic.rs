@@ -5,11 +5,9 @@
 //! reads the answer once and closes. Nothing loops yet: that is lesson 02.
 //!
 //! Run it:
-//! - one terminal (the demo, both sides in one process):
-//!   `cargo run --bin 01_basic`
-//! - two terminals, server first:
-//!   `cargo run --bin 01_basic -- server`
-//!   `cargo run --bin 01_basic -- client --message "你好, server"`
+//! - one terminal (the demo, both sides in one process): `cargo run --bin 01_basic`
+//! - two terminals, server first: `... -- server`, then `... -- client`
+//!   (`client --message "你好, server"` sends your own words)
 //! - a client nobody here wrote: start the server, then `nc 127.0.0.1 8080`, type a line.
 //!
 //! Watch for: the order of the lines. The client speaks first and the server listens first;
