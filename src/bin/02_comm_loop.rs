@@ -148,8 +148,7 @@ fn bind(addr: SocketAddr) -> Result<TcpListener> {
 
 // ─── The lesson ends here. Below: the one-terminal demo, `main` and the command line. ───
 
-/// Both sides in one process: the server on a thread, the client here, taking turns
-/// (`demo::accept_turn` and the like: in two terminals they do nothing).
+/// Both sides in one process: the server on a thread, the client here, taking turns.
 fn demo() -> Result<()> {
     let listener = bind(Addr::ephemeral().resolve()?)?;
     demo::run(
