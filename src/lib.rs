@@ -32,6 +32,8 @@
 //! 6. **[`tools`]**: [`tools::lessons`], the one list of lessons; [`tools::runner`], the
 //!    classroom runner that plays its stages (`cargo run`);
 //!    [`tools::check`], `cargo run -- check`, the course grading a student's own program;
+//!    [`tools::between`], `cargo run -- between`, the course between a student's client and
+//!    server, cutting the stream each way;
 //!    [`tools::shows`], the side shows around the lessons (the compare table, the pack
 //!    calculator, the progress bar, scratch folders). Skip them on a first reading.
 

@@ -71,6 +71,13 @@ fn main() -> ExitCode {
     if std::env::args_os().nth(1).is_some_and(|arg| arg == "check") {
         return socket_lessons::tools::check::cli::main();
     }
+    // `between`: the course between a student's client and server (src/tools/between);
+    // `__lesson`, hidden: one lesson's side for it to play, this executable started again.
+    match std::env::args_os().nth(1) {
+        Some(arg) if arg == "between" => return socket_lessons::tools::between::main(PLAYS),
+        Some(arg) if arg == "__lesson" => return socket_lessons::tools::between::lesson(PLAYS),
+        _ => {}
+    }
     let cli: Cli = socket_lessons::words::help::parse();
     say::init(&cli.shared);
     socket_lessons::report(runner::run(&cli.choice, cli.pause, PLAYS))

@@ -49,6 +49,8 @@ impl Run {
 }
 
 fn checker() -> Command {
+    // The suite is quiet for a minute and more: it says first what it does.
+    common::announce();
     let mut command = Command::new(env!("CARGO_BIN_EXE_socket-lessons"));
     command.env("LC_ALL", "C");
     command

@@ -45,26 +45,37 @@ fn command_of(hint: &str) -> Command {
 }
 
 /// A client of every lesson, with no server: its one line names a server command that starts
-/// a server on that very port.
+/// a server on that very port, with the flags the client needs of it (`--tiny`).
 #[cfg(unix)]
 #[test]
 fn the_server_a_refused_client_names_starts_on_its_port() {
-    for lesson in [
-        "01_basic",
-        "02_comm_loop",
-        "03_conn_loop",
-        "04_sticky_demo",
-        "05_struct_pack",
-        "06_final_file",
-    ] {
+    let clients: [(&str, &[&str], &[&str]); 7] = [
+        ("01_basic", &[], &[]),
+        ("02_comm_loop", &[], &[]),
+        ("03_conn_loop", &[], &[]),
+        ("04_sticky_demo", &[], &[]),
+        // 200 one-byte writes: the server must wait for 200 bytes, not the 17 of three writes.
+        ("04_sticky_demo", &["--tiny"], &["--tiny"]),
+        ("05_struct_pack", &[], &[]),
+        ("06_final_file", &[], &[]),
+    ];
+    for (lesson, flags, server_flags) in clients {
         let refused = common::RefusedPort::for_a_server_later();
         let port = refused.port.to_string();
         let mut client = program(lesson);
-        client.args(["client", "--port", &port]);
+        client.args(["client", "--port", &port]).args(flags);
         let error = run(client, "").assert_one_line_error();
         let (_, hint) = error
             .split_once("start the server first: ")
             .unwrap_or_else(|| panic!("no server command in {error:?}"));
+        let words: Vec<&str> = hint.split_whitespace().collect();
+        for flag in server_flags {
+            assert!(words.contains(flag), "{lesson} {flags:?}: {hint}");
+        }
+        // And a flag the server does not need is not named.
+        if server_flags.is_empty() {
+            assert!(!words.contains(&"--tiny"), "{lesson}: {hint}");
+        }
         let server = Live::server(command_of(hint));
         assert_eq!(server.port(), port, "{lesson}: {hint}");
     }
@@ -79,16 +90,20 @@ fn every_command_the_runner_lists_runs() {
         .lines()
         .filter_map(|line| line.trim().strip_prefix("run alone: "))
         .collect();
-    // The last line: one lesson, and everything with --pause (stdin is no terminal: no pause).
-    let last = list.stdout.lines().last().expect("a last line");
-    let (one, all) = last.split_once("    ").expect("two hints");
-    commands.push(
-        one.trim_start_matches("play one lesson's stages: ")
-            .split(" (")
-            .next()
-            .unwrap(),
-    );
-    commands.push(all.trim_start_matches("everything, pausing before each stage: "));
+    // The last two lines: one lesson, and everything with --pause (stdin is no terminal: no
+    // pause).
+    let lines: Vec<&str> = list.stdout.lines().collect();
+    let [.., one, all] = lines.as_slice() else {
+        panic!("no hints at the end of {list:?}")
+    };
+    let one = one
+        .strip_prefix("play one lesson's stages: ")
+        .and_then(|hint| hint.split(" (").next())
+        .unwrap_or_else(|| panic!("no hint for one lesson: {one:?}"));
+    let all = all
+        .strip_prefix("everything, pausing before each stage: ")
+        .unwrap_or_else(|| panic!("no hint for --pause: {all:?}"));
+    commands.extend([one, all]);
     assert!(commands.len() > 10, "{commands:?}");
     for hint in commands {
         run(command_of(hint), "").assert_success();

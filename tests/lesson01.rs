@@ -263,12 +263,12 @@ fn a_long_message_is_shown_by_its_two_ends() {
     // client gets the answer or a reset, whichever its read meets first.
     assert_eq!(
         client.lines()[1],
-        "[client] sending 3000 bytes: '0123456789'…'0123456789'"
+        "[client] sending 3000 bytes: '012345678901234567890123456789012'…'789012345678901234567890123456789'"
     );
     let line = server.expect_line("received");
     // recv(1024): the server takes the first 1024 bytes, and shows them by their two ends too.
     assert_eq!(
         line,
-        "[server] received 1024 bytes: '0123456789'…'4567890123'"
+        "[server] received 1024 bytes: '012345678901234567890123456789012'…'123456789012345678901234567890123'"
     );
 }

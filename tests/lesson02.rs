@@ -130,12 +130,12 @@ fn a_line_longer_than_the_read_leaves_every_reply_one_behind() {
     assert_eq!(
         conversation,
         [
-            "[client] sending 1100 bytes: '0123456789'…'0123456789'",
-            "[server] received 1024 bytes: '0123456789'…'4567890123'",
+            "[client] sending 1100 bytes: '012345678901234567890123456789012'…'789012345678901234567890123456789'",
+            "[server] received 1024 bytes: '012345678901234567890123456789012'…'123456789012345678901234567890123'",
             "[server] sending 15 bytes: '收到 (got it)'",
             "[client] received 15 bytes: '收到 (got it)'",
             // The rest of the long line, read as a message of its own, and answered.
-            "[server] received 76 bytes: '4567890123'…'0123456789'",
+            "[server] received 76 bytes: '456789012345678901234567890123456'…'789012345678901234567890123456789'",
             "[server] sending 28 bytes: '还是数字? (more digits?)'",
             "[client] sending 15 bytes: '你好, server!'",
             "[client] received 28 bytes: '还是数字? (more digits?)'",

@@ -126,17 +126,20 @@ fn one_lesson_by_its_number_plays_all_its_stages() {
         ]
     );
 
-    // `05` as well as `5`; the demo, then the compare view, as the lesson prints them.
+    // `05` as well as `5`; the demo, then the compare view, as the lesson prints them, then
+    // `between` with the lesson's pair.
     let five = run(bin!("socket-lessons", "05"), "");
     five.assert_success();
     let played = stages(&five);
-    assert_eq!(played.len(), 2);
+    assert_eq!(played.len(), 3);
     assert_eq!(
         demo_lines(&played[0].1),
         run(bin!("05_struct_pack"), "").lines()
     );
     let compare = run(bin!("05_struct_pack", "compare"), "");
     assert_eq!(demo_lines(&played[1].1), compare.lines());
+    let between = run(bin!("socket-lessons", "between", "5", "--compare"), "");
+    assert_eq!(demo_lines(&played[2].1), between.lines());
 }
 
 #[test]
@@ -196,7 +199,8 @@ fn list_names_each_stage_its_lesson_and_its_material_section() {
         assert_eq!(words[1..words.len() - 1].join(" "), name, "{first}");
         assert_eq!(words[words.len() - 1], section, "{first}");
         assert!(rest[1].starts_with("    watch for: "), "{rest:#?}");
-        assert!(rest[2].contains("cargo run --bin "), "{rest:#?}");
+        // A lesson's program, or the runner's own `between`.
+        assert!(rest[2].contains("cargo run --"), "{rest:#?}");
     }
     // Every section of the material has its stage.
     for section in SECTIONS.iter().copied() {

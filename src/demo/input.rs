@@ -76,7 +76,12 @@ impl Lines {
                     say::prompt(*role, prompt);
                 }
                 let mut line = Vec::new();
-                match io::stdin().lock().read_until(b'\n', &mut line)? {
+                let read = io::stdin().lock().read_until(b'\n', &mut line)?;
+                // Ctrl-D leaves the cursor after the prompt: the next line starts a new one.
+                if prompt.is_some() {
+                    say::typed(&line);
+                }
+                match read {
                     0 => None,
                     _ => Some(line),
                 }

@@ -15,9 +15,18 @@ const MIN_WIDTH: usize = 40;
 
 /// The columns of the terminal stdout is on.
 pub fn terminal_width() -> usize {
-    console::Term::stdout()
-        .size_checked()
+    terminal_width_of(&console::Term::stdout())
+}
+
+/// The columns of the terminal `term` (stdout's, stderr's) is on.
+pub fn terminal_width_of(term: &console::Term) -> usize {
+    term.size_checked()
         .map_or(FALLBACK_WIDTH, |(_rows, columns)| usize::from(columns))
+}
+
+/// How many columns `text` takes on a terminal: a CJK character two, a color code none.
+pub fn text_width(text: &str) -> usize {
+    measure_text_width(text)
 }
 
 /// Where a line goes: the server's lines on the left, the client's on the right, notes across.

@@ -5,7 +5,8 @@
 //! ([`demo`](crate::demo)), never this module's. Colors only help a person at a terminal: they are
 //! off when `NO_COLOR` is set (<https://no-color.org>) or when stdout is a pipe or a file, so
 //! tests and transcripts see plain text. On a terminal, lines are wrapped to its width at word
-//! boundaries, and `--lanes` lays them out as two columns ([`lanes`](crate::output::lanes)).
+//! boundaries, a table takes its narrower layout where a row would not fit ([`fits`]), and
+//! `--lanes` lays lines out as two columns ([`lanes`](crate::output::lanes)).
 
 use std::fmt;
 use std::io::{IsTerminal, Write};
@@ -15,7 +16,7 @@ use colored::Colorize;
 
 use crate::output::lanes::{self, Lane};
 use crate::words::cli::Shared;
-use crate::{words::exit, words::lang};
+use crate::{words::exit, words::lang, words::text};
 
 /// Which side of the conversation a line belongs to.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -43,7 +44,70 @@ pub fn init(shared: &Shared) {
         colored::control::set_override(false);
     }
     if terminal {
-        let _ = TERMINAL.set((lanes::terminal_width(), shared.lanes));
+        let width = lanes::terminal_width();
+        let _ = TERMINAL.set((width, shared.lanes));
+        // A peer's message is shown whole when it fits on one line of this terminal.
+        text::set_line_width(width);
+    }
+}
+
+/// The columns a line has on this terminal; `None` when stdout is a pipe or a file, where a
+/// line is one line of text however long. For a table that has a narrower layout for a
+/// narrow terminal ([`fits`]).
+fn width() -> Option<usize> {
+    TERMINAL.get().map(|&(width, _)| width)
+}
+
+/// Does a tagged line of `text` fit on one line of the terminal (always, on a pipe)? A table
+/// prints a row a line where it does, and its narrower layout where it does not, so that the
+/// terminal never folds a row into two and no cell is split.
+pub fn fits(text: &str) -> bool {
+    width().is_none_or(|width| TAG_WIDTH + lanes::text_width(text) <= width)
+}
+
+/// `rows` as a table's lines: each cell padded to its column's width in terminal columns (a
+/// Chinese character takes two, so `format!("{:<8}")` would not line them up), the cells of a
+/// row joined by `separator`.
+pub fn table(rows: &[Vec<String>], separator: &str) -> Vec<String> {
+    let mut widths = Vec::new();
+    for row in rows {
+        widths.resize(widths.len().max(row.len()), 0);
+        for (width, cell) in widths.iter_mut().zip(row) {
+            *width = (*width).max(lanes::text_width(cell));
+        }
+    }
+    rows.iter()
+        .map(|row| {
+            let last = row.len().saturating_sub(1);
+            let cells = row
+                .iter()
+                .zip(&widths)
+                .enumerate()
+                .map(|(i, (cell, &width))| {
+                    // The last cell is not padded: no spaces at the end of a line.
+                    let pad = if i == last {
+                        0
+                    } else {
+                        width - lanes::text_width(cell)
+                    };
+                    format!("{cell}{}", " ".repeat(pad))
+                });
+            cells.collect::<Vec<_>>().join(separator)
+        })
+        .collect()
+}
+
+/// The columns a tag and its space take before a line's text: `[server] `, `[note]   `.
+pub const TAG_WIDTH: usize = 9;
+
+/// After a line typed at a [`prompt`]: if it did not end with Enter (Ctrl-D, Ctrl-Z, the end
+/// of the input), the cursor is still on the prompt's line, so the next line starts a new one
+/// instead of being drawn after the prompt and wrapped as if it began at the left edge.
+pub fn typed(line: &[u8]) {
+    // Windows ends the input with Ctrl-Z, then Enter: that Enter has already begun a new line.
+    let enter_ends_the_input = cfg!(windows) && line.is_empty();
+    if TERMINAL.get().is_some() && !line.ends_with(b"\n") && !enter_ends_the_input {
+        plain("");
     }
 }
 
@@ -57,8 +121,11 @@ pub fn line(role: Role, text: fmt::Arguments) {
     let (tag, lane) = match role {
         Role::Server => ("[server]".cyan().bold(), Lane::Left),
         Role::Client => ("[client]".green().bold(), Lane::Right),
-        Role::Note => ("[note]  ".yellow(), Lane::Across),
+        Role::Note => ("[note]  ".yellow().bold(), Lane::Across),
     };
+    // The tag as text with its color codes (none under NO_COLOR or on a pipe): a `ColoredString`
+    // taken as `&str` is its plain text, and the color would be lost exactly on a terminal.
+    let tag = tag.to_string();
     // On a terminal the line is wrapped here, at a space or between two Chinese characters,
     // under its text: the terminal itself would cut a word anywhere ("r|eads").
     match TERMINAL.get() {
@@ -97,9 +164,15 @@ pub fn prompt(role: Role, text: &str) {
 /// Print `text` under a `lead` (an indent, a label), wrapped on a terminal like every tagged
 /// line, continuation lines under the text: the runner's idea and watch-for lines.
 pub fn hanging(lead: &str, text: &str) {
+    plain(&hung(lead, text));
+}
+
+/// What [`hanging`] prints, as text, for a tool that builds its page before printing it (the
+/// checker's list): on a terminal, wrapped to its width; on a pipe, one line.
+pub fn hung(lead: &str, text: &str) -> String {
     match TERMINAL.get() {
-        Some(&(width, _)) => plain(&lanes::hang(lead, text, 0, width)),
-        None => plain(&format!("{lead} {text}")),
+        Some(&(width, _)) => lanes::hang(lead, text, 0, width),
+        None => format!("{lead} {text}"),
     }
 }
 
@@ -109,7 +182,18 @@ pub fn error(text: &str) {
         lang::Lang::En => "error:",
         lang::Lang::Zh => "错误:",
     };
-    eprintln!("{} {text}", tag.red().bold());
+    let tag = tag.red().bold().to_string();
+    // On a terminal, wrapped like every line, so the terminal never cuts the hint's words.
+    let line = match std::io::stderr().is_terminal() {
+        true => lanes::hang(
+            &tag,
+            text,
+            0,
+            lanes::terminal_width_of(&console::Term::stderr()),
+        ),
+        false => format!("{tag} {text}"),
+    };
+    eprintln!("{line}");
 }
 
 /// What the three line macros share: one text for both languages (bytes, numbers), or the
@@ -144,4 +228,33 @@ macro_rules! client {
 #[macro_export]
 macro_rules! note {
     ($($arg:tt)*) => { $crate::say_line!($crate::output::say::Role::Note, $($arg)*) };
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_table_lines_up_by_columns_not_characters() {
+        let rows = [
+            vec!["旧套接字".to_string(), "x".to_string(), "end".to_string()],
+            vec![
+                "off".to_string(),
+                "yy".to_string(),
+                "地址已被占用".to_string(),
+            ],
+        ];
+        let lines = table(&rows, " | ");
+        // 旧套接字 is 4 characters but 8 columns: "off" is padded to 8 columns, not 4.
+        assert_eq!(
+            lines,
+            ["旧套接字 | x  | end", "off      | yy | 地址已被占用"]
+        );
+    }
+
+    #[test]
+    fn on_a_pipe_every_row_fits() {
+        // No terminal in a unit test: a row is one line of text however long.
+        assert!(fits(&"x".repeat(500)));
+    }
 }

@@ -193,13 +193,24 @@ pub fn bind_error(error: io::Error, addr: SocketAddr) -> crate::Error {
 /// this program was started (`cargo run --bin …` or the installed command, [`cli::program`]),
 /// with the client's `--port`; a server on another machine must listen on `0.0.0.0` there.
 pub fn connect_error(error: io::Error, addr: SocketAddr, lesson: &str) -> crate::Error {
+    connect_error_for(error, addr, lesson, "")
+}
+
+/// [`connect_error`] for a client whose server needs flags of its own to answer it (lesson 04's
+/// `client --tiny` and `server --tiny`): the command it names carries them, so it runs as shown.
+pub fn connect_error_for(
+    error: io::Error,
+    addr: SocketAddr,
+    lesson: &str,
+    server_flags: &str,
+) -> crate::Error {
     let port = addr.port();
     let port_arg = if port == DEFAULT_PORT {
         String::new()
     } else {
         format!(" --port {port}")
     };
-    let server = format!("{} server", cli::program(lesson));
+    let server = format!("{} server{server_flags}", cli::program(lesson));
     match error.kind() {
         io::ErrorKind::ConnectionRefused if addr.ip().is_loopback() => tr!(
             "could not connect to {addr} — start the server first: {server}{port_arg}",

@@ -201,6 +201,19 @@ pub const LESSONS: &[Lesson] = &[
                     "read(5) 把字节切成几段; recv_frame 还原出那 3 条消息",
                 ],
             },
+            // Not the lesson's program: `between` (src/tools/between), with the lesson's pair.
+            Stage {
+                args: "between --compare",
+                section: "解决黏包问题",
+                idea: [
+                    "the course between lesson 05's client and server, cutting the stream six ways",
+                    "课程站在第 05 课的客户端和服务端之间, 用六种切法切开字节流",
+                ],
+                watch: [
+                    "the same lines under every cut; try it with your own pair: --server, --client",
+                    "每种切法下打印的行都一样; 换成你自己的程序试试: --server, --client",
+                ],
+            },
         ],
     },
     Lesson {

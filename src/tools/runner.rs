@@ -61,6 +61,10 @@ fn name(lesson: &Lesson, stage: &Stage) -> String {
 
 /// The command that plays this stage alone.
 fn command(lesson: &Lesson, stage: &Stage) -> String {
+    if let Some(args) = stage.args.strip_prefix("between") {
+        let runner = cli::program("socket-lessons");
+        return format!("{runner} between {}{args}", lesson.number);
+    }
     let program = cli::program(lesson.binary);
     match stage.args {
         "" => program.trim_end_matches(" --").to_string(),
@@ -70,6 +74,10 @@ fn command(lesson: &Lesson, stage: &Stage) -> String {
 
 /// Play a stage: the lesson's own `play`, given the stage's arguments as its command line.
 fn play_stage(lesson: &Lesson, stage: &Stage, plays: Plays) -> Result<()> {
+    // A stage of `between` (src/tools/between): the relay tool, with the lesson's pair.
+    if let Some(args) = stage.args.strip_prefix("between") {
+        return crate::tools::between::play(plays, &format!("{}{args}", lesson.number));
+    }
     let play = plays
         .iter()
         .find(|(binary, _)| *binary == lesson.binary)
@@ -119,9 +127,14 @@ fn list() {
     }
     say::plain("");
     let runner = cli::program("socket-lessons");
+    // One hint a line: side by side they pass 80 columns, and a command is never cut.
     say::plain(&tr!(
-        "play one lesson's stages: {runner} 3 (several: 3 5, 3-5)    everything, pausing before each stage: {runner} --pause",
-        "只播放一课: {runner} 3 (多课: 3 5, 3-5)    全部播放, 每段之前暂停: {runner} --pause"
+        "play one lesson's stages: {runner} 3 (several: 3 5, 3-5)",
+        "只播放一课: {runner} 3 (多课: 3 5, 3-5)"
+    ));
+    say::plain(&tr!(
+        "everything, pausing before each stage: {runner} --pause",
+        "全部播放, 每段之前暂停: {runner} --pause"
     ));
 }
 
@@ -150,8 +163,9 @@ fn play(
         let heading = format!("== {name} · {} ==", stage.section);
         say::plain(&heading.bold().to_string());
         say::hanging("  ", lang::pick(stage.idea));
-        let watch = format!("   {watch}:").dimmed().to_string();
-        say::hanging(&watch, &lang::pick(stage.watch).dimmed().to_string());
+        // Bold, not dim: a projector washes faint text out, and the whole room reads this.
+        let watch = format!("   {watch}:").bold().to_string();
+        say::hanging(&watch, lang::pick(stage.watch));
         // After the heading: the teacher can talk about the idea before the demo runs.
         match if pause { ask()? } else { Answer::Play } {
             Answer::Play => play_stage(lesson, stage, plays).map_err(|e| format!("{name}: {e}"))?,
@@ -164,11 +178,12 @@ fn play(
 
 /// Ask at a pause: Enter plays the stage, `s` skips it, `q` (or the end of input) quits.
 fn ask() -> Result<Answer> {
+    // A line is read, so a letter counts once Enter follows it: the prompt says so.
     let prompt = tr!(
-        "   Enter: play it · s: skip · q: quit ",
-        "   回车: 播放 · s: 跳过 · q: 退出 "
+        "   Enter: play it · s, Enter: skip · q, Enter: quit ",
+        "   回车: 播放 · s 再回车: 跳过 · q 再回车: 退出 "
     );
-    print!("{}", prompt.dimmed());
+    print!("{}", prompt.bold());
     io::stdout().flush()?;
     let mut answer = String::new();
     if io::stdin().lock().read_line(&mut answer)? == 0 {

@@ -151,9 +151,10 @@ impl Drop for Partial {
 /// remove the partial file being written, say so in one line, and end ([`exit::on_interrupt`]).
 ///
 /// Without this the process just ends, and a half-received `.part` file (gigabytes, maybe)
-/// stays in `--out`. The `ctrlc` crate runs the handler on a thread of its own, not inside the
-/// signal, so it may take a lock, remove a file and print. `kill -9` cannot be caught: then the
-/// partial file stays, under a name that no later transfer will take or mistake for the file.
+/// stays in `--out`. The handler runs on a thread of its own, not inside the signal
+/// ([`exit::on_interrupt`] says how), so it may take a lock, remove a file and print. `kill -9`
+/// cannot be caught: then the partial file stays, under a name that no later transfer will take
+/// or mistake for the file.
 pub fn remove_partial_on_interrupt() -> Result<()> {
     exit::on_interrupt(|| {
         // Held until the exit: the main thread cannot rename the file meanwhile.

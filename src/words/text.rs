@@ -8,6 +8,7 @@
 //! Python's escapes (`\x1b`), never as themselves.
 
 use std::fmt::Write;
+use std::sync::OnceLock;
 
 /// `repr()` of a Python `bytes`: `b'12345'`, `b''`, `b"it's"`, `b'\xe4\xbd\xa0'`.
 ///
@@ -88,24 +89,61 @@ fn printable(c: char) -> bool {
     c == ' ' || !(c.is_control() || c.is_whitespace() || format || private)
 }
 
-/// A peer's message as a line shows it: [`quoted`] whole up to [`PREVIEW_BYTES`]; longer, its
-/// first and last ten characters, `"0123456789"…"0123456789"`, the `…` outside the quotes
-/// standing for what is between. One rule for every message a lesson shows, so a pasted page of
-/// text takes one line of the projector, not the whole screen; the line's byte count says how
-/// long it really was.
+/// A peer's message as a line shows it: [`quoted`], whole when it fits in what one line of the
+/// terminal holds after the tag (71 columns at 80, counted in columns: a Chinese character takes
+/// two, so a 30-character Chinese message is whole though it is 90 bytes). Longer, as much of
+/// its two ends as that line holds, `'0123456789012345…'…'…3456789'`: the `…` between the two
+/// quoted ends says that the middle is cut, and the line's byte count how long the message was.
+/// One rule for every message a lesson shows, so a pasted page of text takes one line of the
+/// projector, not the whole screen, and a message that fits is never cut.
 pub fn preview(bytes: &[u8]) -> String {
-    if bytes.len() <= PREVIEW_BYTES {
-        return quoted(bytes);
+    let room = line_width().saturating_sub(TAG_COLUMNS);
+    let whole = quoted(bytes);
+    if columns(&whole) <= room {
+        return whole;
     }
     let text = String::from_utf8_lossy(bytes);
     let chars: Vec<char> = text.chars().collect();
-    let head: String = chars[..10.min(chars.len())].iter().collect();
-    let tail: String = chars[chars.len().saturating_sub(10)..].iter().collect();
+    // Each end, quotes included, takes half of the room the `…` leaves.
+    let half = room.saturating_sub(1) / 2;
+    let fits = |end: &[char]| columns(&quoted(String::from_iter(end).as_bytes())) <= half;
+    let head = (1..chars.len())
+        .take_while(|&n| fits(&chars[..n]))
+        .last()
+        .unwrap_or(1);
+    let tail = (1..chars.len() - head)
+        .take_while(|&n| fits(&chars[chars.len() - n..]))
+        .last()
+        .unwrap_or(1);
+    let (head, tail) = (
+        String::from_iter(&chars[..head]),
+        String::from_iter(&chars[chars.len() - tail..]),
+    );
     format!("{}…{}", quoted(head.as_bytes()), quoted(tail.as_bytes()))
 }
 
-/// The longest message [`preview`] shows whole: a line of the projector, about.
-pub const PREVIEW_BYTES: usize = 64;
+/// The columns `text` takes on a terminal: a CJK character two.
+fn columns(text: &str) -> usize {
+    console::measure_text_width(text)
+}
+
+/// The columns of a line where none is known (a pipe, a file, a test): a projector's terminal.
+const LINE_COLUMNS: usize = 80;
+
+/// What a line's tag takes before its text: `[server] `.
+const TAG_COLUMNS: usize = 9;
+
+/// The columns of the terminal the lines go to, once known ([`set_line_width`]).
+static LINE_WIDTH: OnceLock<usize> = OnceLock::new();
+
+/// Tell [`preview`] how wide a line of this terminal is (the output layer does, at start).
+pub fn set_line_width(columns: usize) {
+    let _ = LINE_WIDTH.set(columns);
+}
+
+fn line_width() -> usize {
+    LINE_WIDTH.get().copied().unwrap_or(LINE_COLUMNS)
+}
 
 /// `1 byte`, `5 bytes`: a count with its noun in the singular or the plural (English only;
 /// a Chinese sentence needs no plural: `5 字节`).
@@ -192,14 +230,32 @@ mod tests {
     #[test]
     fn a_long_message_shows_its_two_ends() {
         assert_eq!(preview("你好".as_bytes()), "'你好'");
-        let digits = b"0123456789".repeat(110);
-        assert_eq!(preview(&digits), "'0123456789'…'0123456789'");
-        // Characters, not bytes: a long Chinese message is never cut inside a character.
-        let chinese = "黏包问题".repeat(20);
+        // Whole up to what a line holds after its tag, 71 columns at 80: 69 digits and 2 quotes.
+        let line = "7".repeat(69);
+        assert_eq!(preview(line.as_bytes()), format!("'{line}'"));
+        // Counted in columns, not bytes: 34 Chinese characters are 102 bytes, 68 columns.
+        let whole = "你好".repeat(17);
+        assert_eq!(preview(whole.as_bytes()), format!("'{whole}'"));
+        // Longer, its two ends fill the line: 35 columns each, quotes included, and the `…`.
+        let digits = "0123456789".repeat(110);
+        let expected = format!("'{}'…'{}'", &digits[..33], &digits[digits.len() - 33..]);
+        assert_eq!(preview(digits.as_bytes()), expected);
+        assert_eq!(console::measure_text_width(&expected), 71);
+        // Characters, not bytes: a long Chinese message is never cut inside a character, and a
+        // Chinese character takes two columns: 16 of them and the quotes, 34 columns.
+        let chinese: Vec<char> = "黏包问题".repeat(20).chars().collect();
+        let (head, tail) = (&chinese[..16], &chinese[chinese.len() - 16..]);
         assert_eq!(
-            preview(chinese.as_bytes()),
-            "'黏包问题黏包问题黏包'…'问题黏包问题黏包问题'"
+            preview(String::from_iter(&chinese).as_bytes()),
+            format!(
+                "'{}'…'{}'",
+                String::from_iter(head),
+                String::from_iter(tail)
+            )
         );
+        // An escaped character counts as its escape: the line still fits.
+        let escapes = "\x1b".repeat(100);
+        assert!(console::measure_text_width(&preview(escapes.as_bytes())) <= 71);
     }
 
     #[test]

@@ -115,9 +115,51 @@ pub fn peer_available(name: &str) -> bool {
             std::env::var_os("SOCKET_LESSONS_REQUIRE_PEERS").is_none(),
             "{name} is not installed, and SOCKET_LESSONS_REQUIRE_PEERS is set"
         );
-        eprintln!("skipped: {name} is not installed");
+        skipped(&format!("{name} is not installed"));
     }
     found
+}
+
+/// Say that the running test is skipped, and why, where `cargo test` shows it without
+/// `--nocapture`: the harness keeps what a test prints with `print!` or `eprint!` (shown only if
+/// it fails), but a write to the process's own stderr goes to the terminal at once.
+pub fn skipped(why: &str) {
+    let thread = std::thread::current();
+    let test = thread.name().unwrap_or("a test");
+    tell(&format!("skipped: {test}: {why}"));
+}
+
+/// Once per test file, before its first test goes quiet: what the file tests, its own first
+/// `//!` paragraph. `tests/check.rs` runs for a minute and more without a line; this line says
+/// what it is doing meanwhile. Called by this module's helpers that start a program, so every
+/// file that runs programs says it.
+pub fn announce() {
+    static SAID: std::sync::Once = std::sync::Once::new();
+    SAID.call_once(|| {
+        // The test binary is `NAME-HASH`, built from `tests/NAME.rs`.
+        let exe = std::env::current_exe().ok();
+        let stem = exe.as_deref().and_then(std::path::Path::file_stem);
+        let name = stem
+            .and_then(|stem| stem.to_str()?.rsplit_once('-'))
+            .map(|(name, _)| name);
+        let Some(name) = name else { return };
+        let path = format!("{}/tests/{name}.rs", env!("CARGO_MANIFEST_DIR"));
+        let doc = std::fs::read_to_string(&path).unwrap_or_default();
+        let paragraph: Vec<&str> = doc
+            .lines()
+            .map_while(|line| line.strip_prefix("//!"))
+            .map(str::trim)
+            .take_while(|line| !line.is_empty())
+            .collect();
+        if !paragraph.is_empty() {
+            tell(&format!("tests/{name}.rs: {}", paragraph.join(" ")));
+        }
+    });
+}
+
+/// One line on the process's stderr, past the test harness's capture (see [`skipped`]).
+fn tell(line: &str) {
+    let _ = std::io::stderr().write_all(format!("    {line}\n").as_bytes());
 }
 
 /// Start `nc -N 127.0.0.1 PORT` with its stdin, stdout and stderr piped: a client that no one
@@ -152,6 +194,7 @@ pub fn run_with_env(mut command: Command, env: &[(&str, &str)]) -> Finished {
 }
 
 fn run_as_is(mut command: Command, stdin: &str) -> Finished {
+    announce();
     command
         .env_remove("NO_COLOR")
         .stdin(Stdio::piped())
@@ -259,6 +302,7 @@ impl Live {
 
     /// Start `command`, its stdout read line by line on a thread.
     fn spawn(mut command: Command) -> Live {
+        announce();
         command
             .env_remove("NO_COLOR")
             // English, whatever the machine's locale: a test that wants Chinese asks `--lang zh`.

@@ -39,8 +39,10 @@ pub fn client(addr: SocketAddr, tiny: bool, nodelay: bool) -> Result<()> {
     }
     demo::connect_turn(addr)?;
     net::connecting(addr);
+    // A refused client names the server that answers it: with --tiny, one that waits for 200.
+    let server = if tiny { " --tiny" } else { "" };
     let mut sock = TcpStream::connect_timeout(&addr, net::CONNECT_TIMEOUT)
-        .map_err(|e| net::connect_error(e, addr, env!("CARGO_BIN_NAME")))?;
+        .map_err(|e| net::connect_error_for(e, addr, env!("CARGO_BIN_NAME"), server))?;
     demo::connected_turn(addr)?;
     // Python: client.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1). Off by default, as in
     // the material: Nagle holds a small write back while an earlier one is unacknowledged.

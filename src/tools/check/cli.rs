@@ -8,7 +8,7 @@ use clap::Parser;
 
 use super::{Ctx, Role, report};
 use crate::tr;
-use crate::words::lang::{self, Lang};
+use crate::words::lang::Lang;
 
 /// What `check` takes, for a runner that gives it a subcommand of its own.
 #[derive(clap::Args, Debug)]
@@ -56,7 +56,10 @@ pub fn main() -> ExitCode {
 
 /// Run the checks `args` asks for, print the report, and say how it went.
 pub fn run(args: Args) -> ExitCode {
-    lang::init(args.lang);
+    // The output's set-up, as for a lesson: the language, colors, and lines wrapped to the
+    // terminal's width (the list of checks).
+    let shared = crate::words::cli::Shared { lang: args.lang, ..Default::default() };
+    crate::output::say::init(&shared);
     let plain = !std::io::stdout().is_terminal()
         || std::env::var_os("NO_COLOR").is_some_and(|v| !v.is_empty());
     if plain || args.json {

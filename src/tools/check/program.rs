@@ -168,6 +168,11 @@ impl Program {
         self.wait_exit(Duration::ZERO).is_some()
     }
 
+    /// The process id, for a caller that ends the processes the program started too.
+    pub fn id(&self) -> u32 {
+        self.child.id()
+    }
+
     /// End the program now, if it still runs.
     pub fn kill(&mut self) {
         self.stdin = None;

@@ -180,11 +180,12 @@ pub fn list(checks: &[Check]) -> String {
             out += &format!("\n{}\n", heading.bold());
             last = here;
         }
-        out += &format!("  {:<34} {}\n", check.id, pick(check.does));
+        let id = format!("  {:<34}", check.id);
+        out += &format!("{}\n", crate::output::say::hung(&id, pick(check.does)));
     }
     out += &tr!(
-        "\ncheck one: cargo run -- check 6 client -- python3 client.py    a server already running: cargo run -- check 3 server --port 8080\n",
-        "\n检查一项: cargo run -- check 6 client -- python3 client.py    检查已经在运行的服务端: cargo run -- check 3 server --port 8080\n"
+        "\ncheck one: cargo run -- check 6 client -- python3 client.py\na server already running: cargo run -- check 3 server --port 8080\n",
+        "\n检查一项: cargo run -- check 6 client -- python3 client.py\n检查已经在运行的服务端: cargo run -- check 3 server --port 8080\n"
     );
     out
 }

@@ -7,7 +7,7 @@ use std::io::{ErrorKind, Read};
 use std::net::{SocketAddr, TcpListener, TcpStream};
 use std::time::Duration;
 
-use crate::{Result, client, note, tr, words::text};
+use crate::{Result, client, note, output::say, tr, words::text};
 use socket2::{Domain, Protocol, Socket, Type};
 
 /// How long a client of `backlog` waits for the handshake before it counts as left waiting.
@@ -38,10 +38,20 @@ pub fn backlog(listener: &TcpListener, backlog: i32, clients: u16) -> Result<()>
                 );
                 waiting.push(stream);
             }
-            Err(e) if matches!(e.kind(), ErrorKind::TimedOut | ErrorKind::WouldBlock) => client!(
-                "client {number}: no answer within {ms} ms; the queue is full, its SYN was dropped",
-                "客户端 {number}: {ms} 毫秒内没有应答; 队列已满, 它的 SYN 被丢弃了"
-            ),
+            Err(e) if matches!(e.kind(), ErrorKind::TimedOut | ErrorKind::WouldBlock) => {
+                let row = tr!(
+                    "client {number}: no answer within {ms} ms; the queue is full, its SYN was dropped",
+                    "客户端 {number}: {ms} 毫秒内没有应答; 队列已满, 它的 SYN 被丢弃了"
+                );
+                // One row a line: on a narrow terminal, the same in fewer words.
+                match say::fits(&row) {
+                    true => client!("{row}"),
+                    false => client!(
+                        "client {number}: no answer in {ms} ms: queue full, SYN dropped",
+                        "客户端 {number}: {ms} 毫秒内无应答: 队列已满, SYN 被丢弃"
+                    ),
+                }
+            }
             // Windows answers a full queue with a reset: the client is refused at once.
             Err(e) if e.kind() == ErrorKind::ConnectionRefused => client!(
                 "client {number}: refused; the queue is full, and this system says so at once",
@@ -71,6 +81,7 @@ pub fn reuseaddr() -> Result<()> {
         "a server accepts one client and closes first, so its side of the connection enters TIME_WAIT; then the listener is closed and a new one binds the same port.",
         "服务端接受一个客户端, 并且先关闭连接, 于是它这一端的连接进入 TIME_WAIT 状态; 然后关闭监听套接字, 再用一个新的套接字绑定同一个端口。"
     );
+    let mut rows = Vec::new();
     for old in [false, true] {
         for new in [false, true] {
             let rebind = match rebind_over_time_wait(old, new)? {
@@ -80,11 +91,39 @@ pub fn reuseaddr() -> Result<()> {
                 }
                 Err(e) => e.to_string(),
             };
-            let (old, new) = (on_off(old), on_off(new));
-            note!(
+            rows.push((on_off(old), on_off(new), rebind));
+        }
+    }
+    let wide: Vec<String> = rows
+        .iter()
+        .map(|(old, new, rebind)| {
+            tr!(
                 "old listener SO_REUSEADDR {old:<3} | new listener SO_REUSEADDR {new:<3} | {rebind}",
                 "旧的监听套接字 SO_REUSEADDR {old:<3} | 新的监听套接字 SO_REUSEADDR {new:<3} | {rebind}"
-            );
+            )
+        })
+        .collect();
+    if wide.iter().all(|row| say::fits(row)) {
+        for row in &wide {
+            note!("{row}");
+        }
+    } else {
+        // A terminal too narrow for a row a line: the setting named once, above its columns.
+        note!(
+            "SO_REUSEADDR on the old listener and on the new one, and the new bind:",
+            "旧的和新的监听套接字上的 SO_REUSEADDR, 以及新的 bind:"
+        );
+        let head = vec![
+            tr!("old listener", "旧套接字"),
+            tr!("new listener", "新套接字"),
+            tr!("the new bind", "新的 bind"),
+        ];
+        let mut table = vec![head];
+        for (old, new, rebind) in rows {
+            table.push(vec![old.to_string(), new.to_string(), rebind]);
+        }
+        for row in say::table(&table, " | ") {
+            note!("{row}");
         }
     }
     note!(

@@ -2,8 +2,10 @@
 //! any number, any 4 bytes, any text, in both byte orders. The lesson's own use of the 4 bytes
 //! is `send_frame`/`recv_frame`, in its file; this is the printout around it.
 
+use std::sync::atomic::{AtomicBool, Ordering};
+
 use crate::words::text::{count, hex, py_bytes};
-use crate::{Result, note, tr};
+use crate::{Result, note, output::say, tr};
 
 /// The material's struct demo: `len(data)`, `struct.pack('i', len(data))`, `struct.unpack`.
 /// A `Result`, like the lesson's other subcommands, though printing is all it does.
@@ -65,16 +67,9 @@ pub fn show_pack(n: i32) {
         format!("struct.pack('!i', {n})"),
     ];
     let width = calls[1].len();
-    let (call, hex_le, bytes_le) = (&calls[0], hex(&little), py_bytes(&little));
-    note!(
-        "{call:width$} -> {hex_le}   {bytes_le}   little-endian, the material's",
-        "{call:width$} -> {hex_le}   {bytes_le}   小端序, 原文用的就是它"
-    );
-    let (call, hex_be, bytes_be) = (&calls[1], hex(&big), py_bytes(&big));
-    note!(
-        "{call:width$} -> {hex_be}   {bytes_be}   big-endian, network byte order",
-        "{call:width$} -> {hex_be}   {bytes_be}   大端序, 即网络字节序"
-    );
+    let rows = [(&calls[0], little), (&calls[1], big)]
+        .map(|(call, bytes)| format!("{call:width$} -> {}   {}", hex(&bytes), py_bytes(&bytes)));
+    show_rows(rows);
 }
 
 /// `struct.unpack('i', b)` beside `struct.unpack('!i', b)`.
@@ -90,16 +85,46 @@ pub fn show_unpack(bytes: [u8; 4]) {
     ];
     let results = [format!("({little},)"), format!("({big},)")];
     let (call_width, result_width) = (calls[1].len(), results[0].len().max(results[1].len()));
-    let (call, result) = (&calls[0], &results[0]);
-    note!(
-        "{call:call_width$} -> {result:result_width$}   little-endian, the material's",
-        "{call:call_width$} -> {result:result_width$}   小端序, 原文用的就是它"
-    );
-    let (call, result) = (&calls[1], &results[1]);
-    note!(
-        "{call:call_width$} -> {result:result_width$}   big-endian, network byte order",
-        "{call:call_width$} -> {result:result_width$}   大端序, 即网络字节序"
-    );
+    let rows = [0, 1].map(|i| {
+        let (call, result) = (&calls[i], &results[i]);
+        format!("{call:call_width$} -> {result:result_width$}")
+    });
+    show_rows(rows);
+}
+
+/// The little-endian row, then the big-endian one, each with its byte order named at its end;
+/// where a terminal is too narrow for that, the two orders named once on a line above them, so
+/// that no row folds in two.
+/// Whether the narrow layout has named the two byte orders yet.
+static ORDERS_NAMED: AtomicBool = AtomicBool::new(false);
+
+fn show_rows([little, big]: [String; 2]) {
+    let named = [
+        tr!(
+            "{little}   little-endian, the material's",
+            "{little}   小端序, 原文用的就是它"
+        ),
+        tr!(
+            "{big}   big-endian, network byte order",
+            "{big}   大端序, 即网络字节序"
+        ),
+    ];
+    if named.iter().all(|row| say::fits(row)) {
+        for row in named {
+            note!("{row}");
+        }
+        return;
+    }
+    // Named once for the whole run: the names are the same for every row after.
+    if !ORDERS_NAMED.swap(true, Ordering::Relaxed) {
+        note!(
+            "'i': little-endian, the material's; '!i': big-endian, network order",
+            "'i': 小端序, 原文用的就是它; '!i': 大端序, 即网络字节序"
+        );
+    }
+    // The rows' own padding is for the order names after them: none at a line's end.
+    note!("{}", little.trim_end());
+    note!("{}", big.trim_end());
 }
 
 /// `pack N`: a whole number that fits in struct 'i', or one line saying why not.

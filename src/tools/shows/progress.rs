@@ -9,8 +9,10 @@ use indicatif::{HumanBytes, ProgressBar, ProgressDrawTarget, ProgressStyle};
 
 use crate::tr;
 
-/// The progress bar: position, size, speed, time left.
-const BAR_TEMPLATE: &str = "{bar:40} {bytes}/{total_bytes} {bytes_per_sec} {eta}";
+/// The progress bar: position, size, speed, time left. `wide_bar` takes what the terminal's
+/// width leaves after the numbers (about 40 columns at 80), so the bar never passes the edge of
+/// a narrow pane, where the terminal would fold it onto a new line at every redraw.
+const BAR_TEMPLATE: &str = "{wide_bar} {bytes}/{total_bytes} {bytes_per_sec} {eta}";
 
 /// Files smaller than this go by too fast for a bar to help: 1 MiB takes a millisecond over
 /// loopback, a tenth of a second on a classroom Wi-Fi. An 8 MiB file at `--rate 1MiB` shows

@@ -277,4 +277,33 @@ pub(super) const ZH_MORE: &[(&str, &str)] = &[
         "Replace a file of the same name in --out (a link is replaced, never followed)",
         "替换 --out 里同名的文件 (链接会被替换, 但绝不会被跟随)",
     ),
+    // `socket-lessons between` (src/tools/between).
+    (
+        "Put the course between your client and your server: it relays both ways and cuts each direction where --cut says, so you see whether your reads put the messages back together. In a command, {port} (and $PORT) is the port: where your server must listen, where your client must connect. A side you leave out is played by the course's own program. Examples: `between 4 --server \"python3 server.py {port}\" --cut 1`, `between 5 --server \"python3 server.py\" --client \"python3 client.py\" --compare`",
+        "让课程站到你的客户端和服务端之间: 它双向转发, 并按 --cut 指定的位置切开每个方向, 让你看清你的读取能不能把消息重新拼好。命令里的 {port} (以及 $PORT) 是端口: 你的服务端要在那里监听, 你的客户端要连到那里。你没有给出的一端由课程自己的程序扮演。例子: `between 4 --server \"python3 server.py {port}\" --cut 1`, `between 5 --server \"python3 server.py\" --client \"python3 client.py\" --compare`",
+    ),
+    (
+        "The lesson whose programs these are: 1 to 6",
+        "这两个程序属于哪一课: 1 到 6",
+    ),
+    (
+        "Your server's command, in quotes: it must listen on {port} (or $PORT)",
+        "你的服务端的命令, 放在引号里: 它必须在 {port} (或 $PORT) 上监听",
+    ),
+    (
+        "Your client's command, in quotes: it must connect to {port} (or $PORT)",
+        "你的客户端的命令, 放在引号里: 它必须连接 {port} (或 $PORT)",
+    ),
+    (
+        "The port your server listens on, if it cannot be told ({port}, $PORT): the material's programs listen on 8080. Without it, a free port the OS picks for each run",
+        "你的服务端监听的端口, 用于没法告诉它端口的程序 ({port}, $PORT): 教程的程序监听 8080。不给时, 每次运行由系统挑一个空闲端口",
+    ),
+    (
+        "How to cut: whole, 1, N, boundary, random:SEED or at:3,7,12; both directions, or S/T: S for the bytes the server reads, T for the client's. Repeat it to run each",
+        "怎样切: whole, 1, N, boundary, random:SEED 或 at:3,7,12; 两个方向都这样切, 或者写成 S/T: S 用于服务端读到的字节, T 用于客户端的。可以重复给出, 每种运行一次",
+    ),
+    (
+        "Run once per cut and compare what your programs printed (the course's, if you give none): exit 0 when it is the same every time, 1 when not",
+        "每种切法运行一次, 比较你的程序打印的内容 (都没给时比较课程自己的): 每次都一样时退出码 0, 否则 1",
+    ),
 ];
