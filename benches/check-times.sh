@@ -7,13 +7,13 @@
 #
 # Prints, for each stage and role, the number of checks and the slowest and mean wall time of a
 # whole `check L ROLE` run, for the lesson program and for the Python exercise. Exits non-zero
-# if a correct program failed a check (lesson 05's client is known to: it sends 3 messages of 4).
+# if a correct program failed a check.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 rounds=${ROUNDS:-3}
 cargo build -q --bins
 check=target/debug/socket-lessons
-bins=(01_basic 02_comm_loop 03_conn_loop 04_sticky_demo 05_struct_pack 06_final_file)
+bins=(01_basic 02_comm_loop 03_conn_loop 04_sticky_demo 05_struct_pack 06_final_file 07_many_clients)
 status=0
 
 now() { date +%s.%N; }
@@ -39,11 +39,14 @@ time_runs() {
 }
 
 printf '%-7s %-7s %6s  %-22s %-22s\n' stage role checks "lesson (max / mean s)" "python (max / mean s)"
-for lesson in 1 2 3 4 5 6; do
+for lesson in 1 2 3 4 5 6 7; do
     bin=target/debug/${bins[$((lesson - 1))]}
     for role in server client; do
+        # Lesson 07's exercise is a server only.
+        if [ "$lesson" = 7 ] && [ "$role" = client ]; then continue; fi
         extra=()
         if [ "$lesson" = 6 ] && [ "$role" = server ]; then extra=(--file '{file}' --once); fi
+        if [ "$lesson" = 7 ]; then extra=(--file '{file}'); fi
         read -r n lmax lmean <<<"$(time_runs "$lesson" "$role" "$bin" "$role" --port '{port}' "${extra[@]}")"
         pmax=- pmean=-
         if command -v python3 >/dev/null; then

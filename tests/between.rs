@@ -57,9 +57,7 @@ fn the_course_s_own_lesson_05_pair_holds_under_every_cut() {
     out.assert_success();
     assert_eq!(
         out.lines(),
-        [
-            "your framing holds under 6 cuts: the server and client printed the same lines every time"
-        ]
+        ["your framing holds under 6 cuts: server and client printed the same each time"]
     );
 }
 

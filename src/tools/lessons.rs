@@ -241,7 +241,7 @@ pub const LESSONS: &[Lesson] = &[
             "beyond the material (Python: `socketserver.ThreadingTCPServer`)",
             "教材之外 (Python: `socketserver.ThreadingTCPServer`)",
         ],
-        checks: false,
+        checks: true,
         stages: &[Stage {
             args: "",
             section: "教材之外·多个客户端",

@@ -187,7 +187,7 @@ pub fn run(cli: &Cli, plays: Plays) -> Result<u8, String> {
     let n = cuts.len();
     let who = names(&judged);
     say::plain(&tr!(
-        "your framing holds under {n} cuts: the {who} printed the same lines every time",
+        "your framing holds under {n} cuts: {who} printed the same each time",
         "你的分帧经得住 {n} 种切法: {who}每次打印的行都一样"
     ));
     Ok(0)

@@ -1,88 +1,107 @@
 //! `cargo run -- check`: the course grades the student's own server or client, in any language,
 //! against a strict and hostile peer. Every check has a stable id (`06.client.trickled-header`).
 //!
-//! The layers: [`cli`] reads the command line, [`report`] prints the verdicts; the checks of each
-//! stage are in [`talk`] (01-03), [`sticky`] (04), [`frames`] (05), [`file_server`] and
-//! [`file_client`] (06); they drive the program through [`Ctx`], [`program`] and [`peer`].
+//! Shaped like a stage tester: a typed table of checks (lesson, side, name), one file per lesson
+//! as in `src/bin` ([`basic`] 01, [`comm_loop`] 02, [`conn_loop`] 03, [`sticky_demo`] 04,
+//! [`struct_pack`] 05, [`final_file`] 06, [`many_clients`] 07), one vocabulary of expectations
+//! ([`judge`]). [`cli`] reads the command line, [`report`] prints the verdicts, [`watch`] plays
+//! them again on a change; the checks drive the program through [`Ctx`], [`program`], [`peer`].
 
+pub mod basic;
 pub mod cli;
-pub mod file_client;
-pub mod file_server;
-pub mod frames;
+pub mod comm_loop;
+pub mod conn_loop;
+pub mod final_file;
 pub mod judge;
+pub mod many_clients;
 pub mod peer;
 pub mod program;
 pub mod report;
-pub mod sticky;
+pub mod sticky_demo;
+pub mod struct_pack;
 pub mod talk;
+pub mod watch;
 
-use std::net::{SocketAddr, TcpListener, TcpStream, ToSocketAddrs};
+use std::net::{SocketAddr, TcpListener, ToSocketAddrs};
 use std::path::Path;
 
 use clap::ValueEnum;
 
+use self::peer::Connection;
 use self::program::Program;
 use crate::{tr, words::lang};
 
 /// Which side the student wrote; the checker plays the other.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum, serde::Serialize)]
 #[serde(rename_all = "lowercase")]
-pub enum Role {
+pub enum Side {
     /// The student's server: the checker is its client.
     Server,
     /// The student's client: the checker is its server.
     Client,
 }
 
-/// One check: what it does, where the lesson explains it, and the code that plays it.
+impl Side {
+    /// The word in a check's id: `server`, `client`.
+    pub fn word(self) -> &'static str {
+        match self {
+            Side::Server => "server",
+            Side::Client => "client",
+        }
+    }
+}
+
+/// One check, a row of the table: which lesson and side, its name, what it does, where the
+/// lesson explains it, and the code that plays it.
 pub struct Check {
-    /// `LL.role.name`, stable: a teacher's collected results can be compared across runs.
-    pub id: &'static str,
+    pub lesson: u8,
+    pub side: Side,
+    /// Its name within the lesson and side: the id is `LL.side.name`.
+    pub name: &'static str,
     /// What the check does, in English and in Chinese.
     pub does: [&'static str; 2],
     /// The page and heading that explain it, in English and in Chinese.
     pub page: [&'static str; 2],
     /// It reads the program's output (or restarts it), so it needs the command after `--`.
     pub needs_command: bool,
-    pub run: Run,
+    pub play: CheckFn,
 }
 
 /// What a check does against the program: play the other side, and judge.
-pub type Run = fn(&mut Ctx) -> Judged;
+pub type CheckFn = fn(&mut Ctx) -> Judged;
 
 impl Check {
-    /// How a stage's table is written, `check(id, does, run)`: checks explained on `page`, which
-    /// need the program's command after `--` or not.
+    /// How a lesson's table is written, `check(name, does, play)`: checks of `lesson`'s `side`,
+    /// explained on `page`, which need the program's command after `--` or not.
     pub fn on(
         page: [&'static str; 2],
+        lesson: u8,
+        side: Side,
         needs_command: bool,
-    ) -> impl Fn(&'static str, [&'static str; 2], Run) -> Check {
-        move |id, does, run| Check { id, does, page, needs_command, run }
+    ) -> impl Fn(&'static str, [&'static str; 2], CheckFn) -> Check {
+        move |name, does, play| Check { lesson, side, name, does, page, needs_command, play }
     }
 
-    /// The lesson number in the id: `06.client.x` is lesson 6.
-    pub fn lesson(&self) -> u8 {
-        self.id[..2].parse().unwrap_or_default()
-    }
-
-    /// The role in the id.
-    pub fn role(&self) -> Role {
-        if self.id[3..].starts_with("server") {
-            Role::Server
-        } else {
-            Role::Client
-        }
+    /// `LL.side.name`, stable: a teacher's collected results can be compared across runs.
+    pub fn id(&self) -> String {
+        format!("{:02}.{}.{}", self.lesson, self.side.word(), self.name)
     }
 }
 
-/// Every check of the course, by lesson, then role.
+/// Every check of the course, by lesson, then side.
 pub fn all() -> Vec<Check> {
-    let mut checks = talk::checks();
-    checks.extend(sticky::checks());
-    checks.extend(frames::checks());
-    checks.extend(file_server::checks());
-    checks.extend(file_client::checks());
-    checks
+    [
+        basic::checks(),
+        comm_loop::checks(),
+        conn_loop::checks(),
+        sticky_demo::checks(),
+        struct_pack::checks(),
+        final_file::checks(),
+        many_clients::checks(),
+    ]
+    .into_iter()
+    .flatten()
+    .collect()
 }
 
 /// Why a check did not pass.
@@ -122,11 +141,23 @@ pub struct Ctx {
     /// The program the current check started.
     pub program: Option<Program>,
     addr: Option<SocketAddr>,
+    /// The checker's listener, for a client's check.
+    listener: Option<TcpListener>,
+    /// The accepted connections the checker closed first (see [`peer::retire`]).
+    first_closes: peer::FirstCloses,
 }
 
 impl Ctx {
     pub fn new(command: Vec<String>, host: String, port: u16) -> Ctx {
-        Ctx { command, host, port, program: None, addr: None }
+        Ctx {
+            command,
+            host,
+            port,
+            program: None,
+            addr: None,
+            listener: None,
+            first_closes: Default::default(),
+        }
     }
 
     /// The program of this check, for a check that reads its output.
@@ -155,8 +186,12 @@ impl Ctx {
             })?;
             let program = self.program.insert(started);
             if port == 0 {
-                program.wait_output(peer::START, |out| program::printed_port(out).is_some());
-                port = program::printed_port(&program.output()).ok_or_else(|| {
+                let mut printed = None;
+                program.wait_lines(peer::START, |line| {
+                    printed = program::printed_port(line);
+                    printed.is_some()
+                });
+                port = printed.ok_or_else(|| {
                     fail(
                         tr!(
                             "with --port 0, a line that says the port, such as 127.0.0.1:PORT",
@@ -181,7 +216,7 @@ impl Ctx {
     }
 
     /// Connect to the server, retrying until it accepts.
-    pub fn connect(&mut self) -> Result<TcpStream, Stop> {
+    pub fn connect(&mut self) -> Result<Connection, Stop> {
         let addr = self.addr.ok_or_else(|| fail("a server", "none started"))?;
         let sock = peer::connect(addr, self.program.as_mut()).map_err(|e| {
             fail(
@@ -192,11 +227,11 @@ impl Ctx {
                 e,
             )
         })?;
-        Ok(sock)
+        Ok(Connection::new(sock))
     }
 
     /// Listen where the student's client will connect, then start it with `stdin`.
-    pub fn start_client(&mut self, stdin: &str) -> Result<TcpListener, Stop> {
+    pub fn start_client(&mut self, stdin: &str) -> Result<(), Stop> {
         self.end_program();
         let addr = self.resolve(self.port)?;
         let listener = TcpListener::bind(addr).map_err(|e| {
@@ -221,13 +256,18 @@ impl Ctx {
             ))
         })?;
         self.program = Some(started);
-        Ok(listener)
+        self.listener = Some(listener);
+        Ok(())
     }
 
     /// Accept the student's client.
-    pub fn accept(&mut self, listener: &TcpListener) -> Result<TcpStream, Stop> {
-        let program = self.program()?;
+    pub fn accept(&mut self) -> Result<Connection, Stop> {
+        let first_closes = self.first_closes.clone();
+        let (Some(listener), Some(program)) = (&self.listener, &mut self.program) else {
+            return Err(fail("a client", "none started"));
+        };
         peer::accept(listener, program)
+            .map(|sock| Connection::accepted(sock, first_closes))
             .map_err(|e| fail(tr!("a connection from the client", "客户端发起的连接"), e))
     }
 
@@ -235,6 +275,11 @@ impl Ctx {
     pub fn end_program(&mut self) {
         if let Some(mut program) = self.program.take() {
             program.kill();
+        }
+        if let Some(listener) = self.listener.take() {
+            let peers =
+                std::mem::take(&mut *self.first_closes.lock().unwrap_or_else(|e| e.into_inner()));
+            peer::retire(&listener, &peers);
         }
     }
 

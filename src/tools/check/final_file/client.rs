@@ -4,33 +4,41 @@
 use std::io::Write;
 use std::net::{Shutdown, TcpStream};
 
-use super::judge::{frame, no_traceback, shown};
-use super::peer::{self, STEP};
-use super::{Check, Ctx, Judged, Stop, fail};
+use crate::tools::check::judge::{frame, no_crash, shown};
+use crate::tools::check::peer::{self, STEP};
+use crate::tools::check::{Check, Ctx, Judged, Side, Stop, fail};
 use crate::tr;
 
 /// The file the checker sends: 100 000 bytes, not a multiple of the material's `recv(1024)`,
 /// so bytes sent after it share the last read.
 const SIZE: usize = 100_000;
 
+/// The exercise: read the length and the header in a loop, exactly file_size bytes, an early
+/// close an error.
 const PAGE: [&str; 2] = [
+    "lessons/06_final_file.md, \"Exercise\"",
+    "lessons/zh/06_final_file.md, 「练习」",
+];
+
+/// Where the page explains why a peer's name is never a path.
+const REFUSES: [&str; 2] = [
     "lessons/06_final_file.md, \"What the client refuses\"",
     "lessons/zh/06_final_file.md, 「客户端拒绝什么」",
 ];
 
 #[rustfmt::skip]
 pub fn checks() -> Vec<Check> {
-    let check = Check::on(PAGE, true);
+    let client = Check::on(PAGE, 6, Side::Client, true);
     vec![
-        check("06.client.whole-file", ["a header and a 100 000-byte file, the connection left open: stop at file_size", "报头和 100 000 字节的文件, 连接保持打开: 收到 file_size 个字节就停"], whole_file),
-        check("06.client.trickled-header", ["the length and the header one byte per segment (TCP_NODELAY)", "长度和报头每个 TCP 段只有一个字节 (TCP_NODELAY)"], trickled_header),
-        check("06.client.one-write", ["the length, the header and the file in one write", "长度、报头和文件放在一次写入里"], one_write),
-        check("06.client.escaping-name", ["file_name \"../escape.txt\": nothing may appear outside the folder", "file_name 为 \"../escape.txt\": 文件夹之外不能出现任何东西"], escaping_name),
-        check("06.client.absolute-name", ["file_name an absolute path: nothing may appear outside the folder", "file_name 为绝对路径: 文件夹之外不能出现任何东西"], absolute_name),
-        check("06.client.early-close", ["the server closes after 1 000 of 100 000 bytes: the program must end with an error", "服务端在 100 000 字节中只发 1 000 字节就关闭: 程序必须报错结束"], early_close),
-        check("06.client.extra-bytes", ["bytes past file_size, in the same write: the file keeps file_size bytes", "在同一次写入里多发 file_size 之后的字节: 文件仍然只有 file_size 个字节"], extra_bytes),
-        check("06.client.empty-file", ["a file_size of 0: an empty file", "file_size 为 0: 一个空文件"], empty_file),
-        check("06.client.chinese-name", ["file_name 报告.txt (the length counts its UTF-8 bytes)", "file_name 为 报告.txt (长度按 UTF-8 字节计算)"], chinese_name),
+        client("whole-file", ["a header and a 100 000-byte file, the connection left open: stop at file_size", "报头和 100 000 字节的文件, 连接保持打开: 收到 file_size 个字节就停"], whole_file),
+        client("trickled-header", ["the length and the header one byte per segment (TCP_NODELAY)", "长度和报头每个 TCP 段只有一个字节 (TCP_NODELAY)"], trickled_header),
+        client("one-write", ["the length, the header and the file in one write", "长度、报头和文件放在一次写入里"], one_write),
+        Check { page: REFUSES, ..client("escaping-name", ["file_name \"../escape.txt\": nothing may appear outside the folder", "file_name 为 \"../escape.txt\": 文件夹之外不能出现任何东西"], escaping_name) },
+        Check { page: REFUSES, ..client("absolute-name", ["file_name an absolute path: nothing may appear outside the folder", "file_name 为绝对路径: 文件夹之外不能出现任何东西"], absolute_name) },
+        client("early-close", ["the server closes after 1 000 of 100 000 bytes: the program must end with an error", "服务端在 100 000 字节中只发 1 000 字节就关闭: 程序必须报错结束"], early_close),
+        client("extra-bytes", ["bytes past file_size, in the same write: the file keeps file_size bytes", "在同一次写入里多发 file_size 之后的字节: 文件仍然只有 file_size 个字节"], extra_bytes),
+        client("empty-file", ["a file_size of 0: an empty file", "file_size 为 0: 一个空文件"], empty_file),
+        client("chinese-name", ["file_name 报告.txt (the length counts its UTF-8 bytes)", "file_name 为 报告.txt (长度按 UTF-8 字节计算)"], chinese_name),
     ]
 }
 
@@ -60,7 +68,7 @@ fn header(name: &str, size: usize) -> Vec<u8> {
 }
 
 fn body(size: usize) -> Vec<u8> {
-    let mut bytes = super::file_server::content(size);
+    let mut bytes = super::server::content(size);
     bytes.truncate(size);
     bytes
 }
@@ -68,8 +76,8 @@ fn body(size: usize) -> Vec<u8> {
 /// Start the client, send it `name` and a file of `size` bytes the `way` asked, and wait for
 /// it to end; return the file's bytes.
 fn send(ctx: &mut Ctx, name: &str, size: usize, way: Way) -> Result<Vec<u8>, Stop> {
-    let listener = ctx.start_client("")?;
-    let mut sock = ctx.accept(&listener)?;
+    ctx.start_client("")?;
+    let mut sock = ctx.accept()?;
     let (head, file) = (header(name, size), body(size));
     let written = write(&mut sock, &head, &file, way);
     match way {
@@ -146,7 +154,7 @@ fn saved(ctx: &mut Ctx, name: &str, file: &[u8]) -> Judged {
             ));
         }
         Some(status) if !status.success() => {
-            let got = match program.traceback() {
+            let got = match program.crash() {
                 Some(line) => tr!("the program crashed: {line}", "程序崩溃了: {line}"),
                 None => tr!("it ended with {status}", "程序以 {status} 结束"),
             };
@@ -190,7 +198,7 @@ fn saved(ctx: &mut Ctx, name: &str, file: &[u8]) -> Judged {
             ),
         ));
     }
-    no_traceback(ctx)
+    no_crash(ctx)
 }
 
 fn whole_file(ctx: &mut Ctx) -> Judged {
@@ -235,7 +243,7 @@ fn nothing_outside(ctx: &mut Ctx) -> Judged {
         .unwrap_or_default();
     let outside: Vec<&String> = entries.iter().filter(|name| *name != "work").collect();
     if let Some(name) = outside.first() {
-        let shown = super::program::shown(name);
+        let shown = crate::tools::check::program::shown(name);
         return Err(fail(
             tr!(
                 "nothing written outside the folder it runs in",
@@ -257,9 +265,9 @@ fn escaping_name(ctx: &mut Ctx) -> Judged {
 
 fn absolute_name(ctx: &mut Ctx) -> Judged {
     // The folder around the program's, known only once it runs: start it, then name a file there.
-    let listener = ctx.start_client("")?;
+    ctx.start_client("")?;
     let target = ctx.program()?.root().join("absolute.txt");
-    let mut sock = ctx.accept(&listener)?;
+    let mut sock = ctx.accept()?;
     let name = target.display().to_string();
     let _ = write(&mut sock, &header(&name, SIZE), &body(SIZE), Way::Plain);
     ctx.program()?.wait_exit(STEP);

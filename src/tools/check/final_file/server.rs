@@ -8,9 +8,9 @@ use std::time::Duration;
 
 use serde_json::Value;
 
-use super::judge::shown;
-use super::peer::{self, End};
-use super::{Check, Ctx, Judged, Stop, fail};
+use crate::tools::check::judge::shown;
+use crate::tools::check::peer::{self, End};
+use crate::tools::check::{Check, Ctx, Judged, Side, Stop, fail};
 use crate::tr;
 use crate::words::text::hex;
 
@@ -36,23 +36,25 @@ const PAGE: [&str; 2] = [
 
 #[rustfmt::skip]
 pub fn checks() -> Vec<Check> {
-    let check = Check::on(PAGE, false);
+    let server = Check::on(PAGE, 6, Side::Server, false);
     vec![
-        check("06.server.header", ["a 4-byte length, then that many bytes of JSON with file_name, file_desc, file_size", "4 个字节的长度, 然后是这么多字节的 JSON, 含 file_name、file_desc、file_size"], header),
-        Check { needs_command: true, ..check("06.server.file-size", ["file_size is the size of the file given as {file}", "file_size 等于以 {file} 给出的文件的大小"], file_size) },
-        Check { needs_command: true, ..check("06.server.exact-length", ["exactly file_size bytes after the header, then the end", "报头之后恰好 file_size 个字节, 然后结束"], exact_length) },
-        Check { needs_command: true, ..check("06.server.same-bytes", ["the same bytes as the file", "与文件完全相同的字节"], same_bytes) },
-        Check { needs_command: true, ..check("06.server.slow-reader", ["an 8 MiB file read 256 KiB every 20 ms: every byte still arrives", "8 MiB 的文件, 每 20 毫秒只读 256 KiB: 每一个字节仍然都到达"], slow_reader) },
+        server("header", ["a 4-byte length, then that many bytes of JSON with file_name, file_desc, file_size", "4 个字节的长度, 然后是这么多字节的 JSON, 含 file_name、file_desc、file_size"], header),
+        Check { needs_command: true, ..server("file-size", ["file_size is the size of the file given as {file}", "file_size 等于以 {file} 给出的文件的大小"], file_size) },
+        Check { needs_command: true, ..server("exact-length", ["exactly file_size bytes after the header, then the end", "报头之后恰好 file_size 个字节, 然后结束"], exact_length) },
+        Check { needs_command: true, ..server("same-bytes", ["the same bytes as the file", "与文件完全相同的字节"], same_bytes) },
+        Check { needs_command: true, ..server("slow-reader", ["an 8 MiB file read 256 KiB every 20 ms: every byte still arrives", "8 MiB 的文件, 每 20 毫秒只读 256 KiB: 每一个字节仍然都到达"], slow_reader) },
     ]
 }
 
 /// What the server sent: its header's JSON, the `file_size` bytes after it (fewer, and how the
 /// stream ended, if it ended early), and whatever came after those.
-struct Sent {
+pub struct Sent {
     json: serde_json::Map<String, Value>,
-    body: Vec<u8>,
+    pub body: Vec<u8>,
     short: Option<End>,
     extra: Vec<u8>,
+    /// How the stream went on after the file: a correct server closes.
+    after: End,
     /// The file the server was given, and its bytes (the folder is removed when this drops).
     file: Vec<u8>,
     _dir: Option<tempfile::TempDir>,
@@ -80,7 +82,24 @@ pub fn content(size: usize) -> Vec<u8> {
 /// Start the server with the file, connect, read the header, then the rest (`slow`: 4 KiB at
 /// a time with a pause).
 fn fetch(ctx: &mut Ctx, slow: bool) -> Result<Sent, Stop> {
-    let file = content(if slow { SLOW_SIZE } else { SIZE });
+    let (file, dir) = start_with_file(ctx, if slow { SLOW_SIZE } else { SIZE })?;
+    let mut sock = ctx.connect()?;
+    if slow {
+        // A modest receive buffer: the server's sends fill it and must wait for the reader.
+        let _ = socket2::SockRef::from(&*sock).set_recv_buffer_size(64 * 1024);
+    }
+    let mut sent = read_sent(&mut sock, file, slow)?;
+    sent._dir = dir;
+    Ok(sent)
+}
+
+/// Start the server with a file of `size` bytes made for it (`{file}`), if a command was given;
+/// the file's bytes, and its folder, removed when dropped.
+pub fn start_with_file(
+    ctx: &mut Ctx,
+    size: usize,
+) -> Result<(Vec<u8>, Option<tempfile::TempDir>), Stop> {
+    let file = content(size);
     let mut dir = None;
     let path = if ctx.command.is_empty() {
         None
@@ -95,24 +114,33 @@ fn fetch(ctx: &mut Ctx, slow: bool) -> Result<Sent, Stop> {
         Some(path)
     };
     ctx.start_server("", path.as_deref())?;
-    let mut sock = ctx.connect()?;
-    if slow {
-        // A modest receive buffer: the server's sends fill it and must wait for the reader.
-        let _ = socket2::SockRef::from(&sock).set_recv_buffer_size(64 * 1024);
-    }
-    let json = read_header(&mut sock)?;
+    Ok((file, dir))
+}
+
+/// Read what the server sends on `sock`: the header, `file_size` bytes (`slow`: a piece at a
+/// time with a pause), and how the stream goes on after them.
+pub fn read_sent(sock: &mut TcpStream, file: Vec<u8>, slow: bool) -> Result<Sent, Stop> {
+    let json = read_header(sock)?;
     let size = (json
         .get("file_size")
         .and_then(Value::as_u64)
         .unwrap_or_default() as usize)
         .min(SLOW_SIZE * 2);
-    let (body, short) = read_body(&mut sock, size, slow);
-    // A correct server sends nothing more: give a wrong one a moment to show its extra bytes.
-    let extra = match short {
-        None => peer::read_all(&mut sock, Duration::from_millis(300), 1 << 16).0,
-        Some(_) => Vec::new(),
+    let (body, short) = read_body(sock, size, slow);
+    // A correct server sends nothing more, and ends the connection: it closes, or (the
+    // course's own) waits for the client's close as its word that the file arrived, then
+    // closes. A server that does neither leaves a client that reads to the end waiting.
+    let (extra, after) = match short {
+        None => match peer::read_all(sock, Duration::from_millis(300), 1 << 16) {
+            (extra, End::Silent) if extra.is_empty() => {
+                let _ = sock.shutdown(std::net::Shutdown::Write);
+                peer::read_all(sock, peer::STEP, 1 << 16)
+            }
+            done => done,
+        },
+        Some(end) => (Vec::new(), end),
     };
-    Ok(Sent { json, body, short, extra, file, _dir: dir })
+    Ok(Sent { json, body, short, extra, after, file, _dir: None })
 }
 
 fn read_header(sock: &mut TcpStream) -> Result<serde_json::Map<String, Value>, Stop> {
@@ -191,6 +219,25 @@ fn read_header(sock: &mut TcpStream) -> Result<serde_json::Map<String, Value>, S
             shown(&bytes),
         ));
     }
+    // The name is held to what the course's own client saves (lesson 06's rules), so that a
+    // server passes only if that client takes its header.
+    let name = map
+        .get("file_name")
+        .and_then(Value::as_str)
+        .unwrap_or_default();
+    if let Err(why) = crate::transfer::header::check_file_name(name) {
+        return Err(fail(
+            tr!(
+                "a file_name the course's client takes: a name, not a path (os.path.basename)",
+                "课程的客户端能接受的 file_name: 一个名字, 不是路径 (os.path.basename)"
+            ),
+            tr!(
+                "{:?}: {why}",
+                "{:?}: {why}",
+                crate::tools::check::program::shown(name)
+            ),
+        ));
+    }
     Ok(map)
 }
 
@@ -233,7 +280,7 @@ fn file_size(ctx: &mut Ctx) -> Judged {
     }
 }
 
-fn exact(sent: &Sent) -> Judged {
+pub fn exact(sent: &Sent) -> Judged {
     let (size, got) = (size_of(sent), sent.body.len());
     if let Some(end) = sent.short {
         return Err(fail(
@@ -252,6 +299,20 @@ fn exact(sent: &Sent) -> Judged {
                 "文件的 {size} 个字节之后不再有任何字节"
             ),
             tr!("then {}", "之后又收到 {}", shown(&sent.extra)),
+        ));
+    }
+    if sent.after != End::Closed {
+        return Err(fail(
+            tr!(
+                "the file's {size} bytes, then the end: the server closes (at the latest once the client has)",
+                "文件的 {size} 个字节, 然后结束: 服务端关闭连接 (最迟在客户端关闭之后)"
+            ),
+            tr!(
+                "{}s after the client's close: {}",
+                "客户端关闭 {} 秒后: {}",
+                peer::STEP.as_secs(),
+                peer::said(sent.after)
+            ),
         ));
     }
     Ok(())
