@@ -5,11 +5,9 @@
 //! reads the answer once and closes. Nothing loops yet: that is lesson 02.
 //!
 //! Run it:
-//! - one terminal (the demo, both sides in one process):
-//!   `cargo run --bin 01_basic`
-//! - two terminals, server first:
-//!   `cargo run --bin 01_basic -- server`
-//!   `cargo run --bin 01_basic -- client --message "你好, server"`
+//! - one terminal (the demo, both sides in one process): `cargo run --bin 01_basic`
+//! - two terminals, server first: `... -- server`, then `... -- client`
+//!   (`client --message "你好, server"` sends your own words)
 //! - a client nobody here wrote: start the server, then `nc 127.0.0.1 8080`, type a line.
 //!
 //! Watch for: the order of the lines. The client speaks first and the server listens first;
@@ -145,8 +143,7 @@ fn bind(addr: SocketAddr) -> Result<TcpListener> {
 
 // ─── The lesson ends here. Below: the one-terminal demo, `main` and the command line. ───
 
-/// Both sides in one process: the server on a thread, the client here, taking turns
-/// (`demo::accept_turn` and the like: in two terminals they do nothing).
+/// Both sides in one process: the server on a thread, the client here, taking turns.
 fn demo() -> Result<()> {
     let listener = bind(Addr::ephemeral().resolve()?)?;
     demo::run(listener, serve, |addr| run_client(addr, MESSAGE))

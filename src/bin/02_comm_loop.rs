@@ -6,31 +6,30 @@
 //! from stdin, and a 0-byte read that ends the conversation.
 //!
 //! Run it:
-//! - one terminal (the demo, scripted typing): `cargo run --bin 02_comm_loop`
-//! - two terminals, server first; then type in the client, and answer in the server:
-//!   `cargo run --bin 02_comm_loop -- server`, then `cargo run --bin 02_comm_loop -- client`
-//! - a client nobody here wrote: `nc 127.0.0.1 8080`.
+//! - one terminal (the demo, both sides in one process): `cargo run --bin 02_comm_loop`
+//! - two terminals, server first: `... -- server`, then `... -- client`
+//!   (type in the client, and answer in the server)
+//! - a client nobody here wrote: start the server, then `nc 127.0.0.1 8080`, type a line.
 //! - the long-line trap: `cargo run --bin 02_comm_loop -- longline` (`src/tools/shows/longline.rs`)
 //!
-//! Watch for: the trap lesson 03 fixes. Send an empty line: zero bytes are nothing on the wire,
-//! so the server keeps waiting for a message while the client waits for a reply. The material's
-//! programs hang there forever; this client gives up after [`EMPTY_WAIT`] and says why. End the
-//! client (Ctrl-D; on Windows Ctrl-Z, then Enter): the server reads 0 bytes, TCP's "the other
-//! side has closed". And `longline`: a line longer than the 1024-byte read comes in two pieces,
-//! and every reply after it answers the message before. Lesson 05 is the cure.
+//! Watch for: the trap lesson 03 fixes. Send an empty line: zero bytes are nothing on the wire, so
+//! the server waits for a message while the client waits for a reply; the material's programs hang
+//! there forever, this client gives up after `wait::EMPTY_WAIT` and says why. End the client
+//! (Ctrl-D; on Windows Ctrl-Z, Enter): the server reads 0 bytes. And `longline`: a line longer
+//! than the 1024-byte read comes in two pieces, and every reply after answers the one before.
 
 use std::io::{Read, Write};
 use std::net::{SocketAddr, TcpListener, TcpStream};
 use std::process::ExitCode;
-use std::time::Duration;
 
 use clap::{Parser, Subcommand};
 use socket_lessons::demo::input::{END_OF_INPUT, Lines};
 use socket_lessons::sockets::net::{self, Binding, Peer, Talk};
+use socket_lessons::sockets::wait;
 use socket_lessons::tools::shows::longline;
 use socket_lessons::words::cli::{Addr, Shared};
 use socket_lessons::words::text::Message;
-use socket_lessons::{Result, client, demo, note, output::say, server, sockets::wait};
+use socket_lessons::{Result, client, demo, output::say, server};
 
 /// What the demo's client "types", the empty line included.
 const CLIENT_SCRIPT: [&str; 3] = ["你好, server!", "", "how many bytes is 字节?"];
@@ -41,12 +40,10 @@ const SERVER_SCRIPT: [&str; 2] = [
     "字节 is 6 bytes: 3 per character",
 ];
 
-/// The material's `recv(1024)`: an upper bound, not a promise (lesson 04 shows why that matters).
+/// The material's `recv(1024)`: an upper bound, not a promise. TCP may hand us fewer bytes
+/// than were sent; our messages are short and arrive whole on one machine, and lesson 04 shows
+/// what happens when they do not.
 const BUF_SIZE: usize = 1024;
-
-/// How long the client waits for a reply to an empty message before it explains the trap.
-/// Nothing will ever come, so any wait is long enough; this one is short so the demo is quick.
-const EMPTY_WAIT: Duration = Duration::from_millis(300);
 
 /// The server side: accept one client, then talk with it.
 fn serve(listener: TcpListener, mut replies: Lines) -> Result<()> {
@@ -114,19 +111,8 @@ fn run_client(addr: SocketAddr, mut messages: Lines) -> Result<()> {
 
         // Python: data = client.recv(1024)
         // The material's client would now wait forever for the answer to an empty message.
-        if message.is_empty() && !wait::reply_within(&sock, EMPTY_WAIT).peer(server)? {
-            note!(
-                "no reply: an empty message is 0 bytes, and 0 bytes send nothing at all.",
-                "没有回复: 空消息就是 0 字节, 而 0 字节根本什么也不会发送。"
-            );
-            note!(
-                "the server is still waiting for a message, and we were waiting for its reply:",
-                "服务端还在等消息, 我们却在等它的回复:"
-            );
-            note!(
-                "with no time limit, both sides would wait forever. Lesson 03 skips empty lines.",
-                "如果不限时间, 双方会永远等下去。第 03 课会跳过空行。"
-            );
+        if message.is_empty() && !wait::reply_within(&sock, wait::EMPTY_WAIT).peer(server)? {
+            wait::explain_empty_trap(); // why both sides would wait forever
             continue;
         }
         // A server that was busy with another client and then ended never accepted us: the read
@@ -143,7 +129,7 @@ fn run_client(addr: SocketAddr, mut messages: Lines) -> Result<()> {
         server = Peer::AnsweredServer;
     }
 
-    // Python: client.close(), at the end of the input, which the material never reaches.
+    // Python: client.close()
     client!(
         "no more messages (end of input): closing",
         "没有更多消息了 (输入结束): 关闭连接"
@@ -162,7 +148,7 @@ fn bind(addr: SocketAddr) -> Result<TcpListener> {
 
 // ─── The lesson ends here. Below: the one-terminal demo, `main` and the command line. ───
 
-/// Both sides in one process: the server on a thread, the client here, both typing from a script.
+/// Both sides in one process: the server on a thread, the client here, taking turns.
 fn demo() -> Result<()> {
     let listener = bind(Addr::ephemeral().resolve()?)?;
     demo::run(

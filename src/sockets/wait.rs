@@ -10,6 +10,26 @@ use std::time::{Duration, Instant};
 use crate::sockets::net::{Peer, talk_error};
 use crate::{Result, tr};
 
+/// How long lesson 02's client waits for a reply to an empty message before it explains the trap.
+/// Nothing will ever come, so any wait is long enough; this one is short so the demo is quick.
+pub const EMPTY_WAIT: Duration = Duration::from_millis(300);
+
+/// Lesson 02's words when no reply came to an empty message: why both sides would wait forever.
+pub fn explain_empty_trap() {
+    crate::note!(
+        "no reply: an empty message is 0 bytes, and 0 bytes send nothing at all.",
+        "没有回复: 空消息就是 0 字节, 而 0 字节根本什么也不会发送。"
+    );
+    crate::note!(
+        "the server is still waiting for a message, and we were waiting for its reply:",
+        "服务端还在等消息, 我们却在等它的回复:"
+    );
+    crate::note!(
+        "with no time limit, both sides would wait forever. Lesson 03 skips empty lines.",
+        "如果不限时间, 双方会永远等下去。第 03 课会跳过空行。"
+    );
+}
+
 /// Lesson 02's empty-message trap: wait up to `wait` for the peer to send something. `peek` with
 /// a read timeout (which gives up with `WouldBlock` or `TimedOut`) looks without taking, so the
 /// read after it gets it all.

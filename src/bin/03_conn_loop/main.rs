@@ -8,9 +8,8 @@
 //! `... -- server` (`< /dev/null`: unattended), then clients one after another, `... -- client`
 //! (Ctrl-D ends, on Windows Ctrl-Z, Enter; or `--abort`). Side shows: `backlog`, `reuseaddr`.
 //!
-//! Watch for: how each client leaves (`leave.rs`). A close sends FIN, and the server reads 0
-//! bytes; an abort (`--abort`) or a close with unread data sends RST, and the server's read fails
-//! with a reset, on every OS. Either way the server moves on.
+//! Watch for: how each client leaves (`leave.rs`), and the server moving on. A close sends FIN:
+//! the server reads 0 bytes; `--abort`, or a close with unread data, sends RST: a reset, on every OS.
 
 use std::io::{Read, Write};
 use std::net::{SocketAddr, TcpListener, TcpStream};
@@ -19,7 +18,8 @@ use std::process::ExitCode;
 use clap::{Parser, Subcommand};
 use socket_lessons::demo::input::{END_OF_INPUT, Lines};
 use socket_lessons::sockets::{net, net::Binding, net::Peer, net::Talk, oserror::OrNext};
-use socket_lessons::words::{cli::Addr, cli::Shared, text::Message};
+use socket_lessons::words::cli::{Addr, Shared};
+use socket_lessons::words::text::Message;
 use socket_lessons::{Result, client, demo, output::say, server};
 use socket2::{Domain, Protocol, Socket, Type};
 
@@ -34,12 +34,13 @@ const CLIENT_SCRIPTS: [(&[&str], Leave); 3] = [
     (&["is anybody there?"], Leave::Close),
 ];
 
-/// What the demo's server types; an empty reply, and each after these, get the material's "too
-/// busy, no message for now" (so does a server with nobody typing: `< /dev/null`).
+/// What the demo's server types; an empty reply, and each after these, get "too busy, no message".
 const SERVER_SCRIPT: [&str; 2] = ["你好! (welcome)", ""];
 const DEFAULT_REPLY: &str = "太忙了 暂无消息";
 
-/// The material's `recv(1024)`: an upper bound, not a promise (lesson 04 shows why that matters).
+/// The material's `recv(1024)`: an upper bound, not a promise. TCP may hand us fewer bytes
+/// than were sent; our messages are short and arrive whole on one machine, and lesson 04 shows
+/// what happens when they do not.
 const BUF_SIZE: usize = 1024;
 
 /// The connection loop: accept, talk until the client leaves, accept the next (`clients`: demo's).
@@ -145,18 +146,19 @@ fn bind(addr: &Addr, backlog: i32) -> Result<TcpListener> {
     // Python: server.listen(5): at most `backlog` finished handshakes wait for `accept`.
     socket.listen(backlog)?;
     let listener = TcpListener::from(socket);
-    net::announce(&listener).map(|_| listener)
+    net::announce(&listener)?;
+    Ok(listener)
 }
 
 // ─── The lesson ends here. Below: the one-terminal demo, `main` and the command line. ───
 
-/// The server on a thread, and here three clients one after another.
+/// Both sides in one process: the server on a thread, the client here, taking turns.
 fn demo() -> Result<()> {
     let listener = bind(&Addr::ephemeral(), net::BACKLOG)?;
-    let (replies, clients) = (Lines::script(&SERVER_SCRIPT), Some(CLIENT_SCRIPTS.len()));
+    let clients = Some(CLIENT_SCRIPTS.len());
     demo::run(
         listener,
-        move |listener| serve(listener, replies, clients),
+        move |listener| serve(listener, Lines::script(&SERVER_SCRIPT), clients),
         |addr| {
             let mut clients = CLIENT_SCRIPTS.into_iter();
             clients.try_for_each(|(script, leave)| run_client(addr, Lines::script(script), leave))
@@ -174,9 +176,7 @@ fn run(cli: Cli) -> Result<()> {
     match cli.command.unwrap_or(Command::Demo) {
         Command::Demo => demo(),
         Command::Server { addr, backlog } => serve(bind(&addr, backlog)?, Lines::replies(), None),
-        Command::Client { addr, how } => {
-            run_client(addr.resolve()?, Lines::messages(), how.leave())
-        }
+        Command::Client { addr, by } => run_client(addr.resolve()?, Lines::messages(), by.leave()),
         Command::Table(table) => table.run(), // the side shows, in `tables.rs`
     }
 }
@@ -211,7 +211,7 @@ enum Command {
         #[command(flatten)]
         addr: Addr,
         #[command(flatten)]
-        how: leave::How,
+        by: leave::How,
     },
     #[command(flatten)]
     Table(tables::Table),

@@ -12,9 +12,11 @@
 //! full (three writes, three segments, still `b'67abc'`); the sender merges small writes made
 //! close together (the side show in `nagle.rs`: `client --tiny`, 200 writes of one byte).
 //!
-//! Run it: `cargo run --bin 04_sticky_demo` (`--nodelay`: Nagle off); two terminals, server
-//! first: `... -- server` (try `--chunk 1024`, `--chunk 3`; `--tiny` for `client --tiny`), then
-//! `... -- client`. The material's own: `python3 tests/python/sticky_server.py 8080` (`_client`).
+//! Run it:
+//! - one terminal (the demo, both sides in one process): `cargo run --bin 04_sticky_demo`
+//! - two terminals, server first: `... -- server`, then `... -- client`
+//!   (`server --chunk 1024` or `--chunk 3`; `server --tiny` with `client --tiny`; `--nodelay`)
+//! - the material's own: `python3 tests/python/sticky_server.py 8080` (`sticky_client.py`)
 //!
 //! Watch for: `b'67abc'`, the end of the first message glued to the start of the second, though
 //! each write left in a segment of its own; with `--chunk 1024`, one read takes all three.
@@ -26,9 +28,10 @@ use std::time::Duration;
 
 use clap::{Parser, Subcommand};
 use socket_lessons::sockets::net::{self, Binding, Peer, Talk};
+use socket_lessons::sockets::wait;
 use socket_lessons::words::cli::{Addr, Shared};
 use socket_lessons::words::text::{Bytes, Count, py_bytes};
-use socket_lessons::{Result, demo, note, output::say, server, sockets::wait};
+use socket_lessons::{Result, demo, note, output::say, server};
 
 mod nagle; // the side shows: the sender's cause (`--tiny`, `--nodelay`), `--chunk`, the verdict
 
@@ -37,10 +40,8 @@ mod nagle; // the side shows: the sender's cause (`--tiny`, `--nodelay`), `--chu
 const MESSAGES: [&[u8]; 3] = [b"1234567", b"abcde", b"hhhhh"];
 const SENT: usize = MESSAGES[0].len() + MESSAGES[1].len() + MESSAGES[2].len();
 
-/// The material's `recv(5)`: smaller than the first message, so the cut is visible; and the
-/// opposite case, a buffer bigger than everything sent, so one read can take it all.
+/// The material's `recv(5)`: smaller than the first message, so the cut is visible.
 const CHUNK: usize = 5;
-const GLUED_CHUNK: usize = 1024;
 /// How long the client waits for the server to close; this only ends a wait on a broken server.
 const CLOSE_TIMEOUT: Duration = Duration::from_secs(10);
 
@@ -145,24 +146,9 @@ fn bind(addr: SocketAddr) -> Result<TcpListener> {
 /// the sender's cause, 200 tiny writes read 1024 bytes at a time (`nagle.rs`).
 fn demo(nodelay: bool) -> Result<()> {
     let listener = bind(Addr::ephemeral().resolve()?)?;
-    demo::run(
-        listener,
-        |listener| {
-            serve(listener.try_clone()?, CHUNK, SENT)?;
-            serve(listener.try_clone()?, GLUED_CHUNK, SENT)?;
-            serve(listener, GLUED_CHUNK, nagle::TINY_WRITES)
-        },
-        |addr| {
-            // The notes between rounds come from the client, after it has read the server's close.
-            nagle::client(addr, false, nodelay)?;
-            note!(
-                "the same three writes again; this time the server reads {GLUED_CHUNK} bytes at a time:",
-                "同样的三次发送再来一遍; 这次服务端每次读取 {GLUED_CHUNK} 字节:"
-            );
-            nagle::client(addr, false, nodelay)?;
-            nagle::tiny_round(addr, nodelay)
-        },
-    )
+    demo::run(listener, nagle::serve_rounds, |addr| {
+        nagle::client_rounds(addr, nodelay)
+    })
 }
 
 fn main() -> ExitCode {

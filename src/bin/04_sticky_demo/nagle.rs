@@ -3,13 +3,17 @@
 //! `server --chunk`, and the verdict on the segments that carried the client's writes.
 
 use std::io::Write;
-use std::net::{SocketAddr, TcpStream};
+use std::net::{SocketAddr, TcpListener, TcpStream};
 
 use socket_lessons::sockets::net::{self, Peer, Talk};
 use socket_lessons::words::text::{Bytes, py_bytes};
 use socket_lessons::{Result, client, demo, note, server, sockets::segments, sockets::wait, tr};
 
-use super::{CHUNK, CLOSE_TIMEOUT, GLUED_CHUNK, MESSAGES, SENT};
+use super::{CHUNK, CLOSE_TIMEOUT, MESSAGES, SENT, serve};
+
+/// The opposite of the material's `recv(5)`: a buffer bigger than everything sent, so one read
+/// can take it all.
+pub const GLUED_CHUNK: usize = 1024;
 
 /// The sender's cause: this many writes of one byte each, back to back, for TCP to merge.
 pub const TINY_WRITES: usize = 200;
@@ -17,8 +21,28 @@ pub const TINY_WRITES: usize = 200;
 /// The largest `--chunk` (the buffer is allocated up front); more than one read ever hands over.
 const MAX_CHUNK: usize = 64 * 1024;
 
+/// The demo's server, three rounds: the material's reads of 5 bytes, reads of 1024, and the
+/// sender's cause, 200 tiny writes read 1024 bytes at a time.
+pub fn serve_rounds(listener: TcpListener) -> Result<()> {
+    serve(listener.try_clone()?, CHUNK, SENT)?;
+    serve(listener.try_clone()?, GLUED_CHUNK, SENT)?;
+    serve(listener, GLUED_CHUNK, TINY_WRITES)
+}
+
+/// The demo's client, the same three rounds. The notes between rounds come from the client,
+/// after it has read the server's close.
+pub fn client_rounds(addr: SocketAddr, nodelay: bool) -> Result<()> {
+    client(addr, false, nodelay)?;
+    note!(
+        "the same three writes again; this time the server reads {GLUED_CHUNK} bytes at a time:",
+        "同样的三次发送再来一遍; 这次服务端每次读取 {GLUED_CHUNK} 字节:"
+    );
+    client(addr, false, nodelay)?;
+    tiny_round(addr, nodelay)
+}
+
 /// The demo's third round: the tiny writes, between the notes that frame them.
-pub fn tiny_round(addr: SocketAddr, nodelay: bool) -> Result<()> {
+fn tiny_round(addr: SocketAddr, nodelay: bool) -> Result<()> {
     note!(
         "the sender's cause: {TINY_WRITES} writes of 1 byte each; the server waits for all {TINY_WRITES} bytes, then reads:",
         "发送方的原因: {TINY_WRITES} 次各 1 字节的发送; 服务端等全部 {TINY_WRITES} 字节到齐再读取:"

@@ -8,8 +8,10 @@
 //! written below; from lesson 06 on the library has them, the same lines (`src/sockets/frame.rs`;
 //! a test checks the two stay the same).
 //!
-//! Run it: `cargo run --bin 05_struct_pack`; two terminals: `... -- server`, then `... -- client`.
-//! Side shows (`shows.rs`): `compare` (04 beside 05), `pack 15`, `unpack 0f 00 00 00`, `struct`.
+//! Run it:
+//! - one terminal (the demo, both sides in one process): `cargo run --bin 05_struct_pack`
+//! - two terminals, server first: `... -- server`, then `... -- client`
+//! - the side shows (`shows.rs`): `compare` (04 beside 05), `pack 15`, `unpack 0f 00 00 00`, `struct`
 //!
 //! Watch for: `07 00 00 00` before `1234567`: the length comes first, so the server knows how
 //! much to read. And `黏包问题`: 4 characters, but 12 bytes; the length counts bytes.
@@ -19,11 +21,12 @@ use std::net::{SocketAddr, TcpListener, TcpStream};
 use std::process::ExitCode;
 
 use clap::{Parser, Subcommand};
-use socket_lessons::sockets::{frame, frame::Wrong, net, net::Peer, net::Talk};
+use socket_lessons::sockets::frame::{self, Wrong};
+use socket_lessons::sockets::net::{self, Binding, Peer, Talk};
 use socket_lessons::tools::shows::tap::Tap;
 use socket_lessons::words::cli::{Addr, Shared};
-use socket_lessons::words::text::{Count, hex, py_bytes, quoted};
-use socket_lessons::{Result, client, demo, note, output::say, server};
+use socket_lessons::words::text::{Count, hex, quoted};
+use socket_lessons::{Result, demo, note, output::say, server};
 
 mod shows; // the side shows: `struct`, `pack`, `unpack`, `compare`
 
@@ -85,21 +88,9 @@ fn run_client(addr: SocketAddr) -> Result<()> {
         .map_err(|e| net::connect_error(e, addr, env!("CARGO_BIN_NAME")))?;
     demo::connected_turn(addr)?; // the one-terminal demo: wait for the server's `accepted` line
 
-    // As in lesson 04, all is printed first, and the writes go out back to back.
-    client!(
-        "{} back to back, then closing:",
-        "连续发送 {} 个帧, 然后关闭:",
-        Count(MESSAGES.len(), "frame", "frames")
-    );
-    for (i, message) in (1..).zip(MESSAGES) {
-        // What send_frame puts in front, struct.pack('i', len(data)): a few bytes fit an i32.
-        client!(
-            "  frame {i}: {} + {}",
-            "  第 {i} 帧: {} + {}",
-            hex(&(message.len() as i32).to_le_bytes()),
-            py_bytes(message)
-        );
-    }
+    // All is printed before the first write, so the writes follow each other at once: a line in
+    // between would let a server that reads at once (the material's) take the first one alone.
+    shows::announce(&MESSAGES); // each frame: the 4 length bytes `send_frame` puts first, the body
     // Python: client.send(struct.pack('i', len(data))); client.send(data) — for each message.
     for message in MESSAGES {
         send_frame(&mut sock, message).peer(Peer::Server)?;
@@ -164,12 +155,21 @@ fn read_full(reader: &mut impl Read, buf: &mut [u8]) -> io::Result<usize> {
     Ok(filled)
 }
 
+/// Python: `server = socket.socket()`, `server.bind(('127.0.0.1', 8080))`, `server.listen(5)`:
+/// std's `TcpListener::bind` does all three in one call, with a backlog of 128, not the material's
+/// 5 (lesson 03 does them by hand); `net::announce` prints the `listening on` line.
+fn bind(addr: SocketAddr) -> Result<TcpListener> {
+    let listener = TcpListener::bind(addr).binding(addr)?;
+    net::announce(&listener)?;
+    Ok(listener)
+}
+
 // ─── The lesson ends here. Below: the one-terminal demo, `main` and the command line. ───
 
 /// The struct demo, then both sides in one process: the server on a thread, the client here.
 fn demo() -> Result<()> {
     shows::struct_demo()?;
-    let listener = net::listen(&Addr::ephemeral(), net::BACKLOG)?; // lesson 03's listen(5)
+    let listener = bind(Addr::ephemeral().resolve()?)?;
     demo::run(listener, serve, run_client).map(|()| shows::compare_note())
 }
 
@@ -182,7 +182,7 @@ fn main() -> ExitCode {
 fn run(cli: Cli) -> Result<()> {
     match cli.command.unwrap_or(Command::Demo) {
         Command::Demo => demo(),
-        Command::Server { addr } => serve(net::listen(&addr, net::BACKLOG)?),
+        Command::Server { addr } => serve(bind(addr.resolve()?)?),
         Command::Client { addr } => run_client(addr.resolve()?),
         Command::Show(show) => show.run(), // the side shows, in `shows.rs`
     }

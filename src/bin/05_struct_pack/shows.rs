@@ -4,7 +4,8 @@
 
 use clap::Subcommand;
 use socket_lessons::tools::shows::{compare, pack};
-use socket_lessons::{Result, note, words::cli};
+use socket_lessons::words::text::{Count, hex, py_bytes};
+use socket_lessons::{Result, client, note, words::cli};
 
 use super::MESSAGES;
 
@@ -62,4 +63,23 @@ pub fn compare_note() {
         "to see lesson 04 and this one side by side: {compare}",
         "把第 04 课和本课并排对比: {compare}"
     );
+}
+
+/// The client's lines before its first write, as in lesson 04: how many frames, then each one,
+/// the length `send_frame` puts in front of the body, then the body.
+pub fn announce(messages: &[&[u8]]) {
+    client!(
+        "{} back to back, then closing:",
+        "连续发送 {} 个帧, 然后关闭:",
+        Count(messages.len(), "frame", "frames")
+    );
+    for (i, message) in (1..).zip(messages) {
+        // What send_frame puts in front, struct.pack('i', len(data)): a few bytes fit an i32.
+        client!(
+            "  frame {i}: {} + {}",
+            "  第 {i} 帧: {} + {}",
+            hex(&(message.len() as i32).to_le_bytes()),
+            py_bytes(message)
+        );
+    }
 }

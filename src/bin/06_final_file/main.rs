@@ -1,25 +1,18 @@
 //! Lesson 06 — the final scheme (最终方案): a file behind a JSON header behind a length.
 //!
-//! Before the file, the server sends a header, the JSON object `{file_name, file_desc,
-//! file_size}`, framed by lesson 05's 4-byte length. On the wire:
-//! `[i32 little-endian: header length N][N bytes of header JSON, UTF-8][exactly file_size bytes]`.
+//! What changed since lesson 05: the frame carries a JSON header, `{file_name, file_desc,
+//! file_size}`, and then come `file_size` raw bytes that need no frame, moved by `copy`, the
+//! material's loop: `[i32 little-endian: header length N][N bytes of JSON][file_size bytes]`.
+//! The server is lesson 03's loop; a `Conn` gives up on a peer that moves no byte for
+//! `--timeout`; the client's disk is in `saving.rs` (read it second).
 //!
-//! What changed since lesson 05: the frame carries a JSON header, then come `file_size` raw
-//! bytes that need no frame (the header counted them), moved by `copy`, the material's loop.
-//! The server is lesson 03's connection loop. New: a client that trusts nothing the peer says,
-//! a `Conn` that gives up on a peer that moves no byte for `--timeout`, and the disk
-//! (`saving.rs`, `src/transfer/partial.rs`: a partial file, Ctrl-C; read them second).
+//! Run it: `cargo run --bin 06_final_file` (the demo sends this very source); two terminals:
+//! `... -- server --file Cargo.toml` (`--rate 1MiB`: time to watch the bar), `... -- client`.
 //!
-//! Run it: `cargo run --bin 06_final_file` (the demo sends this very source, as the material
-//! does); two terminals: `... -- server --file Cargo.toml`, then `... -- client --out /tmp`.
-//! `server --rate 1MiB` sends 8 MiB in 8 s: time to watch the bar, or press Ctrl-C.
-//!
-//! Watch for: the 4 length bytes in hex (smallest first), the JSON, the `.part` file that gets
-//! its name only at the end.
+//! Watch for: the 4 length bytes in hex (smallest first), the JSON, the `.part` file renamed last.
 
 use std::io::{self, Read, Write};
 use std::net::{SocketAddr, TcpListener, TcpStream};
-use std::path::Path;
 use std::process::ExitCode;
 use std::time::{Duration, Instant};
 
@@ -27,17 +20,16 @@ use clap::{Parser, Subcommand};
 use indicatif::ProgressBar;
 use serde::{Deserialize, Serialize};
 use socket_lessons::sockets::{frame, net, net::Peer, oserror::OrNext, receiving::Receiving};
-use socket_lessons::tools::shows::{progress, scratch};
+use socket_lessons::tools::shows::progress;
 use socket_lessons::transfer::{conn::Conn, deadline, disk, header, offer::*, partial};
-use socket_lessons::words::{cli::Addr, cli::Shared, text::Quoted, text::hex};
-use socket_lessons::{Result, client, demo, note, output::say, server};
+use socket_lessons::words::{cli::Addr, cli::Shared, text::Quoted};
+use socket_lessons::{Result, demo, output::say, server};
 
+mod lines; // the longer lines: the header's bytes, how a transfer ended
+mod own_source; // the demo: the lesson sends its own source to itself
 mod saving; // the client's file on disk: read it second
-use saving::Saving;
 
-/// The header before the file: the material's `data_dict`. serde ignores keys it does not know.
-/// `file_name` is a name, never a path (`header::check_file_name`); `file_size`, the bytes that
-/// follow: JSON's numbers may be negative or fractional, a size not.
+/// The header before the file: the material's `data_dict`; serde ignores keys it does not know.
 #[derive(Serialize, Deserialize)]
 struct Header {
     file_name: String,
@@ -85,37 +77,25 @@ fn handle_client(sock: TcpStream, addr: SocketAddr, offer: &Offer) -> Result<()>
     }
     // `write_all` returning means the bytes are in this machine's send buffer, not that the
     // client has them. The client closes once it has them all: wait for that read of 0.
-    match deadline::confirmed(conn.read(&mut [0u8; 1]), offer.timeout) {
-        Ok(()) => server!(
-            "{addr} has the file and closed the connection: sent {}",
-            "{addr} 收到了文件并关闭了连接: 发送了 {}",
-            progress::rate(size, start.elapsed())
-        ),
-        Err(why) => server!(
-            "{addr} did not confirm it got the file: {why}",
-            "{addr} 没有确认收到文件: {why}"
-        ),
-    }
+    lines::confirmed(addr, conn.read(&mut [0u8; 1]), offer.timeout, size, start);
     Ok(())
 }
 
 /// The client: connect, read the header, receive `file_size` bytes into a partial file, rename.
-fn run_client(addr: SocketAddr, out: &Path, force: bool, timeout: Duration) -> Result<()> {
-    disk::check_out(out)?;
+fn run_client(addr: SocketAddr, to: &saving::Folder, timeout: Duration) -> Result<()> {
+    disk::check_out(&to.out)?;
     // Python: client = socket.socket(); client.connect(('127.0.0.1', 8080))
     demo::connect_turn(addr)?; // the one-terminal demo: wait until the server is in accept()
     net::connecting(addr);
     let sock = TcpStream::connect_timeout(&addr, timeout)
         .map_err(|e| net::connect_error(e, addr, env!("CARGO_BIN_NAME")))?;
     demo::connected_turn(addr)?; // the one-terminal demo: wait for the server's `accepted` line
-    // `Receiving`: until the file is saved, leaving is refusing, a reset, never the clean close
-    // that says "I have it all". `&sock` lends its `TcpStream`; a read waits `timeout` at most.
+    // Until the file is saved, leaving is a reset (`Receiving`), never the close "I have it all".
     let sock = Receiving::new(sock);
     let mut conn = Conn::new(&sock, timeout, None);
-    let Header { file_name: name, file_desc: desc, file_size: size } =
-        read_header(&mut conn, timeout)?;
+    let Header { file_name, file_desc, file_size: size } = read_header(&mut conn, timeout)?;
     // Python: print(dict_data); with open(dict_data.get('file_name'), 'wb') as f: ...
-    let mut saving = Saving::start(out, &name, &desc, size, force)?;
+    let mut saving = saving::Saving::start(to, &file_name, &file_desc, size)?;
     // recv(1024) would take bytes sent after the file; `take(size)` stops after exactly `size`.
     let bar = progress::bar(size);
     let result = copy(&mut (&mut conn).take(size), saving.file(), &bar);
@@ -153,15 +133,7 @@ fn write_header(sock: &mut impl Write, header: &Header) -> io::Result<()> {
     // Python: dict_json_str = json.dumps(data_dict); dict_bytes = dict_json_str.encode('utf8')
     // json.dumps writes 课 as \u8bfe (ASCII only); serde_json its 3 UTF-8 bytes. Both read both.
     let json = serde_json::to_vec(header)?;
-    // At most MAX_FRAME_LEN bytes (`Offer::open` checked), so the length fits an i32.
-    let len = json.len() as i32;
-    server!(
-        "sending the header: 4 bytes of length ({}), then {len} bytes of JSON: {}; then the file's {}",
-        "发送报头: 4 字节长度 ({}), 然后 {len} 字节 JSON: {}; 然后是文件的 {}",
-        hex(&len.to_le_bytes()),
-        String::from_utf8_lossy(&json),
-        progress::bytes(header.file_size)
-    );
+    lines::sending(&json, header.file_size); // the 4 length bytes in hex, the JSON, the size
     // Python: sock.send(struct.pack('i', len(dict_bytes))); sock.send(dict_bytes)
     frame::send_frame(sock, &json)
 }
@@ -176,13 +148,7 @@ fn read_header(sock: &mut Conn, timeout: Duration) -> Result<Header> {
         // The server closed, never accepted (busy), went silent, reset, or sent a bad length.
         other => Err(deadline::no_header(other.map(drop), sock.moved(), timeout))?,
     };
-    // At most MAX_FRAME_LEN bytes (`recv_frame` checked), so the length fits an i32.
-    let len = json.len() as i32;
-    client!(
-        "received a header: 4 bytes of length ({} = {len}, little-endian), then {len} bytes",
-        "收到报头: 4 字节长度 ({} = {len}, 小端序), 然后 {len} 字节",
-        hex(&len.to_le_bytes())
-    );
+    lines::received(&json); // the 4 length bytes in hex, and the length they say
     // Python: dict_data = json.loads(dict_data_bytes)
     let header: Header = header::from_json(&json)?;
     header::check_file_name(&header.file_name)?;
@@ -191,30 +157,9 @@ fn read_header(sock: &mut Conn, timeout: Duration) -> Result<Header> {
 
 // ─── The lesson ends here. Below: the one-terminal demo, `main` and the command line. ───
 
-/// This very file, built in (so the demo works from any folder): the material sends its own. Its
-/// `file_desc` is Chinese on purpose: the header's length counts UTF-8 bytes.
-const SOURCE: &str = include_str!("main.rs");
-const SOURCE_NAME: &str = "06_final_file.rs";
-const DEMO_DESC: &str = "本课的源代码 (this lesson's own source)";
-
-/// `--timeout` in the demo: long enough for a crowded Wi-Fi, short enough for a waiting class.
-const TIMEOUT: Duration = Duration::from_secs(30);
-
-/// The lesson sends its own source to itself.
+/// The lesson sends its own source to itself (`own_source.rs`: the copy checked byte for byte).
 fn demo() -> Result<()> {
-    let (_scratch, served, received) = scratch::with_file("06", SOURCE_NAME, SOURCE.as_bytes())?;
-    note!(
-        "the server sends this lesson's source; the client saves it in a scratch folder",
-        "服务端发送本课的源代码; 客户端把它保存到一个临时文件夹里"
-    );
-    let offer = Offer::open(&served, DEMO_DESC, None, TIMEOUT)?;
-    let listener = net::listen(&Addr::ephemeral(), net::BACKLOG)?; // lesson 03's listen(5)
-    demo::run(
-        listener,
-        move |listener| serve(listener, &offer, Some(1)),
-        |addr| run_client(addr, &received, false, TIMEOUT),
-    )?;
-    scratch::same_bytes(&received.join(SOURCE_NAME), SOURCE.as_bytes())
+    own_source::run()
 }
 
 fn main() -> ExitCode {
@@ -231,7 +176,7 @@ fn run(cli: Cli) -> Result<()> {
             serve(net::listen(&addr, net::BACKLOG)?, &offer, once.then_some(1))
         }
         Command::Client { addr, to } => partial::remove_partial_on_interrupt()
-            .and_then(|()| run_client(addr.resolve()?, &to.out, to.force, cli.timeout)),
+            .and_then(|()| run_client(addr.resolve()?, &to, cli.timeout)),
     }
 }
 

@@ -3,7 +3,7 @@
 //! (`src/transfer/partial.rs`: created new with a random name, removed on failure or Ctrl-C).
 
 use std::fs::File;
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 use std::time::Instant;
 
 use socket_lessons::tools::shows::progress;
@@ -34,7 +34,8 @@ pub struct Saving {
 impl Saving {
     /// Print what the header says (quoted and escaped as Python's `repr()` does: nothing a peer
     /// sends acts on our terminal), check the name is free in `out`, and open the partial file.
-    pub fn start(out: &Path, name: &str, desc: &str, size: u64, force: bool) -> Result<Saving> {
+    pub fn start(to: &Folder, name: &str, desc: &str, size: u64) -> Result<Saving> {
+        let (out, force) = (&to.out, to.force);
         let (shown, n) = (quoted(name.as_bytes()), progress::bytes(size));
         client!("file name: {shown}", "文件名: {shown}");
         let desc = quoted(desc.as_bytes());

@@ -23,7 +23,7 @@ use std::fs;
 use std::io::{self, Read, Write};
 use std::net::{SocketAddr, TcpListener, TcpStream};
 use std::process::ExitCode;
-use std::sync::{Arc, mpsc};
+use std::sync::Arc;
 use std::thread;
 use std::time::{Duration, Instant};
 
@@ -37,7 +37,9 @@ use socket_lessons::transfer::{conn::Conn, disk};
 use socket_lessons::words::{cli::Addr, cli::Shared, text::Quoted};
 use socket_lessons::{Result, demo, output::say, server};
 
+mod places; // `--max-clients`: a place for each client served at once
 mod race; // the demo: the same clients one at a time, then on threads, each timed
+use places::Places;
 
 /// `--max-clients`: a thread costs memory (its stack, its 64 KiB buffer), and the clients share
 /// one link anyway; 64 is more than a class, and far less than a machine can hold.
@@ -67,24 +69,10 @@ fn serve(listener: TcpListener, offer: Arc<Offer>, max: u16) -> Result<()> {
         "ready to send {name}, to at most {max} clients at once",
         "准备发送 {name}, 最多同时 {max} 个客户端"
     );
-    // `max` places, as tokens in a channel: a thread takes one to serve a client and gives it
-    // back when it ends (a semaphore, made of std's channel).
-    let (give_back, places) = mpsc::sync_channel(max.into());
-    for _ in 0..max {
-        give_back.send(())?;
-    }
-    let mut said = false;
+    // At most `max` clients at once (`places.rs`): a thread holds a place while it serves one.
+    let mut places = Places::new(max)?;
     loop {
-        if places.try_recv().is_err() {
-            if !std::mem::replace(&mut said, true) {
-                server!(
-                    "{max} clients at once, the most --max-clients allows: the next ones wait in the listen queue until one is done",
-                    "同时已有 {max} 个客户端, 是 --max-clients 的上限: 后来的在监听队列里等, 直到有一个结束"
-                );
-            }
-            places.recv()?;
-        }
-        let place = Place(give_back.clone());
+        let place = places.take()?; // all taken: the next clients wait in the listen queue
         // Python: sock, addr = server.accept()
         demo::accept_turn(&listener); // the one-terminal demo: the client may connect now
         let Some((sock, addr)) = listener.accept().or_next()? else {
@@ -104,15 +92,6 @@ fn serve(listener: TcpListener, offer: Arc<Offer>, max: u16) -> Result<()> {
                 "{addr}: 没有线程 ({e}); 已关闭"
             );
         }
-    }
-}
-
-/// A client's place among the `--max-clients`: dropped, it goes back in the channel.
-struct Place(mpsc::SyncSender<()>);
-
-impl Drop for Place {
-    fn drop(&mut self) {
-        let _ = self.0.send(()); // Room for it is certain: it came out of the channel.
     }
 }
 
