@@ -4,7 +4,7 @@
 
 use console::measure_text_width;
 
-use super::relay::{Run, Side};
+use super::relay::{End, Run};
 use crate::output::lanes::{self, Lane};
 
 /// How many lines from the first difference are shown side by side.
@@ -12,7 +12,7 @@ const ROWS: usize = 6;
 
 /// The lines the judged sides printed in `run`, ports masked; each line tagged with its side
 /// when more than one side is judged.
-pub fn printed(run: &Run, judged: &[Side]) -> Vec<String> {
+pub fn printed(run: &Run, judged: &[End]) -> Vec<String> {
     let mut lines = Vec::new();
     for &side in judged {
         for line in run.printed(side) {

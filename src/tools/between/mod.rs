@@ -18,7 +18,7 @@ use std::process::ExitCode;
 use clap::Parser;
 
 use self::cut::Cuts;
-use self::relay::Side;
+use self::relay::End;
 use crate::output::say;
 use crate::tools::runner::Plays;
 use crate::tr;
@@ -117,8 +117,8 @@ pub fn play(plays: Plays, args: &str) -> crate::Result<()> {
 /// code (0 the same, 1 a difference, 2 a run ended early). `Err` is one line for an exit of 2:
 /// nothing could be compared.
 pub fn run(cli: &Cli, plays: Plays) -> Result<u8, String> {
-    let server = command(cli.server.as_deref(), cli.lesson, Side::Server, plays)?;
-    let client = command(cli.client.as_deref(), cli.lesson, Side::Client, plays)?;
+    let server = command(cli.server.as_deref(), cli.lesson, End::Server, plays)?;
+    let client = command(cli.client.as_deref(), cli.lesson, End::Client, plays)?;
     let defaults: &[&str] = if cli.compare {
         &DEFAULT_COMPARE
     } else {
@@ -144,12 +144,12 @@ pub fn run(cli: &Cli, plays: Plays) -> Result<u8, String> {
         return Ok(code);
     }
     // Judged: the programs the student gave; with none, the course's own pair.
-    let mut judged: Vec<Side> = [(Side::Server, &cli.server), (Side::Client, &cli.client)]
+    let mut judged: Vec<End> = [(End::Server, &cli.server), (End::Client, &cli.client)]
         .into_iter()
         .filter_map(|(side, given)| given.as_ref().map(|_| side))
         .collect();
     if judged.is_empty() {
-        judged = vec![Side::Server, Side::Client];
+        judged = vec![End::Server, End::Client];
     }
     let mut first: Option<(Cuts, Vec<String>)> = None;
     for cut in &cuts {
@@ -194,7 +194,7 @@ pub fn run(cli: &Cli, plays: Plays) -> Result<u8, String> {
 }
 
 /// `server`, `server and client`: the judged sides, named.
-fn names(judged: &[Side]) -> String {
+fn names(judged: &[End]) -> String {
     let names: Vec<String> = judged.iter().map(|side| side.name()).collect();
     names.join(&tr!(" and ", "和"))
 }
@@ -226,7 +226,7 @@ fn replay_line(cli: &Cli, base: &Cuts, cut: &Cuts) -> String {
 fn command(
     given: Option<&str>,
     lesson: u8,
-    side: Side,
+    side: End,
     plays: Plays,
 ) -> Result<Vec<String>, String> {
     if let Some(given) = given {
@@ -247,11 +247,11 @@ fn command(
         .find(|name| name.starts_with(&prefix))
         .ok_or_else(|| tr!("there is no lesson {lesson}", "没有第 {lesson} 课"))?;
     let role = match side {
-        Side::Server => "server",
-        Side::Client => "client",
+        End::Server => "server",
+        End::Client => "client",
     };
     // Lessons 02 and 03's clients send what is typed at a terminal: nothing types here.
-    if side == Side::Client && matches!(lesson, 2 | 3) {
+    if side == End::Client && matches!(lesson, 2 | 3) {
         return Err(tr!(
             "lesson {lesson}'s client sends what you type, and nobody types here: give your own with --client",
             "第 {lesson} 课的客户端发送你打字输入的内容, 这里没人打字: 请用 --client 给出你自己的客户端"
@@ -269,7 +269,7 @@ fn command(
         "{port}".to_string(),
     ];
     // Lesson 06's server serves one client, then ends, as the material's does.
-    if side == Side::Server && lesson == 6 {
+    if side == End::Server && lesson == 6 {
         words.push("--once".to_string());
     }
     if lang::current() == Lang::Zh {

@@ -55,32 +55,32 @@ pub const MAX_PIECES: usize = 300;
 
 /// The two programs, by the role they play.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Side {
+pub enum End {
     Server,
     Client,
 }
 
-impl Side {
-    pub fn other(self) -> Side {
+impl End {
+    pub fn other(self) -> End {
         match self {
-            Side::Server => Side::Client,
-            Side::Client => Side::Server,
+            End::Server => End::Client,
+            End::Client => End::Server,
         }
     }
 
     /// `[server]`, `[client]`: how the side's printed lines are tagged.
     pub fn tag(self) -> &'static str {
         match self {
-            Side::Server => "[server]",
-            Side::Client => "[client]",
+            End::Server => "[server]",
+            End::Client => "[client]",
         }
     }
 
     /// `server`, `客户端`: the side's name in the language in use.
     pub fn name(self) -> String {
         match self {
-            Side::Server => tr!("server", "服务端"),
-            Side::Client => tr!("client", "客户端"),
+            End::Server => tr!("server", "服务端"),
+            End::Client => tr!("client", "客户端"),
         }
     }
 }
@@ -89,21 +89,21 @@ impl Side {
 #[derive(Debug, Clone)]
 pub enum What {
     /// It read these bytes from `by`: one of `by`'s writes, or several, or part of one.
-    Wrote { by: Side, bytes: Vec<u8> },
+    Wrote { by: End, bytes: Vec<u8> },
     /// It delivered this piece to `to`, in one write.
-    Piece { to: Side, bytes: Vec<u8> },
+    Piece { to: End, bytes: Vec<u8> },
     /// `by` closed its sending side (a read of 0 bytes); passed on.
-    Closed { by: Side },
+    Closed { by: End },
     /// Reading from `by` failed (a reset); its peer is told with a close.
-    Broke { by: Side, why: String },
+    Broke { by: End, why: String },
     /// `to` had gone: this many bytes could not be delivered.
-    Undelivered { to: Side, bytes: usize },
+    Undelivered { to: End, bytes: usize },
     /// [`MAX_PIECES`] reached: from here on, the bytes to `to` pass as read.
-    Uncut { to: Side },
+    Uncut { to: End },
     /// A line the program printed.
-    Printed { by: Side, line: String },
+    Printed { by: End, line: String },
     /// The program still ran after the connection was over: ended.
-    StillRunning { side: Side },
+    StillRunning { side: End },
 }
 
 /// One thing that happened, `at` its time since the run began.
@@ -127,7 +127,7 @@ pub struct Run {
 
 impl Run {
     /// Every line `side` printed, in order.
-    pub fn printed(&self, side: Side) -> Vec<String> {
+    pub fn printed(&self, side: End) -> Vec<String> {
         self.events
             .iter()
             .filter_map(|event| match &event.what {
@@ -210,7 +210,7 @@ pub fn run(
     let mut unstartable = None;
 
     thread::scope(|scope| {
-        scope.spawn(|| watch(Side::Server, &server, &log));
+        scope.spawn(|| watch(End::Server, &server, &log));
         let Some(to_server) = reach_server(server_port, &server, &log) else {
             return;
         };
@@ -225,7 +225,7 @@ pub fn run(
                 return;
             }
         };
-        scope.spawn(|| watch(Side::Client, client, &log));
+        scope.spawn(|| watch(End::Client, client, &log));
         // The pump toward the server accepts the client itself, so that it reads from the
         // client's first write on: the relay's reads are then as close to its writes as can be.
         let (accepted, was_accepted) = mpsc::channel();
@@ -239,7 +239,7 @@ pub fn run(
                 }
                 let from = slot.get_or_init(|| sock);
                 let _ = accepted.send(());
-                pump(from, to_server, Side::Server, schedule, log)
+                pump(from, to_server, End::Server, schedule, log)
             })
         };
         if !wait_accepted(&was_accepted, client, &log) {
@@ -263,7 +263,7 @@ pub fn run(
         let down = {
             let (from, to, log) = (to_server, from_client, &log);
             let schedule = cuts.to_client.clone();
-            scope.spawn(move || pump(from, to, Side::Client, schedule, log))
+            scope.spawn(move || pump(from, to, End::Client, schedule, log))
         };
         let mut over: Option<Instant> = None;
         while !log.stopping() {
@@ -311,8 +311,8 @@ pub fn run(
         return Err(why);
     }
     let programs = [
-        (Side::Server, Some(server)),
-        (Side::Client, client_slot.into_inner()),
+        (End::Server, Some(server)),
+        (End::Client, client_slot.into_inner()),
     ];
     for (side, program) in programs {
         let Some(program) = program else { continue };
@@ -371,7 +371,7 @@ fn lines(output: &str) -> Vec<String> {
 }
 
 /// Log each line `side` prints as it comes, until the run stops; a flood ends the run.
-fn watch(side: Side, program: &Mutex<Program>, log: &Log) {
+fn watch(side: End, program: &Mutex<Program>, log: &Log) {
     // The output up to the end of the last line logged.
     let mut logged = 0;
     while !log.stopping() {
@@ -479,7 +479,7 @@ fn wait_accepted(accepted: &mpsc::Receiver<()>, client: &Mutex<Program>, log: &L
 fn pump(
     mut from: &TcpStream,
     mut to: &TcpStream,
-    dest: Side,
+    dest: End,
     schedule: Schedule,
     log: &Log,
 ) -> Option<Schedule> {

@@ -5,7 +5,7 @@
 use std::io::IsTerminal;
 
 use super::cut::Cuts;
-use super::relay::{Event, Run, Side, What};
+use super::relay::{End, Event, Run, What};
 use crate::output::lanes::{self, Lane};
 use crate::tr;
 use crate::words::text::{bytes, py_bytes};
@@ -88,7 +88,7 @@ pub fn draw(run: &Run, cuts: &Cuts, width: usize) -> String {
         }
         i += 1;
     }
-    for side in [Side::Server, Side::Client] {
+    for side in [End::Server, End::Client] {
         let more = printed[side as usize].saturating_sub(LINES_SHOWN);
         if more > 0 {
             let text = tr!(
@@ -105,17 +105,17 @@ pub fn draw(run: &Run, cuts: &Cuts, width: usize) -> String {
     out.join("\n")
 }
 
-fn piece_to(event: &Event) -> Option<Side> {
+fn piece_to(event: &Event) -> Option<End> {
     match event.what {
         What::Piece { to, .. } => Some(to),
         _ => None,
     }
 }
 
-fn lane(side: Side) -> Lane {
+fn lane(side: End) -> Lane {
     match side {
-        Side::Server => Lane::Left,
-        Side::Client => Lane::Right,
+        End::Server => Lane::Left,
+        End::Client => Lane::Right,
     }
 }
 
@@ -217,20 +217,20 @@ mod tests {
             events: vec![
                 at(
                     0,
-                    What::Printed { by: Side::Server, line: "listening on 127.0.0.1:4000".into() },
+                    What::Printed { by: End::Server, line: "listening on 127.0.0.1:4000".into() },
                 ),
                 at(
                     1,
-                    What::Wrote { by: Side::Client, bytes: b"1234567".to_vec() },
+                    What::Wrote { by: End::Client, bytes: b"1234567".to_vec() },
                 ),
-                at(2, What::Piece { to: Side::Server, bytes: b"1".to_vec() }),
-                at(3, What::Piece { to: Side::Server, bytes: b"2".to_vec() }),
-                at(4, What::Printed { by: Side::Server, line: "b'1'".into() }),
+                at(2, What::Piece { to: End::Server, bytes: b"1".to_vec() }),
+                at(3, What::Piece { to: End::Server, bytes: b"2".to_vec() }),
+                at(4, What::Printed { by: End::Server, line: "b'1'".into() }),
                 at(
                     5,
-                    What::Wrote { by: Side::Client, bytes: b"\x1b[2J".to_vec() },
+                    What::Wrote { by: End::Client, bytes: b"\x1b[2J".to_vec() },
                 ),
-                at(6, What::Closed { by: Side::Client }),
+                at(6, What::Closed { by: End::Client }),
             ],
             stopped: None,
             replay: Cuts::both(Schedule::Every(1)),

@@ -12,7 +12,7 @@ use colored::Colorize;
 
 use super::grid;
 use super::store::{self, Row, Store};
-use super::wire::{Known, Sent};
+use super::wire::{Known, Submission};
 use crate::output::say;
 use crate::tr;
 
@@ -27,11 +27,11 @@ const PAGE_TIME: Duration = Duration::from_secs(5);
 const DRAW_EVERY: Duration = Duration::from_millis(200);
 
 /// What a sender's thread tells the board.
-pub enum Event {
+pub enum Notice {
     /// A result that passed every check of [`wire`](super::wire); the board answers on `saved`.
     Result {
         from: IpAddr,
-        sent: Sent,
+        sent: Submission,
         saved: mpsc::Sender<std::result::Result<String, String>>,
     },
     /// One line for the teacher: a refusal, a drop.
@@ -55,7 +55,7 @@ impl Board {
 
     /// Take the senders' events until none can come any more. On a terminal, the grid is drawn
     /// again after them (at most every `DRAW_EVERY`) and its page turns every `PAGE_TIME`.
-    pub fn run(mut self, events: Receiver<Event>) {
+    pub fn run(mut self, events: Receiver<Notice>) {
         let (mut page, mut turned, mut drawn) = (0, Instant::now(), None::<Instant>);
         let mut dirty = true;
         loop {
@@ -83,10 +83,10 @@ impl Board {
         }
     }
 
-    fn take(&mut self, event: Event) {
+    fn take(&mut self, event: Notice) {
         match event {
-            Event::Line(line) => self.say(line),
-            Event::Result { from, sent, saved } => {
+            Notice::Line(line) => self.say(line),
+            Notice::Result { from, sent, saved } => {
                 let outcome = self.save(from, &sent);
                 let _ = saved.send(outcome);
             }
@@ -94,7 +94,7 @@ impl Board {
     }
 
     /// Put a result in the store and on disk; the line for the student's screen.
-    fn save(&mut self, from: IpAddr, sent: &Sent) -> std::result::Result<String, String> {
+    fn save(&mut self, from: IpAddr, sent: &Submission) -> std::result::Result<String, String> {
         let name = &sent.name;
         if !self.store.knows(name) && self.store.students() >= MAX_STUDENTS {
             return Err(tr!(

@@ -29,7 +29,7 @@ use colored::Colorize;
 
 use socket2::{Domain, Protocol, Socket, Type};
 
-use self::board::{Board, Event};
+use self::board::{Board, Notice};
 use self::store::Store;
 pub use self::wire::CLASS_PORT;
 use self::wire::{Deadline, Known, RESULT_DEADLINE};
@@ -110,7 +110,7 @@ type Waiting = Arc<Mutex<VecDeque<(u64, TcpStream)>>>;
 /// The places are lesson 07's channel of tokens: a thread gives its token back when it ends.
 fn accept_loop(
     listener: &TcpListener,
-    events: &SyncSender<Event>,
+    events: &SyncSender<Notice>,
     known: &Arc<Vec<Known>>,
 ) -> Result<()> {
     let waiting: Waiting = Arc::default();
@@ -129,7 +129,7 @@ fn accept_loop(
             Err(e) => {
                 let why = crate::sockets::oserror::words(&e);
                 let line = tr!("accept failed: {why}", "accept 失败: {why}");
-                let _ = events.try_send(Event::Line(line));
+                let _ = events.try_send(Notice::Line(line));
                 thread::sleep(Duration::from_millis(50));
                 continue;
             }
@@ -148,7 +148,7 @@ fn accept_loop(
             fresh && places.recv_timeout(ROOM_WAIT).is_ok()
         };
         if !free {
-            let _ = events.try_send(Event::Line(tr!(
+            let _ = events.try_send(Notice::Line(tr!(
                 "refused {peer}: {MAX_SENDERS} senders at once, closed unread (its checker tries again)",
                 "拒绝了 {peer}: 同时有 {MAX_SENDERS} 个发送方, 没读就关闭了 (它的检查器会再试)"
             )));
@@ -185,7 +185,7 @@ impl Drop for Place {
 /// Drop the sender that has waited longest for its frame, so that a flood of connections that
 /// say nothing cannot keep a real result out. Shut down, its read returns at once and its thread
 /// ends (on Windows at the latest at its deadline, RESULT_DEADLINE).
-fn make_room(waiting: &Waiting, events: &SyncSender<Event>) {
+fn make_room(waiting: &Waiting, events: &SyncSender<Notice>) {
     let oldest = lock(waiting).pop_front();
     if let Some((_, oldest)) = oldest {
         let _ = oldest.shutdown(std::net::Shutdown::Both);
@@ -193,7 +193,7 @@ fn make_room(waiting: &Waiting, events: &SyncSender<Event>) {
             .peer_addr()
             .map(|a| a.to_string())
             .unwrap_or_default();
-        let _ = events.try_send(Event::Line(tr!(
+        let _ = events.try_send(Notice::Line(tr!(
             "dropped {who}: {MAX_SENDERS} connections at once, and it had sent nothing whole yet",
             "断开了 {who}: 同时有 {MAX_SENDERS} 个连接, 它还没发来完整的结果"
         )));
@@ -212,7 +212,7 @@ fn lock(waiting: &Waiting) -> std::sync::MutexGuard<'_, VecDeque<(u64, TcpStream
 fn handle_sender(
     sock: &TcpStream,
     peer: SocketAddr,
-    events: &SyncSender<Event>,
+    events: &SyncSender<Notice>,
     known: &[Known],
     waiting: &Waiting,
     number: u64,
@@ -231,7 +231,7 @@ fn handle_sender(
         Ok(None) => return,
         Ok(Some(sent)) => {
             let (saved, answer) = mpsc::channel();
-            match events.send(Event::Result { from: peer.ip(), sent, saved }) {
+            match events.send(Notice::Result { from: peer.ip(), sent, saved }) {
                 Ok(()) => answer.recv_timeout(SAVE_DEADLINE).unwrap_or_else(|_| {
                     Err(tr!(
                         "the class is too busy to save it",
@@ -243,7 +243,7 @@ fn handle_sender(
         }
     };
     if let Err(why) = &outcome {
-        let _ = events.send(Event::Line(tr!(
+        let _ = events.send(Notice::Line(tr!(
             "refused {peer}: {why}",
             "拒绝了 {peer}: {why}"
         )));

@@ -68,7 +68,7 @@ pub fn parts(id: &str) -> Option<(u8, &str, &str)> {
 
 /// One result, as the class received and checked it.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Sent {
+pub struct Submission {
     pub name: String,
     pub lesson: u8,
     pub role: String,
@@ -84,7 +84,7 @@ pub struct Mark {
     pub got: String,
 }
 
-impl Sent {
+impl Submission {
     /// How many checks passed, of how many.
     pub fn passed(&self) -> (usize, usize) {
         let passed = self.checks.iter().filter(|m| m.verdict == "PASS").count();
@@ -114,7 +114,7 @@ impl Sent {
 ///
 /// `reader` gives up on its own deadline (a [`Deadline`] around the socket): its timeout comes
 /// back here as an error of kind `TimedOut` or `WouldBlock`.
-pub fn recv_result(reader: &mut impl Read, known: &[Known]) -> Result<Option<Sent>, String> {
+pub fn recv_result(reader: &mut impl Read, known: &[Known]) -> Result<Option<Submission>, String> {
     let body = match recv_frame(reader) {
         Ok(Some(body)) => body,
         Ok(None) => return Ok(None),
@@ -151,7 +151,7 @@ struct WireMark {
 }
 
 /// A frame's body as a result: JSON of the right shape, a good name, known checks of one stage.
-pub fn parse(body: &[u8], known: &[Known]) -> Result<Sent, String> {
+pub fn parse(body: &[u8], known: &[Known]) -> Result<Submission, String> {
     let wire: Wire = serde_json::from_slice(body).map_err(|e| {
         // serde's message may quote the peer's text: cleaned like everything else.
         let e = store::clean(&cut(&e.to_string()));
@@ -205,7 +205,7 @@ pub fn parse(body: &[u8], known: &[Known]) -> Result<Sent, String> {
             got: words(mark.got),
         });
     }
-    Ok(Sent { name: wire.name, lesson, role, checks })
+    Ok(Submission { name: wire.name, lesson, role, checks })
 }
 
 /// A name the grid and the CSV can show as it is: 1 to [`MAX_NAME_CHARS`] characters, letters
