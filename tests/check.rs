@@ -33,7 +33,7 @@ impl Run {
     fn with(&self, verdict: &str) -> BTreeSet<String> {
         self.json["checks"]
             .as_array()
-            .expect("a checks array")
+            .unwrap_or_else(|| panic!("no checks array: {}\n{}", self.json, self.stderr))
             .iter()
             .filter(|c| c["verdict"] == verdict)
             .map(|c| c["id"].as_str().expect("an id").to_string())

@@ -268,7 +268,9 @@ fn another_program_on_the_port_is_one_line_and_no_check_passes() {
         port,
         1,
         "server",
-        &["python3".into(), "-c".into(), "print()".into()],
+        // The course's own lesson 01 server, a program every OS here can start (python3 is a
+        // Linux program that a Windows build under Wine does not find).
+        &[env!("CARGO_BIN_EXE_01_basic").into(), "server".into()],
     );
     assert_eq!(run.code, Some(2), "{}", run.stderr);
     assert_eq!(run.stderr.lines().count(), 1, "{}", run.stderr);

@@ -156,10 +156,16 @@ fn the_lessons_transcripts_match_the_programs() {
         pages.retain(|page| !page.ends_with("03_conn_loop.md"));
     }
     pages.sort();
+    // The pages that run the material's Python programs (`between` on pages 04 and 05) need
+    // python3; a Windows build under Wine does not find Linux's, and says so once.
+    let python = common::peer_available("python3");
     let mut failures = Vec::new();
     let mut count = 0;
     for transcript in pages.iter().flat_map(|page| transcripts(page)) {
         count += 1;
+        if !python && transcript.words.iter().any(|word| word.contains("python3")) {
+            continue;
+        }
         let (text, succeeded) = run(&transcript.words);
         let lines: Vec<&str> = text.trim_end_matches('\n').lines().collect();
         let same = lines.len() == transcript.expected.len()
