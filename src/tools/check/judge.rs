@@ -5,7 +5,7 @@
 
 use std::net::TcpStream;
 
-use super::peer::{self, End, STEP};
+use super::peer::{self, Ending, STEP};
 use super::{Ctx, Judged, Stop, fail};
 use crate::tr;
 use crate::words::text::{hex, py_bytes};
@@ -170,11 +170,11 @@ pub fn expect_end(ctx: &mut Ctx, why: &str) -> Judged {
 /// The peer closes within [`STEP`] and sends nothing more: "then close" on the page.
 pub fn expect_closed(sock: &mut TcpStream, what: String) -> Judged {
     let (more, end) = peer::read_all(sock, STEP, 1 << 16);
-    if end == End::Closed && more.is_empty() {
+    if end == Ending::Closed && more.is_empty() {
         return Ok(());
     }
     let got = match (more.is_empty(), end) {
-        (true, End::Silent) => tr!(
+        (true, Ending::Silent) => tr!(
             "no close within {}s: the connection still open",
             "{} 秒内没有关闭: 连接仍然开着",
             STEP.as_secs()

@@ -6,7 +6,7 @@ use std::thread;
 use std::time::Duration;
 
 use super::final_file::server as file_server;
-use super::peer::{self, End};
+use super::peer::{self, Ending};
 use super::{Check, Ctx, Judged, Stop, fail};
 use crate::tr;
 
@@ -93,7 +93,7 @@ fn stalled_client(ctx: &mut Ctx) -> Judged {
     )
     .map_err(|stop| match stop {
         Stop::Fail { expected, got }
-            if got.contains(&peer::said(End::Silent)) && !expected.contains("then the end") =>
+            if got.contains(&peer::said(Ending::Silent)) && !expected.contains("then the end") =>
         {
             fail(
                 tr!(

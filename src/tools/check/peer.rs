@@ -182,7 +182,7 @@ const RETIRE: Duration = Duration::from_secs(1);
 
 /// How a read of everything ended.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum End {
+pub enum Ending {
     /// The peer closed (a read of 0).
     Closed,
     /// The peer reset the connection.
@@ -300,49 +300,49 @@ pub fn reset(sock: Connection) {
 }
 
 /// Read until the peer closes, resets, or sends nothing for `quiet`; at most `limit` bytes.
-pub fn read_all(sock: &mut TcpStream, quiet: Duration, limit: usize) -> (Vec<u8>, End) {
+pub fn read_all(sock: &mut TcpStream, quiet: Duration, limit: usize) -> (Vec<u8>, Ending) {
     let mut got = Vec::new();
     let mut buf = [0u8; 16 * 1024];
     let _ = sock.set_read_timeout(Some(quiet));
     while got.len() < limit {
         match sock.read(&mut buf) {
-            Ok(0) => return (got, End::Closed),
+            Ok(0) => return (got, Ending::Closed),
             Ok(n) => got.extend_from_slice(&buf[..n]),
             Err(e) if e.kind() == ErrorKind::Interrupted => {}
             Err(e) if matches!(e.kind(), ErrorKind::WouldBlock | ErrorKind::TimedOut) => {
-                return (got, End::Silent);
+                return (got, Ending::Silent);
             }
-            Err(_) => return (got, End::Reset),
+            Err(_) => return (got, Ending::Reset),
         }
     }
-    (got, End::Silent)
+    (got, Ending::Silent)
 }
 
 /// Read until `want` bytes have come, or the peer stops, waiting [`STEP`] at most for each read.
-pub fn read_exactly(sock: &mut TcpStream, want: usize) -> (Vec<u8>, Option<End>) {
+pub fn read_exactly(sock: &mut TcpStream, want: usize) -> (Vec<u8>, Option<Ending>) {
     let mut got = vec![0u8; want];
     let mut filled = 0;
     let _ = sock.set_read_timeout(Some(STEP));
     while filled < want {
         match sock.read(&mut got[filled..]) {
-            Ok(0) => return (got[..filled].to_vec(), Some(End::Closed)),
+            Ok(0) => return (got[..filled].to_vec(), Some(Ending::Closed)),
             Ok(n) => filled += n,
             Err(e) if e.kind() == ErrorKind::Interrupted => {}
             Err(e) if matches!(e.kind(), ErrorKind::WouldBlock | ErrorKind::TimedOut) => {
-                return (got[..filled].to_vec(), Some(End::Silent));
+                return (got[..filled].to_vec(), Some(Ending::Silent));
             }
-            Err(_) => return (got[..filled].to_vec(), Some(End::Reset)),
+            Err(_) => return (got[..filled].to_vec(), Some(Ending::Reset)),
         }
     }
     (got, None)
 }
 
 /// Read what comes until `quiet` passes with nothing new: a reply of unknown length.
-pub fn read_reply(sock: &mut TcpStream) -> (Vec<u8>, End) {
+pub fn read_reply(sock: &mut TcpStream) -> (Vec<u8>, Ending) {
     let _ = sock.set_read_timeout(Some(STEP));
     let mut buf = [0u8; 4096];
     match sock.read(&mut buf) {
-        Ok(0) => (Vec::new(), End::Closed),
+        Ok(0) => (Vec::new(), Ending::Closed),
         Ok(n) => {
             // The first bytes are here; whatever follows at once belongs to the same reply.
             let mut got = buf[..n].to_vec();
@@ -351,18 +351,18 @@ pub fn read_reply(sock: &mut TcpStream) -> (Vec<u8>, End) {
             (got, end)
         }
         Err(e) if matches!(e.kind(), ErrorKind::WouldBlock | ErrorKind::TimedOut) => {
-            (Vec::new(), End::Silent)
+            (Vec::new(), Ending::Silent)
         }
-        Err(_) => (Vec::new(), End::Reset),
+        Err(_) => (Vec::new(), Ending::Reset),
     }
 }
 
 /// The words for how a read ended.
-pub fn said(end: End) -> String {
+pub fn said(end: Ending) -> String {
     match end {
-        End::Closed => tr!("the connection closed", "连接已关闭"),
-        End::Reset => tr!("the connection was reset", "连接被重置"),
-        End::Silent => tr!(
+        Ending::Closed => tr!("the connection closed", "连接已关闭"),
+        Ending::Reset => tr!("the connection was reset", "连接被重置"),
+        Ending::Silent => tr!(
             "nothing more came, the connection still open",
             "之后再没有数据, 连接仍然开着"
         ),

@@ -5,7 +5,7 @@ use std::io::Write;
 use std::net::TcpStream;
 
 use super::judge::{Printed, differ, expect_printed, frame, no_crash, printed, shown};
-use super::peer::{self, Connection, End, STEP};
+use super::peer::{self, Connection, Ending, STEP};
 use super::{Check, Ctx, Judged, Side, Stop, fail};
 use crate::tr;
 use crate::words::text::{hex, py_bytes};
@@ -190,7 +190,7 @@ fn refused(ctx: &mut Ctx, length: i32) -> Judged {
         "the length {length} refused at once: the connection closed, nothing more read",
         "长度 {length} 应当被立刻拒绝: 关闭连接, 不再读后面的数据"
     );
-    if end == End::Silent {
+    if end == Ending::Silent {
         let secs = STEP.as_secs();
         let got = tr!(
             "after {secs}s the server still waits for the body",
@@ -216,7 +216,7 @@ fn capture(ctx: &mut Ctx) -> Result<Vec<u8>, Stop> {
     let mut sock = ctx.accept()?;
     let (got, end) = peer::read_all(&mut sock, STEP, 1 << 20);
     drop(sock);
-    if end != End::Closed {
+    if end != Ending::Closed {
         return Err(fail(
             tr!("the frames, then a close", "发送完帧后关闭连接"),
             tr!("{}: {}", "{}: {}", shown(&got), peer::said(end)),

@@ -7,7 +7,7 @@ use std::net::TcpStream;
 use std::time::Duration;
 
 use super::judge::{differ, expect_closed, expect_end, expect_line, no_crash, shown};
-use super::peer::{self, Connection, End, STEP};
+use super::peer::{self, Connection, Ending, STEP};
 use super::{Ctx, Judged, Stop, fail};
 use crate::tr;
 
@@ -191,7 +191,7 @@ pub(super) fn client_one(ctx: &mut Ctx) -> Judged {
     // Our close at once, as the page's server does: a client that half-closes (Node's
     // `sock.end()`) waits for it before it ends.
     drop(sock);
-    if end != End::Closed {
+    if end != Ending::Closed {
         return Err(fail(
             tr!("the client closes after the reply", "客户端收到回复后关闭"),
             tr!(

@@ -9,7 +9,7 @@ use std::time::Duration;
 use serde_json::Value;
 
 use crate::tools::check::judge::shown;
-use crate::tools::check::peer::{self, End};
+use crate::tools::check::peer::{self, Ending};
 use crate::tools::check::{Check, Ctx, Judged, Side, Stop, fail};
 use crate::tr;
 use crate::words::text::hex;
@@ -51,10 +51,10 @@ pub fn checks() -> Vec<Check> {
 pub struct Sent {
     json: serde_json::Map<String, Value>,
     pub body: Vec<u8>,
-    short: Option<End>,
+    short: Option<Ending>,
     extra: Vec<u8>,
     /// How the stream went on after the file: a correct server closes.
-    after: End,
+    after: Ending,
     /// The file the server was given, and its bytes (the folder is removed when this drops).
     file: Vec<u8>,
     _dir: Option<tempfile::TempDir>,
@@ -132,7 +132,7 @@ pub fn read_sent(sock: &mut TcpStream, file: Vec<u8>, slow: bool) -> Result<Sent
     // closes. A server that does neither leaves a client that reads to the end waiting.
     let (extra, after) = match short {
         None => match peer::read_all(sock, Duration::from_millis(300), 1 << 16) {
-            (extra, End::Silent) if extra.is_empty() => {
+            (extra, Ending::Silent) if extra.is_empty() => {
                 let _ = sock.shutdown(std::net::Shutdown::Write);
                 peer::read_all(sock, peer::STEP, 1 << 16)
             }
@@ -242,7 +242,7 @@ fn read_header(sock: &mut TcpStream) -> Result<serde_json::Map<String, Value>, S
 }
 
 /// Read `size` bytes; `slow`: [`SLOW_PIECE`] at a time with a pause, so the server's sends wait.
-fn read_body(sock: &mut TcpStream, size: usize, slow: bool) -> (Vec<u8>, Option<End>) {
+fn read_body(sock: &mut TcpStream, size: usize, slow: bool) -> (Vec<u8>, Option<Ending>) {
     if !slow {
         return peer::read_exactly(sock, size);
     }
@@ -301,7 +301,7 @@ pub fn exact(sent: &Sent) -> Judged {
             tr!("then {}", "之后又收到 {}", shown(&sent.extra)),
         ));
     }
-    if sent.after != End::Closed {
+    if sent.after != Ending::Closed {
         return Err(fail(
             tr!(
                 "the file's {size} bytes, then the end: the server closes (at the latest once the client has)",
