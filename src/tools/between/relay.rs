@@ -318,7 +318,7 @@ pub fn run(
         let Some(program) = program else { continue };
         let mut program = program.into_inner().unwrap_or_else(|e| e.into_inner());
         // What the program started (a shell's child, a script's helper) ends with it.
-        end_descendants(program.id());
+        program::end_descendants(program.id());
         if !program.ended() {
             if log
                 .stopped
@@ -559,55 +559,4 @@ fn pump(
         let _ = from.shutdown(Shutdown::Both);
     }
     (!replays).then(|| cutter.replay(total))
-}
-
-/// End every process started by `pid`, its children and theirs, before `pid` itself is ended
-/// (once it is gone, its children no longer name it as their parent). Windows: `taskkill /T`,
-/// which ends the whole tree. Elsewhere: the tree read from `ps -A -o pid=,ppid=` (POSIX, the
-/// same on Linux and macOS), each descendant sent SIGKILL. A program that started nothing
-/// loses nothing here.
-fn end_descendants(pid: u32) {
-    #[cfg(windows)]
-    {
-        let _ = std::process::Command::new("taskkill")
-            .args(["/T", "/F", "/PID", &pid.to_string()])
-            .stdout(std::process::Stdio::null())
-            .stderr(std::process::Stdio::null())
-            .status();
-    }
-    #[cfg(unix)]
-    {
-        let Ok(ps) = std::process::Command::new("ps")
-            .args(["-A", "-o", "pid=,ppid="])
-            .stderr(std::process::Stdio::null())
-            .output()
-        else {
-            return;
-        };
-        let pairs: Vec<(u32, u32)> = String::from_utf8_lossy(&ps.stdout)
-            .lines()
-            .filter_map(|line| {
-                let mut numbers = line.split_whitespace().map(str::parse::<u32>);
-                Some((numbers.next()?.ok()?, numbers.next()?.ok()?))
-            })
-            .collect();
-        let mut tree = vec![pid];
-        let mut i = 0;
-        while let Some(&parent) = tree.get(i) {
-            tree.extend(
-                pairs
-                    .iter()
-                    .filter(|(_, p)| *p == parent)
-                    .map(|(child, _)| *child),
-            );
-            i += 1;
-        }
-        for &child in &tree[1..] {
-            // SAFETY: kill(2) only sends a signal; a pid that has already gone is an error
-            // returned, not undefined behaviour.
-            if let Ok(child) = libc::pid_t::try_from(child) {
-                unsafe { libc::kill(child, libc::SIGKILL) };
-            }
-        }
-    }
 }

@@ -1,3 +1,4 @@
+use super::crash::report;
 use super::*;
 
 #[test]
