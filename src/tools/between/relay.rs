@@ -10,15 +10,25 @@
 //! Every wait has a deadline: a client that never connects, a server that never accepts, a pair
 //! that stops moving, a program that floods its output; each ends the run with one line, and no
 //! program is left running ([`Program`]'s kill, on the way out, whatever happened).
+//!
+//! Here: the run and its deadlines. Beside it: what is written down (`event`), one direction
+//! read, cut and delivered (`pump`), and the lines the programs print (`printed`).
 
-use std::io::{self, ErrorKind, Read, Write};
+mod event;
+mod printed;
+mod pump;
+
 use std::net::{Shutdown, SocketAddr, TcpListener, TcpStream};
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Mutex, OnceLock, mpsc};
 use std::thread;
 use std::time::{Duration, Instant};
 
-use super::cut::{Cuts, Cutter, Schedule};
+use self::event::Log;
+pub use self::event::{End, Event, What};
+use self::printed::{lines, watch};
+use self::pump::pump;
+use super::cut::{Cuts, Schedule};
 use crate::tools::check::program::{self, Program};
 use crate::tr;
 
@@ -53,66 +63,6 @@ pub const FLOOD: usize = 256 * 1024;
 /// in ones would take hours.
 pub const MAX_PIECES: usize = 300;
 
-/// The two programs, by the role they play.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum End {
-    Server,
-    Client,
-}
-
-impl End {
-    pub fn other(self) -> End {
-        match self {
-            End::Server => End::Client,
-            End::Client => End::Server,
-        }
-    }
-
-    /// `[server]`, `[client]`: how the side's printed lines are tagged.
-    pub fn tag(self) -> &'static str {
-        match self {
-            End::Server => "[server]",
-            End::Client => "[client]",
-        }
-    }
-
-    /// `server`, `客户端`: the side's name in the language in use.
-    pub fn name(self) -> String {
-        match self {
-            End::Server => tr!("server", "服务端"),
-            End::Client => tr!("client", "客户端"),
-        }
-    }
-}
-
-/// What the relay saw, and when.
-#[derive(Debug, Clone)]
-pub enum What {
-    /// It read these bytes from `by`: one of `by`'s writes, or several, or part of one.
-    Wrote { by: End, bytes: Vec<u8> },
-    /// It delivered this piece to `to`, in one write.
-    Piece { to: End, bytes: Vec<u8> },
-    /// `by` closed its sending side (a read of 0 bytes); passed on.
-    Closed { by: End },
-    /// Reading from `by` failed (a reset); its peer is told with a close.
-    Broke { by: End, why: String },
-    /// `to` had gone: this many bytes could not be delivered.
-    Undelivered { to: End, bytes: usize },
-    /// [`MAX_PIECES`] reached: from here on, the bytes to `to` pass as read.
-    Uncut { to: End },
-    /// A line the program printed.
-    Printed { by: End, line: String },
-    /// The program still ran after the connection was over: ended.
-    StillRunning { side: End },
-}
-
-/// One thing that happened, `at` its time since the run began.
-#[derive(Debug, Clone)]
-pub struct Event {
-    pub at: Duration,
-    pub what: What,
-}
-
 /// A whole run: what happened, why it ended early if it did, and the cuts that replay it.
 pub struct Run {
     pub events: Vec<Event>,
@@ -135,41 +85,6 @@ impl Run {
                 _ => None,
             })
             .collect()
-    }
-}
-
-/// The run's log: events in the order they were written, times from one start.
-struct Log {
-    start: Instant,
-    events: Mutex<Vec<Event>>,
-    /// Set when the run must end now: the deadline, a flood, a stuck pair.
-    stop: AtomicBool,
-    stopped: Mutex<Option<String>>,
-}
-
-impl Log {
-    fn add(&self, what: What) {
-        let at = self.start.elapsed();
-        self.events
-            .lock()
-            .unwrap_or_else(|e| e.into_inner())
-            .push(Event { at, what });
-    }
-
-    /// The time of the last event: when something last moved.
-    fn last(&self) -> Duration {
-        let events = self.events.lock().unwrap_or_else(|e| e.into_inner());
-        events.last().map_or(Duration::ZERO, |e| e.at)
-    }
-
-    fn end(&self, why: String) {
-        let mut stopped = self.stopped.lock().unwrap_or_else(|e| e.into_inner());
-        stopped.get_or_insert(why);
-        self.stop.store(true, Ordering::Relaxed);
-    }
-
-    fn stopping(&self) -> bool {
-        self.stop.load(Ordering::Relaxed)
     }
 }
 
@@ -364,50 +279,6 @@ fn start(command: &[String], port: u16) -> Result<Program, String> {
     })
 }
 
-/// The program's output as lines, control characters escaped; a last line without its newline
-/// counts too (the run is over when this is called on the whole output).
-fn lines(output: &str) -> Vec<String> {
-    output.lines().map(program::shown).collect()
-}
-
-/// Log each line `side` prints as it comes, until the run stops; a flood ends the run.
-fn watch(side: End, program: &Mutex<Program>, log: &Log) {
-    // The output up to the end of the last line logged.
-    let mut logged = 0;
-    while !log.stopping() {
-        let output = {
-            let program = lock(program);
-            // Wake at a new whole line, or look again soon: the lock is not held long.
-            let new_line = |out: &str| out.get(logged..).is_some_and(|rest| rest.contains('\n'));
-            let asked = Instant::now();
-            if !program.wait_output(Duration::from_millis(50), new_line)
-                && asked.elapsed() < Duration::from_millis(10)
-            {
-                // Its output has ended (the pipes closed): nothing to wait on, so no hurry.
-                drop(program);
-                thread::sleep(Duration::from_millis(20));
-                continue;
-            }
-            program.output()
-        };
-        if output.len() > FLOOD {
-            log.end(tr!(
-                "ended: the {} printed more than {} KiB (a loop that prints?)",
-                "已结束: {}输出超过了 {} KiB (是不是在循环里打印?)",
-                side.name(),
-                FLOOD / 1024
-            ));
-            return;
-        }
-        // Only whole lines: the last one may still be on its way.
-        let end = output.rfind('\n').map_or(0, |at| at + 1);
-        for line in lines(output.get(logged..end).unwrap_or_default()) {
-            log.add(What::Printed { by: side, line });
-        }
-        logged = logged.max(end);
-    }
-}
-
 /// Connect to the server, retrying while it starts, within [`CONNECT`]; `None` if the run was
 /// ended (the reason is in the log).
 fn reach_server(port: u16, server: &Mutex<Program>, log: &Log) -> Option<TcpStream> {
@@ -472,91 +343,4 @@ fn wait_accepted(accepted: &mpsc::Receiver<()>, client: &Mutex<Program>, log: &L
             Err(_) => {}
         }
     }
-}
-
-/// One direction: read from `from`, cut, deliver to `to` (the side `dest`). Returns the cuts
-/// it made as an `at:` schedule, when its own schedule would not replay them.
-fn pump(
-    mut from: &TcpStream,
-    mut to: &TcpStream,
-    dest: End,
-    schedule: Schedule,
-    log: &Log,
-) -> Option<Schedule> {
-    let replays = schedule.replays();
-    let mut cutter = Cutter::new(schedule);
-    // Nagle off: each piece leaves in a segment of its own, now.
-    let _ = to.set_nodelay(true);
-    // A read that waits [`QUIET`] and gets nothing: the sender has gone quiet.
-    let _ = from.set_read_timeout(Some(QUIET));
-    let mut last: Option<Instant> = None;
-    let (mut pieces, mut total) = (0, 0u64);
-    let mut buf = [0u8; 16 * 1024];
-    let mut deliver = |ready: Vec<Vec<u8>>, pieces: &mut usize| -> io::Result<()> {
-        for (i, piece) in ready.iter().enumerate() {
-            if let Some(last) = last {
-                thread::sleep(GAP.saturating_sub(last.elapsed()));
-            }
-            if log.stopping() {
-                return Err(ErrorKind::Interrupted.into());
-            }
-            log.add(What::Piece { to: dest, bytes: piece.clone() });
-            to.write_all(piece).inspect_err(|_| {
-                let left = ready[i..].iter().map(Vec::len).sum();
-                log.add(What::Undelivered { to: dest, bytes: left });
-            })?;
-            last = Some(Instant::now());
-            *pieces += 1;
-        }
-        Ok(())
-    };
-    let sender = dest.other();
-    let delivered = loop {
-        if log.stopping() {
-            break Ok(());
-        }
-        let ready = match from.read(&mut buf) {
-            Ok(0) => {
-                log.add(What::Closed { by: sender });
-                let rest = cutter.flush().into_iter().collect();
-                break deliver(rest, &mut pieces).map(|()| {
-                    // The sender's close, passed on: the reader's next read returns 0.
-                    let _ = to.shutdown(Shutdown::Write);
-                });
-            }
-            Ok(n) => {
-                total += n as u64;
-                log.add(What::Wrote { by: sender, bytes: buf[..n].to_vec() });
-                if pieces >= MAX_PIECES {
-                    if pieces == MAX_PIECES {
-                        log.add(What::Uncut { to: dest });
-                    }
-                    let mut rest: Vec<Vec<u8>> = cutter.flush().into_iter().collect();
-                    rest.push(buf[..n].to_vec());
-                    rest
-                } else {
-                    cutter.push(&buf[..n])
-                }
-            }
-            // Quiet: on Unix a timed-out read is `WouldBlock`, on Windows `TimedOut`.
-            Err(e) if matches!(e.kind(), ErrorKind::WouldBlock | ErrorKind::TimedOut) => {
-                cutter.flush().into_iter().collect()
-            }
-            Err(e) => {
-                log.add(What::Broke { by: sender, why: crate::sockets::oserror::words(&e) });
-                let rest = cutter.flush().into_iter().collect();
-                let _ = deliver(rest, &mut pieces);
-                let _ = to.shutdown(Shutdown::Write);
-                break Ok(());
-            }
-        };
-        if let Err(e) = deliver(ready, &mut pieces) {
-            break Err(e);
-        }
-    };
-    if delivered.is_err() {
-        // The reader has gone: tell the sender, as a direct connection would.
-        let _ = from.shutdown(Shutdown::Both);
-    }
-    (!replays).then(|| cutter.replay(total))
 }

@@ -1,8 +1,8 @@
 //! The student's program, started by the checker: a fresh empty working folder, standard input
 //! fed by the check, standard output and error captured, killed at the check's end.
 //!
-//! Here: starting it, its exit, ending it. Beside it: what it prints ([`output`]), a crash of
-//! its own in one line ([`crash`]), and everything it started ended with it ([`tree`]; on
+//! Here: starting it, its exit, ending it. Beside it: what it prints (`output`), a crash of
+//! its own in one line (`crash`), and everything it started ended with it (`tree`; on
 //! Windows its job object, `job`).
 
 mod crash;
