@@ -1,4 +1,5 @@
 use super::*;
+use crate::sockets::frame::MAX_FRAME_LEN;
 
 fn known() -> Vec<Known> {
     [
