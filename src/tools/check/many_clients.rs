@@ -5,7 +5,7 @@ use std::net::TcpStream;
 use std::thread;
 use std::time::Duration;
 
-use super::final_file::server as file_server;
+use super::final_file::{self, server as file_server};
 use super::peer::{self, Ending};
 use super::{Check, Ctx, Judged, Stop, fail};
 use crate::tr;
@@ -39,7 +39,7 @@ fn served(sock: &mut TcpStream, file: &[u8], which: &str) -> Judged {
         Stop::Fail { expected, got } => fail(format!("{which}: {expected}"), got),
         other => other,
     };
-    let sent = file_server::read_sent(sock, file.to_vec(), false).map_err(whose)?;
+    let sent = final_file::sent::read_sent(sock, file.to_vec(), false).map_err(whose)?;
     file_server::exact(&sent).map_err(whose)?;
     if sent.body != file {
         return Err(whose(fail(
@@ -51,7 +51,7 @@ fn served(sock: &mut TcpStream, file: &[u8], which: &str) -> Judged {
 }
 
 fn two_at_once(ctx: &mut Ctx) -> Judged {
-    let (file, _dir) = file_server::start_with_file(ctx, SIZE)?;
+    let (file, _dir) = final_file::sent::start_with_file(ctx, SIZE)?;
     let first = ctx.connect()?;
     let mut second = ctx.connect()?;
     // Both read at once: the first on a thread of ours, the second here.
@@ -80,7 +80,7 @@ fn two_at_once(ctx: &mut Ctx) -> Judged {
 }
 
 fn stalled_client(ctx: &mut Ctx) -> Judged {
-    let (file, _dir) = file_server::start_with_file(ctx, SIZE)?;
+    let (file, _dir) = final_file::sent::start_with_file(ctx, SIZE)?;
     let stalled = ctx.connect()?;
     small_buffer(&stalled);
     // The server's first sends fill the stalled client's buffers; then a second client.

@@ -68,7 +68,7 @@ fn header(name: &str, size: usize) -> Vec<u8> {
 }
 
 fn body(size: usize) -> Vec<u8> {
-    let mut bytes = super::server::content(size);
+    let mut bytes = super::sent::content(size);
     bytes.truncate(size);
     bytes
 }
