@@ -7,55 +7,16 @@
 //! so the tests can run in parallel. The checker's own waits have deadlines; the test adds one
 //! more around the whole run, only so that a hang fails instead of blocking.
 
+mod check_run;
 mod common;
 
 use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
-use std::process::{Command, Stdio};
-use std::sync::mpsc;
-use std::thread;
-use std::time::Duration;
+use std::process::Command;
 
+use check_run::{Run, check_with, checker, ids, judged};
 use serde_json::Value;
 use socket_lessons::tools::check::Side;
-
-/// Far above a stage's few seconds: only turns a hang into a failure.
-const RUN_DEADLINE: Duration = Duration::from_secs(300);
-
-/// What one `check` run said.
-struct Run {
-    code: Option<i32>,
-    json: Value,
-    stderr: String,
-}
-
-impl Run {
-    fn with(&self, verdict: &str) -> BTreeSet<String> {
-        self.json["checks"]
-            .as_array()
-            .unwrap_or_else(|| panic!("no checks array: {}\n{}", self.json, self.stderr))
-            .iter()
-            .filter(|c| c["verdict"] == verdict)
-            .map(|c| c["id"].as_str().expect("an id").to_string())
-            .collect()
-    }
-
-    fn failed(&self) -> BTreeSet<String> {
-        self.with("FAIL")
-    }
-
-    fn skipped(&self) -> BTreeSet<String> {
-        self.with("SKIP")
-    }
-}
-
-fn checker() -> Command {
-    // The suite is quiet for a minute and more: it says first what it does.
-    common::announce();
-    let mut command = Command::new(env!("CARGO_BIN_EXE_socket-lessons"));
-    command.env("LC_ALL", "C");
-    command
-}
 
 /// Run `check lesson role --port 0 --json -- program...` to the end.
 fn check(lesson: u8, role: &str, program: &[String]) -> Run {
@@ -64,37 +25,7 @@ fn check(lesson: u8, role: &str, program: &[String]) -> Run {
 
 /// Run `check lesson role --port PORT --json -- program...` to the end.
 fn check_on(port: u16, lesson: u8, role: &str, program: &[String]) -> Run {
-    let mut command = checker();
-    command
-        .args([
-            "check",
-            &lesson.to_string(),
-            role,
-            "--port",
-            &port.to_string(),
-            "--json",
-            "--",
-        ])
-        .args(program)
-        .stdin(Stdio::null())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped());
-    let child = command.spawn().expect("the checker starts");
-    let (done, wait) = mpsc::channel();
-    thread::spawn(move || {
-        let _ = done.send(child.wait_with_output());
-    });
-    let output = wait
-        .recv_timeout(RUN_DEADLINE)
-        .expect("the check run ends")
-        .expect("its output");
-    let stdout = String::from_utf8_lossy(&output.stdout).into_owned();
-    let json = serde_json::from_str(&stdout).unwrap_or(Value::Null);
-    Run {
-        code: output.status.code(),
-        json,
-        stderr: String::from_utf8_lossy(&output.stderr).into_owned(),
-    }
+    check_with(&[], port, lesson, role, program)
 }
 
 /// `bin role --port {port}` and `extra`, for a lesson program Cargo built.
@@ -123,34 +54,6 @@ fn material(name: &str) -> Vec<String> {
     let mut args = python(&dir.join("run.py"));
     args.push(dir.join(name).display().to_string());
     args
-}
-
-fn ids(items: &[&str]) -> BTreeSet<String> {
-    items.iter().map(|s| s.to_string()).collect()
-}
-
-/// Assert the run's failures are exactly `failing`, and the exit code says so.
-fn judged(run: &Run, failing: &[&str], what: &str) {
-    assert_eq!(
-        run.failed(),
-        ids(failing),
-        "{what}: {:#}\n{}",
-        run.json,
-        run.stderr
-    );
-    let code = if failing.is_empty() { 0 } else { 1 };
-    assert_eq!(
-        run.code,
-        Some(code),
-        "{what}: {:#}\n{}",
-        run.json,
-        run.stderr
-    );
-    assert!(
-        run.skipped().is_empty() || cfg!(windows),
-        "{what}: {:#}",
-        run.json
-    );
 }
 
 #[test]

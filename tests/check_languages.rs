@@ -7,43 +7,13 @@
 //! Java and C are compiled here into a temporary folder. Without javac, node or gcc a test says
 //! so and passes, unless SOCKET_LESSONS_REQUIRE_PEERS=1 (as the other peer tests).
 
+mod check_run;
 mod common;
 
-use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
-use std::process::{Command, Stdio};
+use std::process::Command;
 
-use serde_json::Value;
-
-/// What one `check` run said.
-struct Run {
-    code: Option<i32>,
-    json: Value,
-    stderr: String,
-}
-
-impl Run {
-    fn failed(&self) -> BTreeSet<String> {
-        self.json["checks"]
-            .as_array()
-            .map(|checks| {
-                checks
-                    .iter()
-                    .filter(|c| c["verdict"] == "FAIL")
-                    .filter_map(|c| c["id"].as_str().map(str::to_string))
-                    .collect()
-            })
-            .unwrap_or_default()
-    }
-
-    /// The failure of check `id`, as JSON.
-    fn failure(&self, id: &str) -> &Value {
-        self.json["checks"]
-            .as_array()
-            .and_then(|checks| checks.iter().find(|c| c["id"] == id))
-            .unwrap_or(&Value::Null)
-    }
-}
+use check_run::{Run, check_with, judged};
 
 /// `check lesson role --port PORT --json -- program...`, run to its end (the checker's own
 /// deadlines end it).
@@ -51,49 +21,8 @@ fn check(port: u16, lesson: u8, role: &str, program: &[String]) -> Run {
     check_with(&[], port, lesson, role, program)
 }
 
-/// The same, with `env` set for the checker and so for the program.
-fn check_with(env: &[(&str, &Path)], port: u16, lesson: u8, role: &str, program: &[String]) -> Run {
-    let out = Command::new(env!("CARGO_BIN_EXE_socket-lessons"))
-        .env("LC_ALL", "C")
-        .envs(env.iter().copied())
-        .args([
-            "check",
-            &lesson.to_string(),
-            role,
-            "--port",
-            &port.to_string(),
-            "--json",
-            "--",
-        ])
-        .args(program)
-        .stdin(Stdio::null())
-        .output()
-        .expect("the checker runs");
-    Run {
-        code: out.status.code(),
-        json: serde_json::from_slice(&out.stdout).unwrap_or(Value::Null),
-        stderr: String::from_utf8_lossy(&out.stderr).into_owned(),
-    }
-}
-
 fn programs() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/programs")
-}
-
-fn ids(items: &[&str]) -> BTreeSet<String> {
-    items.iter().map(|s| s.to_string()).collect()
-}
-
-fn judged(run: &Run, failing: &[&str], what: &str) {
-    assert_eq!(
-        run.failed(),
-        ids(failing),
-        "{what}: {:#}\n{}",
-        run.json,
-        run.stderr
-    );
-    let code = if failing.is_empty() { 0 } else { 1 };
-    assert_eq!(run.code, Some(code), "{what}: {}", run.stderr);
 }
 
 /// `javac` the file into `dir`: the command that runs its class.
