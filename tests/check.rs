@@ -153,6 +153,40 @@ fn check_alone_lists_every_check_by_lesson_and_role() {
     assert!(text.contains("lesson 6 client"), "{text}");
 }
 
+/// The closing hint names the command as it runs here: `cargo run --` from Cargo's build
+/// folder, `socket-lessons` once installed (pip's wheel, `cargo install`).
+#[test]
+fn check_alone_ends_with_a_hint_in_the_form_that_runs_here() {
+    let out = checker().arg("check").output().expect("runs");
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(text.contains("\ncheck one: cargo run"), "{text}");
+    assert!(
+        text.contains(" check 6 client -- python3 client.py\n"),
+        "{text}"
+    );
+    // Installed: the same program in a folder of its own, away from Cargo's build folder (a
+    // hard link writes nothing, so no other test's fork can hold it open for writing).
+    let exe = Path::new(env!("CARGO_BIN_EXE_socket-lessons"));
+    let dir = tempfile::tempdir_in(env!("CARGO_TARGET_TMPDIR")).expect("a scratch folder");
+    let installed = dir.path().join(exe.file_name().expect("a file name"));
+    if std::fs::hard_link(exe, &installed).is_err() {
+        std::fs::copy(exe, &installed).expect("a copy of the program");
+    }
+    let out = Command::new(&installed)
+        .env("LC_ALL", "C")
+        .arg("check")
+        .output()
+        .expect("runs");
+    let text = String::from_utf8_lossy(&out.stdout);
+    for line in [
+        "check one: socket-lessons check 6 client -- python3 client.py",
+        "a server already running: socket-lessons check 3 server --port 8080",
+    ] {
+        assert!(text.contains(&format!("\n{line}\n")), "{line}:\n{text}");
+    }
+    assert!(!text.contains("cargo run"), "{text}");
+}
+
 #[test]
 fn a_program_that_cannot_start_is_exit_2_and_one_line() {
     let run = check(1, "client", &["/no/such/program-socket-lessons".into()]);

@@ -268,9 +268,11 @@ pub fn list(checks: &[Check]) -> String {
         let id = format!("  {:<34}", check.id());
         out += &format!("{}\n", crate::output::say::hung(&id, pick(check.does)));
     }
+    // `cargo run --` in a Cargo build folder, `socket-lessons` once installed: as it runs here.
+    let run = crate::words::cli::program("socket-lessons");
     out += &tr!(
-        "\ncheck one: cargo run -- check 6 client -- python3 client.py\na server already running: cargo run -- check 3 server --port 8080\n",
-        "\n检查一项: cargo run -- check 6 client -- python3 client.py\n检查已经在运行的服务端: cargo run -- check 3 server --port 8080\n"
+        "\ncheck one: {run} check 6 client -- python3 client.py\na server already running: {run} check 3 server --port 8080\n",
+        "\n检查一项: {run} check 6 client -- python3 client.py\n检查已经在运行的服务端: {run} check 3 server --port 8080\n"
     );
     out
 }
