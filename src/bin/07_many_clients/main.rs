@@ -2,11 +2,10 @@
 //! each client.
 //!
 //! What changed since lesson 06: only the server. Lesson 06's serves one client at a time, as the
-//! material does: forty students who ask together wait in line, and those beyond `listen(5)`'s
-//! queue never get their header. Here `serve` hands each connection to a new thread and goes
-//! straight back to `accept`: a slow or vanished client holds up only its own thread. At most
-//! `--max-clients` at once (`places.rs`); the bytes on the wire are lesson 06's, so its client
-//! (and the material's) fetch from here unchanged. Python: `socketserver.ThreadingTCPServer`.
+//! material does: forty students who ask together wait in line, those beyond `listen(5)`'s queue
+//! never get their header. Here `serve` gives each connection a new thread (at most
+//! `--max-clients`, `places.rs`) and goes straight back to `accept`: a stalled client holds up
+//! only its own thread. Python: `socketserver.ThreadingTCPServer`. The bytes on the wire are 06's.
 //!
 //! Run it: `cargo run --bin 07_many_clients` (the demo, `race.rs`); two terminals and more: `...
 //! -- server --file big.bin --rate 1MiB`, then `cargo run --bin 06_final_file -- client --out /tmp`.
@@ -18,9 +17,8 @@ use std::fs;
 use std::io::{self, Read, Write};
 use std::net::{SocketAddr, TcpListener, TcpStream};
 use std::process::ExitCode;
-use std::sync::Arc;
-use std::thread;
 use std::time::{Duration, Instant};
+use std::{sync::Arc, thread};
 
 use clap::{Parser, Subcommand};
 use indicatif::ProgressBar;
@@ -85,8 +83,7 @@ fn serve(listener: TcpListener, offer: Arc<Offer>, max: u16) -> Result<()> {
     }
 }
 
-/// Send one client the header, then the file, on its thread: its errors are its own, never the
-/// server's, so each ends in one line.
+/// Send one client the header, then the file, on its own thread: an error ends only that client.
 fn handle_client(sock: TcpStream, addr: SocketAddr, offer: &Offer) {
     let start = Instant::now();
     // Each client gets the file as it is now: checked, opened and measured again.
