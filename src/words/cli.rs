@@ -48,6 +48,47 @@ pub fn program(lesson: &str) -> String {
     }
 }
 
+/// `text` with every command in it written the way this program was run ([`program`]): the
+/// help texts say `cargo run --bin 01_basic -- server`, which a student who installed the
+/// wheel types as `01_basic server`.
+pub fn as_run_here(text: &str) -> String {
+    as_run_by(text, program)
+}
+
+/// [`as_run_here`], with `program` saying how a program is run: `cargo run --bin NAME`, with
+/// or without its ` --`, and `cargo run` (the runner, `socket-lessons`) become its forms; where
+/// the forms carry no `--` (installed), `... -- client` becomes `... client` too.
+fn as_run_by(text: &str, program: impl Fn(&str) -> String) -> String {
+    let installed = !program("socket-lessons").ends_with(" --");
+    let mut out = String::with_capacity(text.len());
+    let mut rest = text;
+    while let Some(at) = rest.find("cargo run") {
+        out.push_str(&rest[..at]);
+        rest = &rest[at + "cargo run".len()..];
+        let name = match rest.strip_prefix(" --bin ") {
+            Some(after) => {
+                let end = after.find([' ', '`', ',', ')']).unwrap_or(after.len());
+                rest = &after[end..];
+                &after[..end]
+            }
+            None => "socket-lessons",
+        };
+        let form = program(name);
+        match rest.strip_prefix(" --") {
+            Some(after) if after.is_empty() || after.starts_with([' ', '`']) => {
+                rest = after;
+                out.push_str(&form);
+            }
+            _ => out.push_str(form.strip_suffix(" --").unwrap_or(&form)),
+        }
+    }
+    out.push_str(rest);
+    match installed {
+        true => out.replace("... -- ", "... "),
+        false => out,
+    }
+}
+
 /// `--lang` and `--lanes`: on every lesson and the runner, before or after the subcommand.
 #[derive(Args, Debug, Clone, Default)]
 pub struct Shared {
@@ -126,6 +167,28 @@ mod tests {
     fn with(host: &str) -> Result<SocketAddr> {
         let host = host.to_string();
         Addr { host, port: DEFAULT_PORT }.resolve()
+    }
+
+    /// Cargo's forms stay as written; installed, each command is the program's own name.
+    #[test]
+    fn help_texts_name_commands_as_this_program_was_run() {
+        let text = "`cargo run --bin 04_sticky_demo -- server`, then `... -- client`; \
+                    `cargo run --bin 01_basic`, `cargo run -- check`, `cargo run`.";
+        let cargo = |name: &str| match name {
+            "socket-lessons" => "cargo run --".to_string(),
+            _ => format!("cargo run --bin {name} --"),
+        };
+        assert_eq!(as_run_by(text, cargo), text);
+        let release = |name: &str| cargo(name).replace("cargo run", "cargo run --release");
+        assert_eq!(
+            as_run_by("`cargo run --bin 01_basic -- --help`", release),
+            "`cargo run --release --bin 01_basic -- --help`"
+        );
+        assert_eq!(
+            as_run_by(text, str::to_string),
+            "`04_sticky_demo server`, then `... client`; `01_basic`, `socket-lessons check`, \
+             `socket-lessons`."
+        );
     }
 
     #[test]

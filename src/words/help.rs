@@ -9,9 +9,10 @@
 
 use std::ffi::OsString;
 
+use clap::builder::StyledStr;
 use clap::{Command, Parser};
 
-use crate::words::cli::END_OF_INPUT;
+use crate::words::cli::{self, END_OF_INPUT};
 use crate::words::lang::{self, Lang};
 
 mod table;
@@ -30,6 +31,7 @@ pub fn parse_from<T: Parser>(args: impl IntoIterator<Item = OsString>) -> T {
     if asked_language(&args) == Lang::Zh {
         command = in_chinese(command);
     }
+    command = as_run_here(command);
     let matches = command.get_matches_from(args);
     T::from_arg_matches(&matches).unwrap_or_else(|e| e.exit())
 }
@@ -72,6 +74,28 @@ fn in_chinese(command: Command) -> Command {
         },
     );
     command.mut_subcommands(in_chinese)
+}
+
+/// `command`'s texts with every `cargo run …` in them as this program was run: installed from
+/// a wheel, `cargo run --bin 01_basic -- server` is `01_basic server` ([`cli::as_run_here`]).
+fn as_run_here(mut command: Command) -> Command {
+    let here = |text: Option<&StyledStr>| text.map(|t| cli::as_run_here(&t.to_string()));
+    if let Some(about) = here(command.get_about()) {
+        command = command.about(about);
+    }
+    if let Some(long_about) = here(command.get_long_about()) {
+        command = command.long_about(long_about);
+    }
+    command = command.mut_args(|mut arg| {
+        if let Some(help) = here(arg.get_help()) {
+            arg = arg.help(help);
+        }
+        if let Some(long_help) = here(arg.get_long_help()) {
+            arg = arg.long_help(long_help);
+        }
+        arg
+    });
+    command.mut_subcommands(as_run_here)
 }
 
 /// The Chinese form of one English help text, if the table has it. The end-of-input key is

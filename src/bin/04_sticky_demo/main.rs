@@ -1,21 +1,17 @@
 //! Lesson 04 — sticky packets (黏包): writes go in, and the reads do not see the writes.
 //!
-//! The material's sticky-packet programs. The client makes three separate writes, `1234567`,
-//! `abcde` and `hhhhh`, back to back, and closes. The server reads with a 5-byte buffer, like the
-//! material's `recv(5)`, and prints what each read returned as Python prints it: `b'12345'`,
-//! `b'67abc'`, `b'dehhh'`, `b'hh'`, and `b''` once the client has closed: TCP is a byte stream
-//! with no message boundaries (lesson 05 puts them back). Since lesson 03: one client, then the
-//! server ends, as the material's does; the talk goes one way.
+//! The material's sticky-packet programs: three writes, `1234567`, `abcde` and `hhhhh`, back to
+//! back, read by `recv(5)`: `b'12345'`, `b'67abc'`, `b'dehhh'`, `b'hh'`, then `b''`. TCP is a byte
+//! stream with no message boundaries. The material names two causes: the reader cuts wherever
+//! its buffer is full; the sender merges small writes made close together (`nagle.rs`).
 //!
-//! The material names two causes, each shown beside the kernel's count of the TCP segments that
-//! carried the bytes (`sockets::segments`): the reader's `recv(5)` cuts wherever its buffer is
-//! full (three writes, three segments, still `b'67abc'`); the sender merges small writes made
-//! close together (the side show in `nagle.rs`: `client --tiny`, 200 writes of one byte).
+//! What changed since lesson 03: one client, then the server ends, as the material's does; the
+//! talk goes one way; beside the reads, the kernel's count of the TCP segments that carried them.
 //!
 //! Run it:
 //! - one terminal (the demo, both sides in one process): `cargo run --bin 04_sticky_demo`
 //! - two terminals, server first: `... -- server`, then `... -- client`
-//!   (`server --chunk 1024` or `--chunk 3`; `server --tiny` with `client --tiny`; `--nodelay`)
+//! - the side shows (`nagle.rs`): `server --chunk 1024`, `--tiny` on both sides, `--nodelay`
 //! - the material's own: `python3 tests/python/sticky_server.py 8080` (`sticky_client.py`)
 //!
 //! Watch for: `b'67abc'`, the end of the first message glued to the start of the second, though
@@ -24,7 +20,6 @@
 use std::io::{Read, Write};
 use std::net::{SocketAddr, TcpListener, TcpStream};
 use std::process::ExitCode;
-use std::time::Duration;
 
 use clap::{Parser, Subcommand};
 use socket_lessons::sockets::net::{self, Binding, Peer, Talk};
@@ -42,72 +37,66 @@ const SENT: usize = MESSAGES[0].len() + MESSAGES[1].len() + MESSAGES[2].len();
 
 /// The material's `recv(5)`: smaller than the first message, so the cut is visible.
 const CHUNK: usize = 5;
-/// How long the client waits for the server to close; this only ends a wait on a broken server.
-const CLOSE_TIMEOUT: Duration = Duration::from_secs(10);
 
-/// The server side: one client, whose `want` bytes it reads `chunk` bytes at a time.
-fn serve(listener: TcpListener, chunk: usize, want: usize) -> Result<()> {
+/// The server side: one client, whose bytes it reads 5 at a time.
+fn serve(listener: TcpListener) -> Result<()> {
     // Python: conn, addr = server.accept()
     demo::accept_turn(&listener); // the one-terminal demo: the client may connect now
     let (sock, addr) = listener.accept()?;
     net::accepted(addr);
     demo::accepted_turn(&listener); // the one-terminal demo: the client may go on
-    handle_client(sock, chunk, want)
+    handle_client(sock)
 }
 
-/// Wait for `want` bytes, read `chunk` bytes at a time until the client closes, then say how
-/// many reads and how many TCP segments brought the bytes.
-fn handle_client(mut sock: TcpStream, chunk: usize, want: usize) -> Result<()> {
+/// The material's `recv(5)`, over and over until the client closes (`nagle.rs`: other sizes).
+fn handle_client(sock: TcpStream) -> Result<()> {
+    read_all(sock, CHUNK, SENT)
+}
+
+/// Wait for `want` bytes, then read `chunk` bytes at a time until the client closes; say how many
+/// reads and how many TCP segments brought the bytes.
+fn read_all(mut sock: TcpStream, chunk: usize, want: usize) -> Result<()> {
     // Why wait: on a busy machine the material's second `recv(5)` can run before `abcde` has
     // arrived. So that the whole room sees the same reads, we peek until all bytes are there; a
     // real program never waits so, and cannot know how many bytes will come (lesson 05).
     wait::until_all_arrived(&sock, want, chunk)?;
-
+    let (mut buf, mut received, mut reads) = (vec![0u8; chunk], 0, 0);
     // Python: data1 = conn.recv(5); print(data1) — and data2, data3, then on until b''.
-    // recv(5) is an upper bound, not a promise: a read returns whatever bytes are waiting, up to
-    // the buffer's size, with no idea where one of the client's writes ended and the next began.
-    let mut buf = vec![0u8; chunk];
-    let (mut total, mut reads) = (0, 0);
+    // recv(5) is an upper bound, not a promise: it returns whatever bytes are waiting, up to 5.
     loop {
         let n = sock.read(&mut buf).peer(Peer::Client)?;
         if n == 0 {
-            // A read of 0 bytes is the client's close: nothing more will ever come.
-            server!(
-                "read({chunk}) returned 0 bytes: {} (the client has closed)",
-                "read({chunk}) 返回 0 字节: {} (客户端已关闭)",
-                py_bytes(b"")
-            );
-            break;
+            break; // a read of 0 bytes is the client's close: nothing more will ever come
         }
-        (total, reads) = (total + n, reads + 1);
-        // A long read is shown by its first 20 bytes.
-        let more = if n > 20 { "..." } else { "" };
+        let more = if n > 20 { "..." } else { "" }; // a long read: its first 20 bytes
         server!(
             "read({chunk}) returned {}: {}{more}",
             "read({chunk}) 返回 {}: {}{more}",
             Bytes(n),
             py_bytes(&buf[..n.min(20)])
         );
+        (received, reads) = (received + n, reads + 1);
     }
-
-    nagle::brought(&sock, total); // the kernel's count of the segments, final once all is in
+    server!(
+        "read({chunk}) returned 0 bytes: {} (the client has closed)",
+        "read({chunk}) 返回 0 字节: {} (客户端已关闭)",
+        py_bytes(b"")
+    );
+    nagle::brought(&sock, received); // the kernel's count of the segments, final once all is in
     note!(
         "{} came in {}; nothing in them says where one of the client's writes ended",
         "{}分 {} 次读取到达; 数据里没有任何东西标出客户端每次发送在哪里结束",
-        Bytes(total),
+        Bytes(received),
         Count(reads, "read", "reads")
     );
     note!(
         "one read may return part of a message, one whole message, or several messages; TCP is a byte stream with no message boundaries",
         "一次读取可能返回半条消息, 一条完整消息, 或者好几条消息; TCP 是字节流, 没有消息边界"
     );
-    // Python: conn.close() (the material's server just ends). All is printed: the client waits
-    // for this close before it prints its count, so its line comes after ours.
     Ok(())
 }
 
-/// The client side: three writes, back to back; then close its sending side, wait for the
-/// server to close, and say how many TCP segments carried the writes.
+/// The client side: three writes, back to back, then close.
 fn run_client(addr: SocketAddr) -> Result<()> {
     // Python: client = socket.socket(); client.connect(('127.0.0.1', 8080))
     demo::connect_turn(addr)?; // the one-terminal demo: wait until the server is in accept()
@@ -123,11 +112,9 @@ fn run_client(addr: SocketAddr) -> Result<()> {
     for message in MESSAGES {
         sock.write_all(message).peer(Peer::Server)?;
     }
-    // The material's client ends here, its close telling the server "no more" (FIN). We send the
-    // same FIN with `shutdown(Write)` but keep the socket until the server closes: then every
-    // byte has left (so the count is final) and the server has printed all its lines.
-    wait::close_and_wait(&mut sock, CLOSE_TIMEOUT)?;
-    nagle::carried(&sock, MESSAGES.len(), false);
+    // Python: the client ends here, its close telling the server "no more" (FIN). `nagle.rs`:
+    // the same FIN, then the server's close awaited, and the segments that carried the writes.
+    nagle::close_and_count(&mut sock, MESSAGES.len(), false)?;
     Ok(())
 }
 
@@ -160,16 +147,14 @@ fn main() -> ExitCode {
 fn run(cli: Cli) -> Result<()> {
     match cli.command.unwrap_or(Command::Demo) {
         Command::Demo => demo(cli.nodelay),
-        Command::Server { addr, reads } => {
-            serve(bind(addr.resolve()?)?, reads.chunk(), reads.want())
-        }
+        Command::Server { addr, reads } => nagle::server(bind(addr.resolve()?)?, reads),
         Command::Client { addr, tiny } => nagle::client(addr.resolve()?, tiny, cli.nodelay),
     }
 }
 
-/// Lesson 04: sticky packets. Three writes, and reads of 5 bytes return b'12345', b'67abc',
-/// b'dehhh'. Run without arguments for the demo, or in two terminals:
-/// `cargo run --bin 04_sticky_demo -- server`, then `cargo run --bin 04_sticky_demo -- client`.
+/// Lesson 04: sticky packets. Three writes; reads of 5 bytes return b'12345', b'67abc', b'dehhh'.
+/// Without arguments, the demo; two terminals: `cargo run --bin 04_sticky_demo -- server`, then
+/// `client`.
 #[derive(Parser)]
 #[command(version)]
 struct Cli {

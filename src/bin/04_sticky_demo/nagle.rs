@@ -4,12 +4,13 @@
 
 use std::io::Write;
 use std::net::{SocketAddr, TcpListener, TcpStream};
+use std::time::Duration;
 
 use socket_lessons::sockets::net::{self, Peer, Talk};
 use socket_lessons::words::text::{Bytes, py_bytes};
 use socket_lessons::{Result, client, demo, note, server, sockets::segments, sockets::wait, tr};
 
-use super::{CHUNK, CLOSE_TIMEOUT, MESSAGES, SENT, serve};
+use super::{CHUNK, MESSAGES, SENT, read_all, serve};
 
 /// The opposite of the material's `recv(5)`: a buffer bigger than everything sent, so one read
 /// can take it all.
@@ -18,15 +19,39 @@ pub const GLUED_CHUNK: usize = 1024;
 /// The sender's cause: this many writes of one byte each, back to back, for TCP to merge.
 pub const TINY_WRITES: usize = 200;
 
+/// How long the client waits for the server to close; this only ends a wait on a broken server.
+const CLOSE_TIMEOUT: Duration = Duration::from_secs(10);
+
 /// The largest `--chunk` (the buffer is allocated up front); more than one read ever hands over.
 const MAX_CHUNK: usize = 64 * 1024;
 
 /// The demo's server, three rounds: the material's reads of 5 bytes, reads of 1024, and the
 /// sender's cause, 200 tiny writes read 1024 bytes at a time.
 pub fn serve_rounds(listener: TcpListener) -> Result<()> {
-    serve(listener.try_clone()?, CHUNK, SENT)?;
-    serve(listener.try_clone()?, GLUED_CHUNK, SENT)?;
-    serve(listener, GLUED_CHUNK, TINY_WRITES)
+    serve(listener.try_clone()?)?;
+    serve_reads(listener.try_clone()?, GLUED_CHUNK, SENT)?;
+    serve_reads(listener, GLUED_CHUNK, TINY_WRITES)
+}
+
+/// The lesson's `serve`, or, with `--chunk` or `--tiny`, the same server reading other sizes.
+pub fn server(listener: TcpListener, reads: Reads) -> Result<()> {
+    match (reads.chunk, reads.tiny) {
+        (None, false) => serve(listener),
+        (chunk, tiny) => {
+            let default = if tiny { GLUED_CHUNK } else { CHUNK };
+            let want = if tiny { TINY_WRITES } else { SENT };
+            serve_reads(listener, chunk.unwrap_or(default), want)
+        }
+    }
+}
+
+/// The lesson's `serve` with its reads `chunk` bytes each, after `want` bytes have arrived.
+fn serve_reads(listener: TcpListener, chunk: usize, want: usize) -> Result<()> {
+    demo::accept_turn(&listener);
+    let (sock, addr) = listener.accept()?;
+    net::accepted(addr);
+    demo::accepted_turn(&listener);
+    read_all(sock, chunk, want)
 }
 
 /// The demo's client, the same three rounds. The notes between rounds come from the client,
@@ -81,9 +106,7 @@ pub fn client(addr: SocketAddr, tiny: bool, nodelay: bool) -> Result<()> {
     for message in &writes {
         sock.write_all(message).peer(Peer::Server)?;
     }
-    wait::close_and_wait(&mut sock, CLOSE_TIMEOUT)?;
-    carried(&sock, writes.len(), nodelay);
-    Ok(())
+    close_and_count(&mut sock, writes.len(), nodelay)
 }
 
 /// The client's lines before its first write: how many writes, with Nagle on or off, then each
@@ -126,8 +149,17 @@ pub fn brought(sock: &TcpStream, total: usize) {
     );
 }
 
+/// The client's end: the material's close sends FIN, "no more". We send the same FIN with
+/// `shutdown(Write)` but keep the socket until the server closes: then every byte has left (so
+/// the kernel's count is final) and the server has printed all its lines. Then the last line.
+pub fn close_and_count(sock: &mut TcpStream, writes: usize, nodelay: bool) -> Result<()> {
+    wait::close_and_wait(sock, CLOSE_TIMEOUT)?;
+    carried(sock, writes, nodelay);
+    Ok(())
+}
+
 /// The client's last line: how many TCP segments carried its `writes` writes, and its verdict.
-pub fn carried(sock: &TcpStream, writes: usize, nodelay: bool) {
+fn carried(sock: &TcpStream, writes: usize, nodelay: bool) {
     let carried = segments::counts(sock).map(|counts| counts.sent);
     client!(
         "TCP segments that carried my {writes} writes: {}",
@@ -174,17 +206,6 @@ pub struct Reads {
     /// Expect the client's 200 one-byte writes (client --tiny).
     #[arg(long)]
     tiny: bool,
-}
-
-impl Reads {
-    pub fn chunk(&self) -> usize {
-        let default = if self.tiny { GLUED_CHUNK } else { CHUNK };
-        self.chunk.unwrap_or(default)
-    }
-
-    pub fn want(&self) -> usize {
-        if self.tiny { TINY_WRITES } else { SENT }
-    }
 }
 
 /// `--chunk`: a read needs room for at least one byte, and the buffer is allocated up front.

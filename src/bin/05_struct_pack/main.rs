@@ -98,7 +98,6 @@ fn run_client(addr: SocketAddr) -> Result<()> {
     Ok(())
 }
 
-// The cure itself: from lesson 06 on, the library's `frame` module (`Wrong`: its words).
 /// Send `body` as one frame: the 4-byte length, then the body, in one `write_all`. One write,
 /// not two: with Nagle on, a small length written alone would wait for the peer's ACK.
 fn send_frame(writer: &mut impl Write, body: &[u8]) -> io::Result<()> {

@@ -1,20 +1,14 @@
-//! Lesson 07 — many clients at once (beyond the material): lesson 06's file server, with each
-//! client served on a thread of its own.
+//! Lesson 07 — many clients at once (beyond the material): lesson 06's file server, a thread for
+//! each client.
 //!
-//! Lesson 06's server is the material's loop: accept one client, send it the file, accept the
-//! next. Forty students who ask together wait in line, and those beyond `listen(5)`'s queue
-//! never get their header. Here the accept loop hands each connection to a new thread and goes
-//! straight back to `accept`: a slow, stalled or vanished client holds up only its own thread.
-//! Python's counterpart: `socketserver.ThreadingTCPServer` (a thread per connection).
+//! What changed since lesson 06: only the server. Lesson 06's serves one client at a time, as the
+//! material does: forty students who ask together wait in line, those beyond `listen(5)`'s queue
+//! never get their header. Here `serve` gives each connection a new thread (at most
+//! `--max-clients`, `places.rs`) and goes straight back to `accept`: a stalled client holds up
+//! only its own thread. Python: `socketserver.ThreadingTCPServer`. The bytes on the wire are 06's.
 //!
-//! What changed since lesson 06: only the server. The bytes on the wire are the same, so
-//! lesson 06's client (and the material's) fetch from this server unchanged. New: `serve`'s
-//! `thread::spawn`, a [`Place`] for each client (at most `--max-clients` at once), and a listen
-//! queue sized for a class ([`CLASS_BACKLOG`]).
-//!
-//! Run it: `cargo run --bin 07_many_clients` (the demo, `race.rs`: the same clients, one at a
-//! time, then on threads); or `cargo run --bin 07_many_clients -- server --file big.bin --rate
-//! 1MiB`, and clients in other terminals: `cargo run --bin 06_final_file -- client --out /tmp`.
+//! Run it: `cargo run --bin 07_many_clients` (the demo, `race.rs`); two terminals and more: `...
+//! -- server --file big.bin --rate 1MiB`, then `cargo run --bin 06_final_file -- client --out /tmp`.
 //!
 //! Watch for: one at a time, each client waits for all those before it; on threads, nobody
 //! waits, and the last one is done when the first is.
@@ -23,17 +17,15 @@ use std::fs;
 use std::io::{self, Read, Write};
 use std::net::{SocketAddr, TcpListener, TcpStream};
 use std::process::ExitCode;
-use std::sync::Arc;
-use std::thread;
 use std::time::{Duration, Instant};
+use std::{sync::Arc, thread};
 
 use clap::{Parser, Subcommand};
+use indicatif::ProgressBar;
 use serde::{Deserialize, Serialize};
 use socket_lessons::sockets::{frame, net, net::Peer, oserror::OrNext};
-use socket_lessons::tools::shows::progress::{self, pump};
-use socket_lessons::transfer::deadline::{self, Stopped};
-use socket_lessons::transfer::offer::{Offer, Serving};
-use socket_lessons::transfer::{conn::Conn, disk};
+use socket_lessons::tools::shows::progress;
+use socket_lessons::transfer::{conn::Conn, deadline, disk, header, offer::*};
 use socket_lessons::words::{cli::Addr, cli::Shared, text::Quoted};
 use socket_lessons::{Result, demo, output::say, server};
 
@@ -41,36 +33,32 @@ mod places; // `--max-clients`: a place for each client served at once
 mod race; // the demo: the same clients one at a time, then on threads, each timed
 use places::Places;
 
-/// `--max-clients`: a thread costs memory (its stack, its 64 KiB buffer), and the clients share
-/// one link anyway; 64 is more than a class, and far less than a machine can hold.
+/// `--max-clients`: a thread costs memory (its stack, its 64 KiB buffer); 64 is more than a
+/// class, and far less than a machine can hold. The listen queue (lesson 03's `backlog`): the
+/// material's 5 is full as soon as six students connect at once; 128 is macOS's most (SOMAXCONN).
 const MAX_CLIENTS: u16 = 64;
+const CLASS_BACKLOG: i32 = 128;
+/// `--timeout`, for the demo: as in lesson 06.
+const TIMEOUT: Duration = Duration::from_secs(30);
 
-/// The listen queue (lesson 03's `backlog`): the material's 5 is full as soon as six students
-/// connect in the same moment. 128 is what macOS allows at most (SOMAXCONN): room for a class
-/// that connects at once while the accept loop catches up.
-pub const CLASS_BACKLOG: i32 = 128;
-
-/// `--timeout`: as in lesson 06.
-pub const TIMEOUT: Duration = Duration::from_secs(30);
-
-/// Lesson 06's header, unchanged: `[i32 little-endian: length][JSON]`, then the file.
+/// The header before the file: the material's `data_dict`; serde ignores keys it does not know.
 #[derive(Serialize, Deserialize)]
-pub struct Header {
-    pub file_name: String,
-    pub file_desc: String,
-    pub file_size: u64,
+struct Header {
+    file_name: String,
+    file_desc: String,
+    #[serde(deserialize_with = "header::whole_bytes")]
+    file_size: u64,
 }
 
-/// The server: accept a client, start a thread that sends it the file, accept the next at once;
-/// at most `max` at once, and the next ones wait in the listen queue. Ctrl-C ends it.
+/// Lesson 06's connection loop, a thread for each client: at most `max` at once, the next ones
+/// wait in the listen queue. Ctrl-C ends it.
 fn serve(listener: TcpListener, offer: Arc<Offer>, max: u16) -> Result<()> {
     let name = Quoted(&offer.name);
     server!(
         "ready to send {name}, to at most {max} clients at once",
         "准备发送 {name}, 最多同时 {max} 个客户端"
     );
-    // At most `max` clients at once (`places.rs`): a thread holds a place while it serves one.
-    let mut places = Places::new(max)?;
+    let mut places = Places::new(max)?; // a thread holds a place while it serves a client
     loop {
         let place = places.take()?; // all taken: the next clients wait in the listen queue
         // Python: sock, addr = server.accept()
@@ -95,9 +83,11 @@ fn serve(listener: TcpListener, offer: Arc<Offer>, max: u16) -> Result<()> {
     }
 }
 
-/// One client, on its thread: the file, then one line. Its errors are its own, never the server's.
+/// Send one client the header, then the file, on its own thread: an error ends only that client.
 fn handle_client(sock: TcpStream, addr: SocketAddr, offer: &Offer) {
     let start = Instant::now();
+    // Each client gets the file as it is now: checked, opened and measured again.
+    // Python: 'file_size': os.path.getsize(r'04 struct模块.py')
     let (file, size) = match disk::open_to_send(&offer.path) {
         Ok(opened) => opened,
         Err(e) => return server!("{addr}: {e}"),
@@ -117,26 +107,51 @@ fn handle_client(sock: TcpStream, addr: SocketAddr, offer: &Offer) {
 }
 
 /// Lesson 06's transfer, printing nothing: the header, exactly `size` bytes of `file`, then the
-/// client's clean close. Every write and the last read wait `--timeout` at most for progress.
-pub fn send_file(sock: &TcpStream, mut file: fs::File, size: u64, offer: &Offer) -> Sent {
+/// client's clean close. How it ended: whole, or stopped (by the client, or by our own error).
+fn send_file(sock: &TcpStream, mut file: fs::File, size: u64, offer: &Offer) -> Sent {
+    // Each write, and the last read, fails after `--timeout` without a byte; `--rate` paces.
     let mut conn = Conn::new(sock, offer.timeout, offer.rate);
     let (name, desc) = (offer.name.clone(), offer.desc.clone());
     let header = Header { file_name: name, file_desc: desc, file_size: size };
-    let bar = progress::hidden(size);
+    let bar = progress::hidden(size); // counted, not drawn: forty bars on one terminal
+    // Python: for line in f: sock.send(line) — here `copy`, 64 KiB at a time. `(&mut file)
+    // .take(size)`: `file`, lent (`&mut`), read to `size` bytes: what the header promised.
     let result = write_header(&mut conn, &header)
-        .and_then(|()| pump(&mut (&mut file).take(size), &mut conn, &bar));
+        .and_then(|()| copy(&mut (&mut file).take(size), &mut conn, &bar));
     deadline::finished(result, progress::finish(&bar), size, offer.timeout)?;
-    // The client closes once it has every byte: wait for that read of 0 (lesson 06).
+    // `write_all` returning means the bytes are in this machine's send buffer, not that the
+    // client has them. The client closes once it has them all: wait for that read of 0.
     let closed = conn.read(&mut [0u8; 1]).map(drop);
     deadline::finished(closed, size, size, offer.timeout)
 }
+type Sent = std::result::Result<(), deadline::Stopped>;
 
-/// How a transfer ended: whole, or stopped (by the client, or by our own error).
-type Sent = std::result::Result<(), Stopped>;
+/// The material's copy loops, the server's and the client's, counted on the bar.
+fn copy(reader: &mut impl Read, writer: &mut impl Write, bar: &ProgressBar) -> io::Result<()> {
+    // 64 KiB, allocated once: a transfer's memory does not grow with the file.
+    let mut buf = vec![0u8; progress::BUF_SIZE];
+    // Python: while recv_size < file_size: — here, until `reader` ends (`take` ends it).
+    loop {
+        // Python: data = client.recv(1024) — from 1 byte to 64 KiB, or 0 at the end.
+        let n = match reader.read(&mut buf) {
+            Ok(0) => return Ok(()),
+            Ok(n) => n,
+            Err(e) if e.kind() == io::ErrorKind::Interrupted => continue, // a signal: again
+            Err(e) => return Err(e),
+        };
+        // Python: f.write(data); the server's sock.send(line), which may send part of a line.
+        writer.write_all(&buf[..n])?;
+        bar.inc(n as u64); // Python: recv_size += len(data)
+    }
+}
 
-/// Lesson 06's `write_header`: `[i32 little-endian: JSON length][JSON]`, as one frame.
+/// Send the header as one frame: `[i32 little-endian: JSON length][JSON]`, the material's
+/// `'i'` on x86 and ARM (a protocol designed today would fix network order, `'!i'`).
 fn write_header(sock: &mut impl Write, header: &Header) -> io::Result<()> {
-    frame::send_frame(sock, &serde_json::to_vec(header)?)
+    // Python: dict_json_str = json.dumps(data_dict); dict_bytes = dict_json_str.encode('utf8')
+    let json = serde_json::to_vec(header)?;
+    // Python: sock.send(struct.pack('i', len(dict_bytes))); sock.send(dict_bytes)
+    frame::send_frame(sock, &json)
 }
 
 // ─── The lesson ends here. Below: the one-terminal demo, `main` and the command line. ───
@@ -164,9 +179,8 @@ fn run(cli: Cli) -> Result<()> {
     }
 }
 
-/// Lesson 07: lesson 06's file server, each client on a thread of its own. The demo without
-/// arguments; or `cargo run --bin 07_many_clients -- server --file PATH`, then lesson 06's
-/// client: `cargo run --bin 06_final_file -- client`.
+/// Lesson 07: lesson 06's file server, each client on a thread of its own. Two terminals (else
+/// the demo): `cargo run --bin 07_many_clients -- server --file PATH`, then lesson 06's client.
 #[derive(Parser)]
 #[command(version)]
 struct Cli {

@@ -1,8 +1,8 @@
-//! Lesson 06's progress bar, lesson 06's copy loop for lesson 07 (which moves the bar), and the
-//! speed line at the end of a transfer: what a person watching a big file wants to see, and
+//! Lesson 06's progress bar, the buffer size of the lessons' copy loops (which move the bar), and
+//! the speed line at the end of a transfer: what a person watching a big file wants to see, and
 //! nothing the protocol needs.
 
-use std::io::{self, ErrorKind, IsTerminal, Read, Write};
+use std::io::{self, IsTerminal};
 use std::time::Duration;
 
 use indicatif::{HumanBytes, ProgressBar, ProgressDrawTarget, ProgressStyle};
@@ -48,32 +48,12 @@ pub fn hidden(len: u64) -> ProgressBar {
 /// costs a trip into the kernel however few bytes it moves, so fewer, larger calls go faster,
 /// until the copying of the bytes themselves is the cost. The buffer is allocated once per
 /// transfer: a process needs the same memory (about 3.4 MiB at its peak) for 1 KiB or 100 GiB.
-pub const BUF_SIZE: usize = 64 * 1024;
-
-/// Lesson 06's `copy`, once taught, for lesson 07: move bytes from `reader` to `writer` until
-/// `reader` ends, [`BUF_SIZE`] at a time, counting them on `bar` (drawn or hidden), so that an
-/// error can say how far it got ([`finish`]).
 ///
-/// `std::io::copy` would do the same with an 8 KiB buffer (from a `File` into a `TcpStream` it
-/// does not hand the work to the kernel's `sendfile`): see [`BUF_SIZE`] for why not. A server
-/// built for speed would call `sendfile(2)`, which moves file bytes to a socket without them
-/// ever entering the program; the lesson keeps them in sight, in this loop.
-pub fn pump(reader: &mut impl Read, writer: &mut impl Write, bar: &ProgressBar) -> io::Result<()> {
-    // On the heap and allocated once: the memory a transfer needs does not grow with the file.
-    let mut buf = vec![0u8; BUF_SIZE];
-    loop {
-        // One read may return anything from 1 byte to BUF_SIZE; 0 means the end.
-        let n = match reader.read(&mut buf) {
-            Ok(0) => return Ok(()),
-            Ok(n) => n,
-            // A signal interrupted the read before any byte arrived: just read again.
-            Err(e) if e.kind() == ErrorKind::Interrupted => continue,
-            Err(e) => return Err(e),
-        };
-        writer.write_all(&buf[..n])?;
-        bar.inc(n as u64);
-    }
-}
+/// `std::io::copy` would move the bytes with an 8 KiB buffer (from a `File` into a `TcpStream` it
+/// does not hand the work to the kernel's `sendfile`). A server built for speed would call
+/// `sendfile(2)`, which moves file bytes to a socket without them ever entering the program; the
+/// lessons keep them in sight, in their `copy` loop.
+pub const BUF_SIZE: usize = 64 * 1024;
 
 /// Clear the bar from the screen and return how many bytes it counted. The count is read
 /// first: clearing a bar moves it to its end, and a transfer that failed halfway would then

@@ -98,8 +98,8 @@ pub(super) const ZH: &[(&str, &str)] = &[
         "有多少个客户端依次尝试连接",
     ),
     (
-        "Lesson 04: sticky packets. Three writes, and reads of 5 bytes return b'12345', b'67abc', b'dehhh'. Run without arguments for the demo, or in two terminals: `cargo run --bin 04_sticky_demo -- server`, then `cargo run --bin 04_sticky_demo -- client`",
-        "第 04 课: 黏包。三次发送, 每次读 5 字节, 读出 b'12345'、b'67abc'、b'dehhh'。不带参数运行是演示; 也可以在两个终端里: 先 `cargo run --bin 04_sticky_demo -- server`, 再 `cargo run --bin 04_sticky_demo -- client`",
+        "Lesson 04: sticky packets. Three writes; reads of 5 bytes return b'12345', b'67abc', b'dehhh'. Without arguments, the demo; two terminals: `cargo run --bin 04_sticky_demo -- server`, then `client`",
+        "第 04 课: 黏包。三次发送, 每次读 5 字节, 读出 b'12345'、b'67abc'、b'dehhh'。不带参数运行是演示; 两个终端: 先 `cargo run --bin 04_sticky_demo -- server`, 再 `client`",
     ),
     (
         "Server and client in one process: reads of 5 bytes, of 1024, then 200 tiny writes",
@@ -248,8 +248,8 @@ pub(super) const ZH_MORE: &[(&str, &str)] = &[
         "最多同时服务多少个客户端: 再来的在监听队列里等",
     ),
     (
-        "Lesson 07: lesson 06's file server, each client on a thread of its own. The demo without arguments; or `cargo run --bin 07_many_clients -- server --file PATH`, then lesson 06's client: `cargo run --bin 06_final_file -- client`",
-        "第 07 课: 第 06 课的文件服务端, 每个客户端一个线程。不带参数是演示; 或者 `cargo run --bin 07_many_clients -- server --file PATH`, 然后用第 06 课的客户端: `cargo run --bin 06_final_file -- client`",
+        "Lesson 07: lesson 06's file server, each client on a thread of its own. Two terminals (else the demo): `cargo run --bin 07_many_clients -- server --file PATH`, then lesson 06's client",
+        "第 07 课: 第 06 课的文件服务端, 每个客户端一个线程。两个终端 (否则是演示): 先 `cargo run --bin 07_many_clients -- server --file PATH`, 再用第 06 课的客户端",
     ),
     (
         "Seconds without a byte moving (however big each write): then the server drops that client; the others never notice",
