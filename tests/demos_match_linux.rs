@@ -137,16 +137,16 @@ fn masked(line: &str) -> String {
 /// `[note]   Windows: ...` line to that table, left out above.
 fn own_answer_cut(line: &str) -> String {
     for marker in ["TCP segments", "TCP 报文段"] {
-        if let Some(at) = line.find(marker) {
-            if let Some(colon) = line[at..].find(": ") {
-                return line[..at + colon].to_string();
-            }
+        if let Some(at) = line.find(marker)
+            && let Some(colon) = line[at..].find(": ")
+        {
+            return line[..at + colon].to_string();
         }
     }
-    if line.contains("SO_REUSEADDR") && line.contains(" | ") {
-        if let Some(bar) = line.rfind(" | ") {
-            return line[..bar].to_string();
-        }
+    if line.contains("SO_REUSEADDR")
+        && let Some(bar) = line.rfind(" | ")
+    {
+        return line[..bar].to_string();
     }
     line.to_string()
 }

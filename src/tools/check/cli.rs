@@ -167,10 +167,12 @@ pub fn run(args: Args) -> ExitCode {
     if let Some(why) = mistake_in(&args.command) {
         return usage(json, why);
     }
-    if role == Side::Server && !args.command.is_empty() && args.port != 0 {
-        if let Some(why) = port_taken(&args.host, args.port) {
-            return usage(json, why);
-        }
+    if role == Side::Server
+        && !args.command.is_empty()
+        && args.port != 0
+        && let Some(why) = port_taken(&args.host, args.port)
+    {
+        return usage(json, why);
     }
     if args.watch {
         return watch(lesson, role, &chosen, args);

@@ -88,13 +88,13 @@ fn send(ctx: &mut Ctx, name: &str, size: usize, way: Way) -> Result<Vec<u8>, Sto
     let program = ctx.program()?;
     let status = program.wait_exit(STEP);
     // A client that refused early may have reset the connection: our writes then failed.
-    if let Err(e) = written {
-        if status.is_none_or(|s| s.success()) {
-            return Err(fail(
-                tr!("the client reads the whole file", "客户端读完整个文件"),
-                tr!("sending failed: {e}", "发送失败: {e}"),
-            ));
-        }
+    if let Err(e) = written
+        && status.is_none_or(|s| s.success())
+    {
+        return Err(fail(
+            tr!("the client reads the whole file", "客户端读完整个文件"),
+            tr!("sending failed: {e}", "发送失败: {e}"),
+        ));
     }
     if way == Way::Open && status.is_none() {
         let secs = STEP.as_secs();
