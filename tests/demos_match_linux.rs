@@ -144,7 +144,6 @@ fn own_answer_cut(line: &str) -> String {
         }
     }
     if line.contains("SO_REUSEADDR")
-        && line.contains(" | ")
         && let Some(bar) = line.rfind(" | ")
     {
         return line[..bar].to_string();
