@@ -40,7 +40,7 @@ pub enum Lane {
 /// One tagged line laid out in two lanes for a terminal `width` columns wide, continuation lines
 /// included: a [`Lane::Left`] line fills the left half, wrapped to fit it; a [`Lane::Right`] line
 /// starts in the middle and fills the right half; a [`Lane::Across`] line runs across the whole
-/// width. Narrower than [`MIN_WIDTH`], every line runs across.
+/// width. Narrower than `MIN_WIDTH`, every line runs across.
 pub fn layout(lane: Lane, tag: &str, text: &str, width: usize) -> String {
     let (left_margin, lane_width) = bounds(lane, width);
     hang(tag, text, left_margin, lane_width)

@@ -6,7 +6,7 @@
 //! off when `NO_COLOR` is set (<https://no-color.org>) or when stdout is a pipe or a file, so
 //! tests and transcripts see plain text. On a terminal, lines are wrapped to its width at word
 //! boundaries, a table takes its narrower layout where a row would not fit ([`fits`]), and
-//! `--lanes` lays lines out as two columns ([`lanes`](crate::output::lanes)).
+//! `--lanes` lays lines out as two columns ([`lanes`]).
 
 use std::fmt;
 use std::io::{IsTerminal, Write};

@@ -29,7 +29,7 @@ const UNITS: [(&str, u64); 7] = [
 impl FromStr for Rate {
     type Err = String;
 
-    /// A number (`1.5` allowed), then a unit of [`UNITS`] (any case; none: bytes), more than 0.
+    /// A number (`1.5` allowed), then a unit of `UNITS` (any case; none: bytes), more than 0.
     fn from_str(text: &str) -> Result<Rate, String> {
         let text = text.trim().trim_end_matches("/s");
         let at = text

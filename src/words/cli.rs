@@ -99,6 +99,7 @@ pub struct Shared {
 
     /// Two lanes, for the projector: [server] lines on the left half of the terminal, [client]
     /// lines on the right, notes across both. Only on a terminal; a pipe gets plain lines.
+    #[allow(rustdoc::broken_intra_doc_links)] // `[server]` is the lines' own tag, not a link
     #[arg(long, global = true)]
     pub lanes: bool,
 }

@@ -174,7 +174,7 @@ impl Program {
         }
     }
 
-    /// The last `n` lines it printed, each cut at [`LINE`] characters, control characters
+    /// The last `n` lines it printed, each cut at `LINE` characters, control characters
     /// escaped so none acts on the terminal.
     pub fn tail(&self, n: usize) -> Vec<String> {
         // Blank lines do not count: look a little further back for them.
