@@ -35,11 +35,8 @@ pub fn send_frame(writer: &mut impl Write, body: &[u8]) -> io::Result<()> {
         .ok()
         .filter(|&len| len as usize <= MAX_FRAME_LEN)
         .ok_or(Wrong::TooBig(body.len()))?;
-    let mut frame = Vec::with_capacity(LEN_SIZE + body.len());
-    // Python: struct.pack('i', len(data))
-    frame.extend_from_slice(&len.to_le_bytes());
-    frame.extend_from_slice(body);
-    writer.write_all(&frame)
+    // Python: struct.pack('i', len(data)) + data — the 4 length bytes, then the body.
+    writer.write_all(&[&len.to_le_bytes()[..], body].concat())
 }
 
 /// Receive one frame: exactly 4 bytes of length, then exactly that many bytes of body.

@@ -195,6 +195,19 @@ impl std::fmt::Display for Preview<'_> {
     }
 }
 
+/// `{}` of a print: a read as the material prints it, [`py_bytes`], `PyBytes(&buf[..n])`; of a
+/// long read its first 20 bytes and `...`, so a read of 1024 bytes still takes one line.
+pub struct PyBytes<'a>(pub &'a [u8]);
+
+impl std::fmt::Display for PyBytes<'_> {
+    fn fmt(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+        /// How many bytes of a long read the line shows.
+        const SHOWN: usize = 20;
+        let more = if self.0.len() > SHOWN { "..." } else { "" };
+        write!(f, "{}{more}", py_bytes(&self.0[..self.0.len().min(SHOWN)]))
+    }
+}
+
 /// `{}` of a print: [`quoted`] as a value, `Quoted(&name)`, for a peer's name or text.
 pub struct Quoted<T>(pub T);
 

@@ -1,9 +1,8 @@
 //! Lesson 04 — sticky packets (黏包): writes go in, and the reads do not see the writes.
 //!
-//! The material's sticky-packet programs: three writes, `1234567`, `abcde` and `hhhhh`, back to
-//! back, read by `recv(5)`: `b'12345'`, `b'67abc'`, `b'dehhh'`, `b'hh'`, then `b''`. TCP is a byte
-//! stream with no message boundaries. The material names two causes: the reader cuts wherever
-//! its buffer is full; the sender merges small writes made close together (`nagle.rs`).
+//! The material's programs: writes of `1234567`, `abcde`, `hhhhh`, read by `recv(5)`: `b'12345'`,
+//! `b'67abc'`, `b'dehhh'`, `b'hh'`, `b''`. TCP is a byte stream with no message boundaries. Its two
+//! causes: the reader cuts where its buffer is full; the sender merges small writes (`nagle.rs`).
 //!
 //! What changed since lesson 03: one client, then the server ends, as the material's does; the
 //! talk goes one way; beside the reads, the kernel's count of the TCP segments that carried them.
@@ -12,7 +11,6 @@
 //! - one terminal (the demo, both sides in one process): `cargo run --bin 04_sticky_demo`
 //! - two terminals, server first: `... -- server`, then `... -- client`
 //! - the side shows (`nagle.rs`): `server --chunk 1024`, `--tiny` on both sides, `--nodelay`
-//! - the material's own: `python3 tests/python/sticky_server.py 8080` (`sticky_client.py`)
 //!
 //! Watch for: `b'67abc'`, the end of the first message glued to the start of the second, though
 //! each write left in a segment of its own; with `--chunk 1024`, one read takes all three.
@@ -25,20 +23,19 @@ use clap::{Parser, Subcommand};
 use socket_lessons::sockets::net::{self, Binding, Peer, Talk};
 use socket_lessons::sockets::wait;
 use socket_lessons::words::cli::{Addr, Shared};
-use socket_lessons::words::text::{Bytes, Count, py_bytes};
+use socket_lessons::words::text::{Bytes, Count, PyBytes};
 use socket_lessons::{Result, demo, note, output::say, server};
 
 mod nagle; // the side shows: the sender's cause (`--tiny`, `--nodelay`), `--chunk`, the verdict
 
-/// The material's three sends. 7 + 5 + 5 = 17 bytes (`SENT`), and 7 is not a multiple of 5: so
-/// a read of 5 bytes cuts the first message in two and glues its end to the next one.
+/// The material's three sends, 17 bytes (`SENT`): 7 is not a multiple of 5, so `recv(5)` cuts.
 const MESSAGES: [&[u8]; 3] = [b"1234567", b"abcde", b"hhhhh"];
 const SENT: usize = MESSAGES[0].len() + MESSAGES[1].len() + MESSAGES[2].len();
 
 /// The material's `recv(5)`: smaller than the first message, so the cut is visible.
 const CHUNK: usize = 5;
 
-/// The server side: one client, whose bytes it reads 5 at a time.
+/// The server side: one client, read until it closes.
 fn serve(listener: TcpListener) -> Result<()> {
     // Python: conn, addr = server.accept()
     demo::accept_turn(&listener); // the one-terminal demo: the client may connect now
@@ -53,34 +50,28 @@ fn handle_client(sock: TcpStream) -> Result<()> {
     read_all(sock, CHUNK, SENT)
 }
 
-/// Wait for `want` bytes, then read `chunk` bytes at a time until the client closes; say how many
-/// reads and how many TCP segments brought the bytes.
+/// Once `want` bytes are in, read `chunk` at a time until the client closes; count reads, segments.
 fn read_all(mut sock: TcpStream, chunk: usize, want: usize) -> Result<()> {
-    // Why wait: on a busy machine the material's second `recv(5)` can run before `abcde` has
-    // arrived. So that the whole room sees the same reads, we peek until all bytes are there; a
-    // real program never waits so, and cannot know how many bytes will come (lesson 05).
+    // A lesson trick: all bytes in before the first read, so every machine shows the same reads.
     wait::until_all_arrived(&sock, want, chunk)?;
     let (mut buf, mut received, mut reads) = (vec![0u8; chunk], 0, 0);
-    // Python: data1 = conn.recv(5); print(data1) — and data2, data3, then on until b''.
-    // recv(5) is an upper bound, not a promise: it returns whatever bytes are waiting, up to 5.
+    // Python: data1 = conn.recv(5); print(data1) — and on until b''. recv(5) is an upper bound.
     loop {
         let n = sock.read(&mut buf).peer(Peer::Client)?;
         if n == 0 {
-            break; // a read of 0 bytes is the client's close: nothing more will ever come
+            break; // the client has closed: nothing more will ever come
         }
-        let more = if n > 20 { "..." } else { "" }; // a long read: its first 20 bytes
         server!(
-            "read({chunk}) returned {}: {}{more}",
-            "read({chunk}) 返回 {}: {}{more}",
+            "read({chunk}) returned {}: {}",
+            "read({chunk}) 返回 {}: {}",
             Bytes(n),
-            py_bytes(&buf[..n.min(20)])
+            PyBytes(&buf[..n])
         );
         (received, reads) = (received + n, reads + 1);
     }
     server!(
-        "read({chunk}) returned 0 bytes: {} (the client has closed)",
-        "read({chunk}) 返回 0 字节: {} (客户端已关闭)",
-        py_bytes(b"")
+        "read({chunk}) returned 0 bytes: b'' (the client has closed)",
+        "read({chunk}) 返回 0 字节: b'' (客户端已关闭)"
     );
     nagle::brought(&sock, received); // the kernel's count of the segments, final once all is in
     note!(
@@ -96,7 +87,7 @@ fn read_all(mut sock: TcpStream, chunk: usize, want: usize) -> Result<()> {
     Ok(())
 }
 
-/// The client side: three writes, back to back, then close.
+/// The client side: the messages, back to back, then close.
 fn run_client(addr: SocketAddr) -> Result<()> {
     // Python: client = socket.socket(); client.connect(('127.0.0.1', 8080))
     demo::connect_turn(addr)?; // the one-terminal demo: wait until the server is in accept()
@@ -112,8 +103,7 @@ fn run_client(addr: SocketAddr) -> Result<()> {
     for message in MESSAGES {
         sock.write_all(message).peer(Peer::Server)?;
     }
-    // Python: the client ends here, its close telling the server "no more" (FIN). `nagle.rs`:
-    // the same FIN, then the server's close awaited, and the segments that carried the writes.
+    // Python: the client ends, its close a FIN; `nagle.rs` awaits the server's, counts segments.
     nagle::close_and_count(&mut sock, MESSAGES.len(), false)?;
     Ok(())
 }
@@ -129,13 +119,11 @@ fn bind(addr: SocketAddr) -> Result<TcpListener> {
 
 // ─── The lesson ends here. Below: the one-terminal demo, `main` and the command line. ───
 
-/// Both sides in one process, three times: the material's reads of 5 bytes, reads of 1024, and
-/// the sender's cause, 200 tiny writes read 1024 bytes at a time (`nagle.rs`).
-fn demo(nodelay: bool) -> Result<()> {
+/// Both sides in one process, three rounds: reads of 5 bytes, of 1024, then 200 tiny writes.
+fn demo(nodelay: nagle::Nodelay) -> Result<()> {
     let listener = bind(Addr::ephemeral().resolve()?)?;
-    demo::run(listener, nagle::serve_rounds, |addr| {
-        nagle::client_rounds(addr, nodelay)
-    })
+    let client_rounds = move |addr| nagle::client_rounds(addr, nodelay);
+    demo::run(listener, nagle::serve_rounds, client_rounds)
 }
 
 fn main() -> ExitCode {
@@ -146,9 +134,9 @@ fn main() -> ExitCode {
 
 fn run(cli: Cli) -> Result<()> {
     match cli.command.unwrap_or(Command::Demo) {
-        Command::Demo => demo(cli.nodelay),
+        Command::Demo => demo(cli.nagle),
         Command::Server { addr, reads } => nagle::server(bind(addr.resolve()?)?, reads),
-        Command::Client { addr, tiny } => nagle::client(addr.resolve()?, tiny, cli.nodelay),
+        Command::Client { addr, writes } => nagle::client(addr.resolve()?, writes, cli.nagle),
     }
 }
 
@@ -160,9 +148,8 @@ fn run(cli: Cli) -> Result<()> {
 struct Cli {
     #[command(subcommand)]
     command: Option<Command>,
-    /// Nagle's algorithm off for the client's writes (TCP_NODELAY); the server only reads.
-    #[arg(long, global = true)]
-    nodelay: bool,
+    #[command(flatten)]
+    nagle: nagle::Nodelay,
     #[command(flatten)]
     shared: Shared,
 }
@@ -182,9 +169,8 @@ enum Command {
     Client {
         #[command(flatten)]
         addr: Addr,
-        /// Send 200 writes of one byte each instead: the sender's cause of 黏包.
-        #[arg(long)]
-        tiny: bool,
+        #[command(flatten)]
+        writes: nagle::Writes,
     },
 }
 

@@ -56,23 +56,23 @@ fn serve_reads(listener: TcpListener, chunk: usize, want: usize) -> Result<()> {
 
 /// The demo's client, the same three rounds. The notes between rounds come from the client,
 /// after it has read the server's close.
-pub fn client_rounds(addr: SocketAddr, nodelay: bool) -> Result<()> {
-    client(addr, false, nodelay)?;
+pub fn client_rounds(addr: SocketAddr, nodelay: Nodelay) -> Result<()> {
+    client(addr, Writes { tiny: false }, nodelay)?;
     note!(
         "the same three writes again; this time the server reads {GLUED_CHUNK} bytes at a time:",
         "同样的三次发送再来一遍; 这次服务端每次读取 {GLUED_CHUNK} 字节:"
     );
-    client(addr, false, nodelay)?;
+    client(addr, Writes { tiny: false }, nodelay)?;
     tiny_round(addr, nodelay)
 }
 
 /// The demo's third round: the tiny writes, between the notes that frame them.
-fn tiny_round(addr: SocketAddr, nodelay: bool) -> Result<()> {
+fn tiny_round(addr: SocketAddr, nodelay: Nodelay) -> Result<()> {
     note!(
         "the sender's cause: {TINY_WRITES} writes of 1 byte each; the server waits for all {TINY_WRITES} bytes, then reads:",
         "发送方的原因: {TINY_WRITES} 次各 1 字节的发送; 服务端等全部 {TINY_WRITES} 字节到齐再读取:"
     );
-    client(addr, true, nodelay)?;
+    client(addr, Writes { tiny: true }, nodelay)?;
     note!(
         "neither Nagle off (--nodelay) nor a sleep between writes puts the boundaries back: only a frame does (lesson 05)",
         "关掉 Nagle (--nodelay) 或在两次发送之间 sleep 都找不回消息边界: 只有帧能做到 (第 05 课)"
@@ -80,9 +80,13 @@ fn tiny_round(addr: SocketAddr, nodelay: bool) -> Result<()> {
     Ok(())
 }
 
-/// The lesson's `run_client`, or, with `tiny` or `nodelay`, the same client with the side show's
-/// knobs: 200 writes of one byte instead of the three messages, Nagle's algorithm off.
-pub fn client(addr: SocketAddr, tiny: bool, nodelay: bool) -> Result<()> {
+/// The lesson's `run_client`, or, with `--tiny` or `--nodelay`, the same client with the side
+/// show's knobs: 200 writes of one byte instead of the three messages, Nagle's algorithm off.
+pub fn client(
+    addr: SocketAddr,
+    Writes { tiny }: Writes,
+    Nodelay { nodelay }: Nodelay,
+) -> Result<()> {
     if !tiny && !nodelay {
         return super::run_client(addr);
     }
@@ -195,6 +199,22 @@ fn verdict(writes: usize, segments: Option<u64>, nodelay: bool) -> String {
             "{n} 个, 比 {writes} 次发送多: 我的 TCP 把一些发送拆开了"
         ),
     }
+}
+
+/// `--nodelay`, on the command line of the demo and of the client.
+#[derive(clap::Args, Clone, Copy)]
+pub struct Nodelay {
+    /// Nagle's algorithm off for the client's writes (TCP_NODELAY); the server only reads.
+    #[arg(long, global = true)]
+    nodelay: bool,
+}
+
+/// The client's `--tiny`.
+#[derive(clap::Args, Clone, Copy)]
+pub struct Writes {
+    /// Send 200 writes of one byte each instead: the sender's cause of 黏包.
+    #[arg(long)]
+    tiny: bool,
 }
 
 /// The server's `--chunk` and `--tiny`: how much each read takes, and how many bytes to wait for.

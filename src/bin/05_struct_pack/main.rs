@@ -4,9 +4,8 @@
 //! before each message its length, packed by `struct.pack('i', n)` into 4 bytes; the reader reads
 //! exactly 4, unpacks, then reads exactly that many: `[i32 little-endian: N][N bytes of body]`.
 //!
-//! What changed since lesson 04: `send_frame` for `write_all`, `recv_frame` for `read(5)`, both
-//! written below; from lesson 06 on the library has them, the same lines (`src/sockets/frame.rs`;
-//! a test checks the two stay the same).
+//! What changed since lesson 04: `send_frame` for `write_all`, `recv_frame` for `read(5)`, written
+//! below; from lesson 06 on, `src/sockets/frame.rs` has them, the same lines (a test holds it).
 //!
 //! Run it:
 //! - one terminal (the demo, both sides in one process): `cargo run --bin 05_struct_pack`
@@ -21,11 +20,11 @@ use std::net::{SocketAddr, TcpListener, TcpStream};
 use std::process::ExitCode;
 
 use clap::{Parser, Subcommand};
-use socket_lessons::sockets::frame::{self, Wrong};
+use socket_lessons::sockets::frame::Wrong;
 use socket_lessons::sockets::net::{self, Binding, Peer, Talk};
-use socket_lessons::tools::shows::tap::Tap;
+use socket_lessons::tools::shows::tap::{Showing, Tap};
 use socket_lessons::words::cli::{Addr, Shared};
-use socket_lessons::words::text::{Count, hex, quoted};
+use socket_lessons::words::text::{Bytes, Count, hex, quoted};
 use socket_lessons::{Result, demo, note, output::say, server};
 
 mod shows; // the side shows: `struct`, `pack`, `unpack`, `compare`
@@ -38,7 +37,7 @@ const MESSAGES: [&[u8]; 4] = [b"1234567", b"abcde", b"hhhhh", "黏包问题".as_
 const LEN_SIZE: usize = 4;
 const MAX_FRAME_LEN: usize = 64 * 1024;
 
-/// The server side: one client, whose frames it reads until it closes.
+/// The server side: one client, read until it closes.
 fn serve(listener: TcpListener) -> Result<()> {
     // Python: conn, addr = server.accept()
     demo::accept_turn(&listener); // the one-terminal demo: the client may connect now
@@ -48,22 +47,21 @@ fn serve(listener: TcpListener) -> Result<()> {
     handle_client(sock)
 }
 
-/// One frame at a time until the client closes: however the reads cut the stream, each comes out
-/// whole, with no waiting for all the bytes as lesson 04 did.
+/// One frame at a time until the client closes: however the reads cut the stream, each is whole.
 fn handle_client(sock: TcpStream) -> Result<()> {
     // `Tap` keeps a copy of what `recv_frame` reads, to show the 4 length bytes.
     let (mut wire, mut received) = (Tap::new(sock), 0);
     // Python: header = conn.recv(4); length = struct.unpack('i', header)[0]; data = conn.recv(length)
-    while let Some(message) =
-        recv_frame(&mut wire).map_err(|e| frame::broken(e, &wire.arrived()))?
-    {
-        // The body is the peer's bytes: quoted and escaped, never raw on the terminal.
+    loop {
+        let Some(message) = recv_frame(&mut wire).showing(&mut wire)? else {
+            break; // the client has closed: nothing more will ever come
+        };
         let (n, length) = (message.len(), hex(&wire.arrived()[..LEN_SIZE]));
         server!(
             "length {length} = {n}, then {}: {}",
-            "长度 {length} = {n}, 接着读取 {} 字节: {}",
-            Count(n, "byte", "bytes"),
-            quoted(&message)
+            "长度 {length} = {n}, 接着读取 {}: {}",
+            Bytes(n),
+            quoted(&message) // the peer's bytes: escaped, never raw on the terminal
         );
         received += 1;
     }
@@ -79,7 +77,7 @@ fn handle_client(sock: TcpStream) -> Result<()> {
     Ok(())
 }
 
-/// The client side: four frames, back to back, then close.
+/// The client side: the messages, back to back, then close.
 fn run_client(addr: SocketAddr) -> Result<()> {
     // Python: client = socket.socket(); client.connect(('127.0.0.1', 8080))
     demo::connect_turn(addr)?; // the one-terminal demo: wait until the server is in accept()
@@ -105,11 +103,8 @@ fn send_frame(writer: &mut impl Write, body: &[u8]) -> io::Result<()> {
         .ok()
         .filter(|&len| len as usize <= MAX_FRAME_LEN)
         .ok_or(Wrong::TooBig(body.len()))?;
-    let mut frame = Vec::with_capacity(LEN_SIZE + body.len());
-    // Python: struct.pack('i', len(data))
-    frame.extend_from_slice(&len.to_le_bytes());
-    frame.extend_from_slice(body);
-    writer.write_all(&frame)
+    // Python: struct.pack('i', len(data)) + data — the 4 length bytes, then the body.
+    writer.write_all(&[&len.to_le_bytes()[..], body].concat())
 }
 
 /// Receive one frame: exactly 4 bytes of length, then exactly that many bytes of body.
