@@ -33,9 +33,8 @@ const MESSAGE: &str = "你好, server! (hello from the client)";
 /// The server's one answer. The material's server greets with 萨瓦迪卡 ("hello" in Thai).
 const GREETING: &str = "萨瓦迪卡, client! (hello from the server)";
 
-/// The material's `recv(1024)`: an upper bound, not a promise. TCP may hand us fewer bytes
-/// than were sent; our messages are short and arrive whole on one machine, and lesson 04 shows
-/// what happens when they do not.
+/// The material's `recv(1024)`: an upper bound, not a promise; TCP may hand us fewer bytes than
+/// were sent. Our short messages arrive whole on one machine; lesson 04 shows when they do not.
 const BUF_SIZE: usize = 1024;
 
 /// The server side: accept one client, then talk with it.

@@ -40,9 +40,8 @@ const SERVER_SCRIPT: [&str; 2] = [
     "字节 is 6 bytes: 3 per character",
 ];
 
-/// The material's `recv(1024)`: an upper bound, not a promise. TCP may hand us fewer bytes
-/// than were sent; our messages are short and arrive whole on one machine, and lesson 04 shows
-/// what happens when they do not.
+/// The material's `recv(1024)`: an upper bound, not a promise; TCP may hand us fewer bytes than
+/// were sent. Our short messages arrive whole on one machine; lesson 04 shows when they do not.
 const BUF_SIZE: usize = 1024;
 
 /// The server side: accept one client, then talk with it.

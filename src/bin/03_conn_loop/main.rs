@@ -4,9 +4,10 @@
 //! lines skipped, an empty reply answered with a default text, `SO_REUSEADDR` and `listen(5)` set
 //! by hand (socket2), and after each client back to `accept`: an accept loop around lesson 02's.
 //!
-//! Run it: `cargo run --bin 03_conn_loop` (three clients, one leaves with a reset); two terminals:
-//! `... -- server` (`< /dev/null`: unattended), then clients one after another, `... -- client`
-//! (Ctrl-D ends, on Windows Ctrl-Z, Enter; or `--abort`). Side shows: `backlog`, `reuseaddr`.
+//! Run it:
+//! - one terminal (the demo, both sides in one process): `cargo run --bin 03_conn_loop`
+//! - two terminals, server first: `... -- server`, then `... -- client`, one after another
+//! - the side shows (`tables.rs`): `backlog`, `reuseaddr`
 //!
 //! Watch for: how each client leaves (`leave.rs`), and the server moving on. A close sends FIN:
 //! the server reads 0 bytes; `--abort`, or a close with unread data, sends RST: a reset, on every OS.
@@ -38,9 +39,8 @@ const CLIENT_SCRIPTS: [(&[&str], Leave); 3] = [
 const SERVER_SCRIPT: [&str; 2] = ["你好! (welcome)", ""];
 const DEFAULT_REPLY: &str = "太忙了 暂无消息";
 
-/// The material's `recv(1024)`: an upper bound, not a promise. TCP may hand us fewer bytes
-/// than were sent; our messages are short and arrive whole on one machine, and lesson 04 shows
-/// what happens when they do not.
+/// The material's `recv(1024)`: an upper bound, not a promise; TCP may hand us fewer bytes than
+/// were sent. Our short messages arrive whole on one machine; lesson 04 shows when they do not.
 const BUF_SIZE: usize = 1024;
 
 /// The connection loop: accept, talk until the client leaves, accept the next (`clients`: demo's).

@@ -52,14 +52,18 @@ fn handle_client(sock: TcpStream) -> Result<()> {
 
 /// Once `want` bytes are in, read `chunk` at a time until the client closes; count reads, segments.
 fn read_all(mut sock: TcpStream, chunk: usize, want: usize) -> Result<()> {
-    // A lesson trick: all bytes in before the first read, so every machine shows the same reads.
+    // A lesson trick (a real server cannot know how much will come): every machine reads the same.
     wait::until_all_arrived(&sock, want, chunk)?;
     let (mut buf, mut received, mut reads) = (vec![0u8; chunk], 0, 0);
-    // Python: data1 = conn.recv(5); print(data1) — and on until b''. recv(5) is an upper bound.
+    // Python: data1 = conn.recv(5); print(data1), and on until b''; recv(5) returns up to 5 bytes.
     loop {
         let n = sock.read(&mut buf).peer(Peer::Client)?;
         if n == 0 {
-            break; // the client has closed: nothing more will ever come
+            server!(
+                "read({chunk}) returned 0 bytes: b'' (the client has closed)",
+                "read({chunk}) 返回 0 字节: b'' (客户端已关闭)"
+            );
+            break; // nothing more will ever come
         }
         server!(
             "read({chunk}) returned {}: {}",
@@ -69,10 +73,6 @@ fn read_all(mut sock: TcpStream, chunk: usize, want: usize) -> Result<()> {
         );
         (received, reads) = (received + n, reads + 1);
     }
-    server!(
-        "read({chunk}) returned 0 bytes: b'' (the client has closed)",
-        "read({chunk}) 返回 0 字节: b'' (客户端已关闭)"
-    );
     nagle::brought(&sock, received); // the kernel's count of the segments, final once all is in
     note!(
         "{} came in {}; nothing in them says where one of the client's writes ended",

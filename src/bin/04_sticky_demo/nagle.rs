@@ -82,11 +82,8 @@ fn tiny_round(addr: SocketAddr, nodelay: Nodelay) -> Result<()> {
 
 /// The lesson's `run_client`, or, with `--tiny` or `--nodelay`, the same client with the side
 /// show's knobs: 200 writes of one byte instead of the three messages, Nagle's algorithm off.
-pub fn client(
-    addr: SocketAddr,
-    Writes { tiny }: Writes,
-    Nodelay { nodelay }: Nodelay,
-) -> Result<()> {
+pub fn client(addr: SocketAddr, writes: Writes, nagle: Nodelay) -> Result<()> {
+    let (tiny, nodelay) = (writes.tiny, nagle.nodelay);
     if !tiny && !nodelay {
         return super::run_client(addr);
     }

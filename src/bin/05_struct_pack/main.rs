@@ -54,7 +54,11 @@ fn handle_client(sock: TcpStream) -> Result<()> {
     // Python: header = conn.recv(4); length = struct.unpack('i', header)[0]; data = conn.recv(length)
     loop {
         let Some(message) = recv_frame(&mut wire).showing(&mut wire)? else {
-            break; // the client has closed: nothing more will ever come
+            server!(
+                "the client has closed, between two frames",
+                "客户端已关闭, 正好在两帧之间"
+            );
+            break; // nothing more will ever come
         };
         let (n, length) = (message.len(), hex(&wire.arrived()[..LEN_SIZE]));
         server!(
@@ -65,10 +69,6 @@ fn handle_client(sock: TcpStream) -> Result<()> {
         );
         received += 1;
     }
-    server!(
-        "the client has closed, between two frames",
-        "客户端已关闭, 正好在两帧之间"
-    );
     note!(
         "{} received, each whole: the length in front of each put the boundaries back",
         "收到 {} 条消息, 每条都完整: 每条前面的长度把消息的边界找了回来",
