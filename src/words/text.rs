@@ -285,6 +285,21 @@ mod tests {
     }
 
     #[test]
+    fn a_long_read_shows_its_first_20_bytes() {
+        assert_eq!(PyBytes(b"67abc").to_string(), "b'67abc'");
+        let twenty = [b'h'; 20];
+        assert_eq!(
+            PyBytes(&twenty).to_string(),
+            format!("b'{}'", "h".repeat(20))
+        );
+        let long = [b'\x1b'; 1024];
+        assert_eq!(
+            PyBytes(&long).to_string(),
+            format!("b'{}'...", "\\x1b".repeat(20))
+        );
+    }
+
+    #[test]
     fn quoted_text_reads_like_python_and_never_carries_a_control_character() {
         // Each expected text is what Python 3 prints for `repr()` of the same string.
         let cases: [(&str, &str); 11] = [
