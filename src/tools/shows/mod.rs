@@ -6,7 +6,8 @@
 //! - [`compare`]: lesson 05's projector view, lesson 04's raw reads beside lesson 05's frames.
 //! - [`pack`]: lesson 05's `struct.pack`/`unpack` calculator and its struct demo.
 //! - [`progress`]: lesson 06's progress bar and its `bytes in seconds (MiB/s)` line.
-//! - [`tap`]: lesson 05's reader that keeps a copy of the bytes it passes on.
+//! - [`tap`]: lesson 05's reader that keeps a copy of the bytes it passes on, and `.showing`, a
+//!   broken frame's error with those bytes.
 //! - [`scratch`]: lesson 06's demo folder, removed when the demo ends.
 
 pub mod compare;
