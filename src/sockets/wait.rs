@@ -78,7 +78,9 @@ pub fn wait_for_bytes(sock: &TcpStream, want: usize, timeout: Duration) -> io::R
 pub const PEEK_TIMEOUT: Duration = Duration::from_secs(3);
 
 /// Lesson 04's server, before its reads: [`wait_for_bytes`] for `want` bytes, and the line that
-/// says so (or how many came), naming the `read(chunk)` that follows. A lesson trick, said so.
+/// says so (or how many came), naming the `read(chunk)` that follows. A lesson trick, said so:
+/// without it a busy machine's second `recv(5)` can run before `abcde` is in, and its reads are
+/// not the projector's. A real server cannot know how many bytes will come (lesson 05's frames).
 pub fn until_all_arrived(sock: &TcpStream, want: usize, chunk: usize) -> Result<()> {
     match wait_for_bytes(sock, want, PEEK_TIMEOUT).map_err(|e| talk_error(e, Peer::Client))? {
         waiting if waiting >= want => crate::server!(

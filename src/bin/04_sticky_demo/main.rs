@@ -52,7 +52,7 @@ fn handle_client(sock: TcpStream) -> Result<()> {
 
 /// Once `want` bytes are in, read `chunk` at a time until the client closes; count reads, segments.
 fn read_all(mut sock: TcpStream, chunk: usize, want: usize) -> Result<()> {
-    // A lesson trick (a real server cannot know how much will come): every machine reads the same.
+    // A real server reads at once; this one waits for all, so every machine shows the same reads.
     wait::until_all_arrived(&sock, want, chunk)?;
     let (mut buf, mut received, mut reads) = (vec![0u8; chunk], 0, 0);
     // Python: data1 = conn.recv(5); print(data1), and on until b''; recv(5) returns up to 5 bytes.
