@@ -139,9 +139,7 @@ pub fn broken(e: io::Error, arrived: &[u8]) -> crate::Error {
     if let Some(words) = crate::sockets::net::gone(&e, crate::sockets::net::Peer::Client) {
         return words.into();
     }
-    let shown = arrived.len().min(LEN_SIZE + SHOWN);
-    let more = if arrived.len() > shown { "..." } else { "" };
-    let bytes = format!("{}{more}", crate::words::text::py_bytes(&arrived[..shown]));
+    let bytes = crate::words::text::py_bytes_first(arrived, LEN_SIZE + SHOWN);
     tr!(
         "{e}; what arrived: {bytes}",
         "客户端发来的帧不完整或有误 ({e}); 这一帧收到的字节: {bytes}"

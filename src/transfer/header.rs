@@ -61,9 +61,7 @@ pub fn from_json<T: DeserializeOwned>(json: &[u8]) -> Result<T> {
     };
     // What came is shown too, as lesson 05 shows a broken frame: escaped, and at most
     // `SHOWN` bytes of it, so a lying peer can neither act on the screen nor fill it.
-    let shown = json.len().min(SHOWN);
-    let more = if json.len() > shown { "..." } else { "" };
-    let arrived = format!("{}{more}", text::py_bytes(&json[..shown]));
+    let arrived = text::py_bytes_first(json, SHOWN);
     parsed.map_err(|why| match json.is_empty() {
         true => tr!("refusing the header: {why}", "拒绝报头: {why}").into(),
         false => tr!(

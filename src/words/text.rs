@@ -195,16 +195,20 @@ impl std::fmt::Display for Preview<'_> {
     }
 }
 
+/// [`py_bytes`] of the first `shown` bytes, then `...` if more came: what a line shows of bytes
+/// that may be long, or a lying peer's, so they can neither act on the screen nor fill it.
+pub fn py_bytes_first(bytes: &[u8], shown: usize) -> String {
+    let more = if bytes.len() > shown { "..." } else { "" };
+    format!("{}{more}", py_bytes(&bytes[..bytes.len().min(shown)]))
+}
+
 /// `{}` of a print: a read as the material prints it, [`py_bytes`], `PyBytes(&buf[..n])`; of a
 /// long read its first 20 bytes and `...`, so a read of 1024 bytes still takes one line.
 pub struct PyBytes<'a>(pub &'a [u8]);
 
 impl std::fmt::Display for PyBytes<'_> {
     fn fmt(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
-        /// How many bytes of a long read the line shows.
-        const SHOWN: usize = 20;
-        let more = if self.0.len() > SHOWN { "..." } else { "" };
-        write!(f, "{}{more}", py_bytes(&self.0[..self.0.len().min(SHOWN)]))
+        f.write_str(&py_bytes_first(self.0, 20))
     }
 }
 
