@@ -11,8 +11,8 @@
 set -euo pipefail
 wheels=$1 version=$2 expected=$3
 bin=${PATH%%:*}
-programs=(socket-lessons 01_basic 02_comm_loop 03_conn_loop 04_sticky_demo 05_struct_pack
-    06_final_file 07_many_clients)
+mapfile -t lessons < <(bash .ci/lessons.sh)
+programs=(socket-lessons "${lessons[@]}")
 scratch=$(mktemp -d)
 trap 'rm -rf "$scratch"' EXIT
 
@@ -48,7 +48,7 @@ for program in "${programs[@]}"; do
     [ "$said" = "socket-lessons $version" ] ||
         fail "$program --version says '$said', not 'socket-lessons $version'"
 done
-say "all 8 programs on PATH in the venv, each reporting 'socket-lessons $version'"
+say "all ${#programs[@]} programs on PATH in the venv, each reporting 'socket-lessons $version'"
 
 # What `cargo run --bin 01_basic` prints, digits masked: ports change from run to run.
 for lang in en zh; do
@@ -86,4 +86,4 @@ for program in "${programs[@]}"; do
         fail "$program is still there after pip uninstall"
     fi
 done
-say "pip uninstall removed all 8 programs"
+say "pip uninstall removed all ${#programs[@]} programs"

@@ -96,13 +96,13 @@ build macos-x86_64 --zig --target x86_64-apple-darwin
 macos_x86_64_wheel=$wheel
 [[ $linux_wheel == *manylinux_2_17_x86_64.whl ]] || fail "the Linux wheel is not manylinux_2_17"
 
-# --- What every wheel must hold: the eight programs, nothing else to run. --------------------
-programs=(socket-lessons 01_basic 02_comm_loop 03_conn_loop 04_sticky_demo 05_struct_pack
-    06_final_file 07_many_clients)
+# --- What every wheel must hold: the runner and the lessons' programs, nothing else to run. -----
+mapfile -t lessons < <(bash .ci/lessons.sh)
+programs=(socket-lessons "${lessons[@]}")
 rm -rf "$tests"
 mkdir -p "$tests"
 # unpack WHEEL DIR [SUFFIX]: the wheel's programs (`*.data/scripts/`) into DIR, and a failure
-# unless they are exactly the eight programs.
+# unless they are exactly those programs.
 unpack() {
     python3 - "$@" "${programs[@]}" <<'EOF'
 import os, sys, zipfile
@@ -205,7 +205,7 @@ else
         cat "$tests/client.txt"
         fail "under Wine, Ctrl-C did not remove 06_final_file.exe's partial file and exit 130 (exit $status)"
     fi
-    say "windows: 8 programs report $version, 04_sticky_demo prints b'67abc', 01_basic as on Linux, Ctrl-C removes lesson 06's partial file, under Wine in $(elapsed "$started")"
+    say "windows: ${#programs[@]} programs report $version, 04_sticky_demo prints b'67abc', 01_basic as on Linux, Ctrl-C removes lesson 06's partial file, under Wine in $(elapsed "$started")"
 fi
 
 # --- macOS: no Mac here, so the programs are read, not run. -----------------------------------

@@ -59,7 +59,8 @@ echo "wine: set up in $(elapsed "$started") ($(wine --version))"
 demos=target/linux-demos
 mkdir -p "$demos"
 cargo build -q --bins
-for bin in 01_basic 02_comm_loop 03_conn_loop 04_sticky_demo 05_struct_pack 06_final_file socket-lessons; do
+# Every lesson of the list (tests/demos_match_linux.rs picks those it compares) and the runner.
+for bin in $(bash .ci/lessons.sh) socket-lessons; do
     for lang in en zh; do
         ./target/debug/$bin --lang "$lang" </dev/null >"$demos/$bin.$lang.txt" 2>"$demos/stderr"
         cat "$demos/stderr" >>"$demos/$bin.$lang.txt"

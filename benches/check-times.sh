@@ -13,7 +13,6 @@ cd "$(dirname "$0")/.."
 rounds=${ROUNDS:-3}
 cargo build -q --bins
 check=target/debug/socket-lessons
-bins=(01_basic 02_comm_loop 03_conn_loop 04_sticky_demo 05_struct_pack 06_final_file 07_many_clients)
 status=0
 
 now() { date +%s.%N; }
@@ -39,8 +38,9 @@ time_runs() {
 }
 
 printf '%-7s %-7s %6s  %-22s %-22s\n' stage role checks "lesson (max / mean s)" "python (max / mean s)"
-for lesson in 1 2 3 4 5 6 7; do
-    bin=target/debug/${bins[$((lesson - 1))]}
+# Every lesson the checker has checks for, in the one list's order (.ci/lessons.sh).
+for program in $(bash .ci/lessons.sh --checks); do
+    lesson=$((10#${program:0:2})) bin=target/debug/$program
     for role in server client; do
         # Lesson 07's exercise is a server only.
         if [ "$lesson" = 7 ] && [ "$role" = client ]; then continue; fi

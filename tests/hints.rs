@@ -8,25 +8,22 @@
 
 mod common;
 
+use std::path::Path;
 use std::process::Command;
+
+use socket_lessons::tools::lessons::Lesson;
 
 #[cfg(unix)]
 use common::Live;
 use common::run;
 
-/// The program a lesson's name stands for, built by Cargo for this test.
+/// The program a lesson's name stands for, or the runner's, built by Cargo for this test: every
+/// program of the package is in the runner's folder.
 fn program(name: &str) -> Command {
-    match name {
-        "socket-lessons" => bin!("socket-lessons"),
-        "01_basic" => bin!("01_basic"),
-        "02_comm_loop" => bin!("02_comm_loop"),
-        "03_conn_loop" => bin!("03_conn_loop"),
-        "04_sticky_demo" => bin!("04_sticky_demo"),
-        "05_struct_pack" => bin!("05_struct_pack"),
-        "06_final_file" => bin!("06_final_file"),
-        "07_many_clients" => bin!("07_many_clients"),
-        other => panic!("no program {other}"),
-    }
+    let known = name == "socket-lessons" || Lesson::named(name).is_some();
+    assert!(known, "no program {name}");
+    let runner = Path::new(env!("CARGO_BIN_EXE_socket-lessons"));
+    Command::new(runner.with_file_name(format!("{name}{}", std::env::consts::EXE_SUFFIX)))
 }
 
 /// `cargo run --bin X -- A B` or `cargo run -- A B`: the program and its arguments, or a failed
@@ -49,16 +46,14 @@ fn command_of(hint: &str) -> Command {
 #[cfg(unix)]
 #[test]
 fn the_server_a_refused_client_names_starts_on_its_port() {
-    let clients: [(&str, &[&str], &[&str]); 7] = [
-        ("01_basic", &[], &[]),
-        ("02_comm_loop", &[], &[]),
-        ("03_conn_loop", &[], &[]),
-        ("04_sticky_demo", &[], &[]),
-        // 200 one-byte writes: the server must wait for 200 bytes, not the 17 of three writes.
-        ("04_sticky_demo", &["--tiny"], &["--tiny"]),
-        ("05_struct_pack", &[], &[]),
-        ("06_final_file", &[], &[]),
-    ];
+    // Every lesson with a client of its own (07's is 06's), and 04's `--tiny`: 200 one-byte
+    // writes, so the server must wait for 200 bytes, not the 17 of three writes.
+    let mut clients: Vec<(&str, &[&str], &[&str])> = socket_lessons::tools::lessons::LESSONS
+        .iter()
+        .filter(|lesson| lesson.binary != "07_many_clients")
+        .map(|lesson| (lesson.binary, &[][..], &[][..]))
+        .collect();
+    clients.push(("04_sticky_demo", &["--tiny"], &["--tiny"]));
     for (lesson, flags, server_flags) in clients {
         let refused = common::RefusedPort::for_a_server_later();
         let port = refused.port.to_string();

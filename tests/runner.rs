@@ -266,3 +266,27 @@ fn a_reader_that_goes_away_ends_the_program_quietly() {
         assert_eq!(finished.stderr, "", "{finished:#?}");
     }
 }
+
+/// The scripts and benches go through the lessons with `.ci/lessons.sh`, which reads this same
+/// list's source: it must name the same programs, and with `--checks` those `check` has checks for.
+#[cfg(unix)]
+#[test]
+fn the_scripts_read_the_same_list() {
+    let script = concat!(env!("CARGO_MANIFEST_DIR"), "/.ci/lessons.sh");
+    for (flag, only_checked) in [("", false), ("--checks", true)] {
+        let mut command = std::process::Command::new("bash");
+        command.arg(script).args((!flag.is_empty()).then_some(flag));
+        let listed = run(command, "");
+        listed.assert_success();
+        let expected: Vec<&str> = LESSONS
+            .iter()
+            .filter(|lesson| !only_checked || lesson.checks)
+            .map(|lesson| lesson.binary)
+            .collect();
+        assert_eq!(
+            listed.stdout.lines().collect::<Vec<_>>(),
+            expected,
+            "{flag}"
+        );
+    }
+}

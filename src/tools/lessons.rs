@@ -1,11 +1,13 @@
 //! The one list of the course's lessons, as rustlings' `info.toml` is: each lesson's number, its
 //! program, the tutorial's section, the classroom runner's stages with their arguments, and
-//! whether `cargo run -- check` has checks for it. The runner (`cargo run`), `src/main.rs`, the
-//! tests and the benches iterate it; a test holds both READMEs' tables of lessons to it.
+//! whether `cargo run -- check` has checks for it. The runner (`cargo run`), `src/main.rs` and
+//! the tests iterate it; the CI scripts and benches too, through `.ci/lessons.sh`, which reads
+//! the rows' `binary` and `checks` lines here. A test holds both READMEs' tables of lessons to it.
 //!
 //! Adding lesson 08: its program (`src/bin/08_x.rs` and a `[[bin]]` in Cargo.toml), its two
-//! pages (`lessons/08_x.md`, `lessons/zh/08_x.md`), its test (`tests/lesson08.rs`), one row
-//! here, its `play` in `src/main.rs`, and its row in each README.
+//! pages (`lessons/08_x.md`, `lessons/zh/08_x.md`, and the link to them on 07's), its test
+//! (`tests/lesson08.rs`), one row here, its `play` in `src/main.rs`, its row in each README, and
+//! the Chinese of its `--help` (`src/words/help/table.rs`; `tests/chinese.rs` finds what is missing).
 
 /// One lesson of the course.
 pub struct Lesson {
