@@ -188,15 +188,12 @@ fn errors_and_hints_speak_chinese_too() {
     // A port with no server: every client's one-line error, in Chinese.
     let refused = common::RefusedPort::new();
     let port = refused.port.to_string();
-    let clients = [
-        bin!("01_basic", "--lang", "zh", "client", "--port", &port),
-        bin!("02_comm_loop", "--lang", "zh", "client", "--port", &port),
-        bin!("03_conn_loop", "--lang", "zh", "client", "--port", &port),
-        bin!("04_sticky_demo", "--lang", "zh", "client", "--port", &port),
-        bin!("05_struct_pack", "--lang", "zh", "client", "--port", &port),
-        bin!("06_final_file", "--lang", "zh", "client", "--port", &port),
-    ];
-    for client in clients {
+    // Every lesson of the list with a client of its own (07's is 06's).
+    let lessons = socket_lessons::tools::lessons::LESSONS.iter();
+    let with_client = lessons.filter(|lesson| lesson.binary != "07_many_clients");
+    for lesson in with_client {
+        let mut client = common::program(lesson.binary);
+        client.args(["--lang", "zh", "client", "--port", &port]);
         let finished = run(client, "");
         let error = finished.assert_one_line_error_in("错误: ");
         assert!(untranslated(&error).is_empty(), "{error}");

@@ -8,23 +8,11 @@
 
 mod common;
 
-use std::path::Path;
 use std::process::Command;
-
-use socket_lessons::tools::lessons::Lesson;
 
 #[cfg(unix)]
 use common::Live;
-use common::run;
-
-/// The program a lesson's name stands for, or the runner's, built by Cargo for this test: every
-/// program of the package is in the runner's folder.
-fn program(name: &str) -> Command {
-    let known = name == "socket-lessons" || Lesson::named(name).is_some();
-    assert!(known, "no program {name}");
-    let runner = Path::new(env!("CARGO_BIN_EXE_socket-lessons"));
-    Command::new(runner.with_file_name(format!("{name}{}", std::env::consts::EXE_SUFFIX)))
-}
+use common::{program, run};
 
 /// `cargo run --bin X -- A B` or `cargo run -- A B`: the program and its arguments, or a failed
 /// test if the hint is not in that form.

@@ -236,15 +236,20 @@ fn in_chinese_the_list_and_the_headings_speak_chinese() {
 
 #[test]
 fn a_lesson_that_does_not_exist_is_refused_in_one_line() {
-    for choice in ["8", "0", "seven", "5-3", "2-9", "-"] {
+    // One past the last lesson of the list, and a range that runs past it.
+    let last = socket_lessons::tools::lessons::Lesson::last();
+    let (past, range) = ((last + 1).to_string(), format!("2-{}", last + 2));
+    for choice in [past.as_str(), "0", "seven", "5-3", range.as_str(), "-"] {
         let refused = run(bin!("socket-lessons", choice), "");
         let error = refused.assert_one_line_error();
         assert!(
-            error.contains("give lesson numbers from 1 to 7 (3, 3 5, 3-5), or `list`"),
+            error.contains(&format!(
+                "give lesson numbers from 1 to {last} (3, 3 5, 3-5), or `list`"
+            )),
             "{error}"
         );
     }
-    let zh = run(bin!("socket-lessons", "--lang", "zh", "8"), "");
+    let zh = run(bin!("socket-lessons", "--lang", "zh", &past), "");
     assert!(!zh.status.success());
     assert!(zh.stderr.starts_with("错误: 没有这一课"), "{}", zh.stderr);
 }

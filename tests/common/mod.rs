@@ -30,6 +30,16 @@ macro_rules! bin {
     }};
 }
 
+/// The program a lesson's name stands for, or the runner's, built by Cargo for this test: every
+/// program of the package is in the runner's folder.
+pub fn program(name: &str) -> Command {
+    let known =
+        name == "socket-lessons" || socket_lessons::tools::lessons::Lesson::named(name).is_some();
+    assert!(known, "no program {name}");
+    let runner = std::path::Path::new(env!("CARGO_BIN_EXE_socket-lessons"));
+    Command::new(runner.with_file_name(format!("{name}{}", std::env::consts::EXE_SUFFIX)))
+}
+
 /// What a finished process printed, and how it ended.
 #[derive(Debug)]
 pub struct Finished {

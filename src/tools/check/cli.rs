@@ -8,13 +8,14 @@ use clap::Parser;
 
 use super::{Ctx, Side, report};
 use crate::tools::class;
+use crate::tools::lessons::LESSONS;
 use crate::tr;
 use crate::words::lang::Lang;
 
 /// What `check` takes, for a runner that gives it a subcommand of its own.
 #[derive(clap::Args, Debug)]
 pub struct Args {
-    /// The lesson (1 to 7) whose exercise the program does; without it, list every check.
+    /// The lesson whose exercise the program does (3 for 03_conn_loop); without it, list every check.
     pub lesson: Option<u8>,
     /// Which side the program is: `server` (the course connects to it) or `client`.
     pub role: Option<Side>,
@@ -146,6 +147,11 @@ pub fn run(args: Args) -> ExitCode {
             tr!(
                 "lesson {lesson} has no {side} to check: its exercise is the other side",
                 "第 {lesson} 课没有要检查的{side}: 它的练习是另一端"
+            )
+        } else if LESSONS.iter().any(|l| l.number == usize::from(lesson)) {
+            tr!(
+                "lesson {lesson} has no checks: give a lesson from 1 to {last}",
+                "第 {lesson} 课没有检查: 请给出 1 到 {last} 的课号"
             )
         } else {
             tr!(

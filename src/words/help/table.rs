@@ -180,8 +180,8 @@ pub(super) const ZH_MORE: &[(&str, &str)] = &[
         "检查你自己的程序: 课程扮演另一方。只写 `check` 时列出所有检查。例子: `check 6 client -- python3 client.py` (课程当服务端, 并启动你的客户端), `check 5 server -- python3 server.py` (课程当客户端), `check 3 server --port 8080` (一个已经在运行的服务端: 需要它输出的检查会被跳过)。命令里的 `{port}` 会换成端口 (环境变量 `PORT` 里也有), 检查第 6 课服务端时 `{file}` 换成要发送的文件 (也在 `FILE` 里)",
     ),
     (
-        "The lesson (1 to 7) whose exercise the program does; without it, list every check",
-        "程序完成的是哪一课的练习 (1 到 7); 不给时列出所有检查",
+        "The lesson whose exercise the program does (3 for 03_conn_loop); without it, list every check",
+        "程序完成的是哪一课的练习 (03_conn_loop 就是 3); 不给时列出所有检查",
     ),
     (
         "Play the checks again whenever a file of the program changes (the files the command names, else the folder's), until Ctrl-C",
