@@ -126,33 +126,3 @@ fn both_readmes_name_every_lesson_of_the_list() {
         }
     }
 }
-
-/// NOTES.md's table of the classroom run is the runner's stages (`src/tools/lessons.rs`), in
-/// order: each row's lesson number and what it plays, as `cargo run -- list` says to run it alone.
-#[test]
-fn the_teachers_notes_list_every_stage_of_the_run() {
-    use socket_lessons::tools::lessons::LESSONS;
-    let text = std::fs::read_to_string("NOTES.md").expect("NOTES.md reads");
-    let rows: Vec<String> = text
-        .lines()
-        .filter_map(|line| line.strip_prefix("| "))
-        .filter(|rest| {
-            rest.get(2..4) == Some(" `") && rest[..2].bytes().all(|b| b.is_ascii_digit())
-        })
-        .filter_map(|rest| rest.split(" | ").next())
-        .map(str::to_string)
-        .collect();
-    let expected: Vec<String> = LESSONS
-        .iter()
-        .flat_map(|lesson| {
-            lesson.stages.iter().map(move |stage| {
-                let played = match stage.args.strip_prefix("between") {
-                    Some(rest) => format!("between {}{rest}", lesson.number),
-                    None => format!("{} {}", lesson.binary, stage.args),
-                };
-                format!("{:02} `{}`", lesson.number, played.trim_end())
-            })
-        })
-        .collect();
-    assert_eq!(rows, expected, "NOTES.md's table of the classroom run");
-}
