@@ -622,3 +622,36 @@ fn lessons_06_and_07() -> Vec<Wrong> {
         wrong(6, "client", "06_client.py", &[("recv_exact(client, length).decode('utf8')", "recv_exact(client, length).decode('ascii')")], &["06.client.chinese-name"]),
     ]
 }
+
+/// Lesson 07's `stalled-client` tells its two silences apart by where they fall, not by the words
+/// of the failure: a second client left waiting for its file (one client at a time), or a server
+/// that sends every file and never closes, in either language.
+#[test]
+fn a_threaded_server_that_never_closes_is_not_called_one_at_a_time_in_any_language() {
+    if !common::peer_available("python3") {
+        return;
+    }
+    let dir = tempfile::tempdir().expect("a scratch folder");
+    let source = python_dir().join("exercises").join("07_server.py");
+    let text = std::fs::read_to_string(source).expect("the exercise is there");
+    assert_eq!(text.matches("    sock.close()\n").count(), 1);
+    let never_closes = text.replace(
+        "    sock.close()\n",
+        "    import time\n    time.sleep(60)\n",
+    );
+    let file = dir.path().join("07_server_never_closes.py");
+    std::fs::write(&file, never_closes).expect("written");
+    for (locale, then_the_end) in [("C", "then the end"), ("zh_CN.UTF-8", "然后结束")] {
+        let run = check_with(
+            &[("LC_ALL", Path::new(locale))],
+            0,
+            7,
+            "server",
+            &python(&file),
+        );
+        let stalled = run.failure("07.server.stalled-client");
+        assert_eq!(stalled["verdict"], "FAIL", "{locale}: {:#}", run.json);
+        let expected = stalled["expected"].as_str().unwrap_or_default();
+        assert!(expected.contains(then_the_end), "{locale}: {stalled:#}");
+    }
+}

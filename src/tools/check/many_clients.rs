@@ -5,6 +5,7 @@ use std::net::TcpStream;
 use std::thread;
 use std::time::Duration;
 
+use super::final_file::sent::Sent;
 use super::final_file::{self, server as file_server};
 use super::peer::{self, Ending};
 use super::{Check, Ctx, Judged, Stop, fail};
@@ -35,19 +36,29 @@ fn small_buffer(sock: &TcpStream) {
 
 /// Read one client's header, file and end, and judge them as lesson 06's server checks do.
 fn served(sock: &mut TcpStream, file: &[u8], which: &str) -> Judged {
-    let whose = |stop: Stop| match stop {
-        Stop::Fail { expected, got } => fail(format!("{which}: {expected}"), got),
-        other => other,
-    };
-    let sent = final_file::sent::read_sent(sock, file.to_vec(), false).map_err(whose)?;
-    file_server::exact(&sent).map_err(whose)?;
+    let sent = final_file::sent::read_sent(sock, file.to_vec(), false);
+    judged(&sent.map_err(|stop| whose(stop, which))?, file, which)
+}
+
+/// What `which` client read: the file's bytes, exactly, then the end.
+fn judged(sent: &Sent, file: &[u8], which: &str) -> Judged {
+    file_server::exact(sent).map_err(|stop| whose(stop, which))?;
     if sent.body != file {
-        return Err(whose(fail(
+        let other = fail(
             tr!("the file's bytes", "文件的字节"),
             tr!("other bytes", "别的字节"),
-        )));
+        );
+        return Err(whose(other, which));
     }
     Ok(())
+}
+
+/// A failure, said of `which` client.
+fn whose(stop: Stop, which: &str) -> Stop {
+    match stop {
+        Stop::Fail { expected, got } => fail(format!("{which}: {expected}"), got),
+        other => other,
+    }
 }
 
 fn two_at_once(ctx: &mut Ctx) -> Judged {
@@ -86,16 +97,12 @@ fn stalled_client(ctx: &mut Ctx) -> Judged {
     // The server's first sends fill the stalled client's buffers; then a second client.
     thread::sleep(Duration::from_millis(200));
     let mut second = ctx.connect()?;
-    served(
-        &mut second,
-        &file,
-        &tr!("the second client", "第二个客户端"),
-    )
-    .map_err(|stop| match stop {
-        Stop::Fail { expected, got }
-            if got.contains(&peer::said(Ending::Silent)) && !expected.contains("then the end") =>
-        {
-            fail(
+    let which = tr!("the second client", "第二个客户端");
+    // Silence before the file is whole: the server is still sending to the first client. (After
+    // it, silence is a server that does not close: `judged` says that.)
+    let sent = final_file::sent::read_sent(&mut second, file.clone(), false).map_err(|stop| {
+        match stop {
+            Stop::Fail { got, .. } if got.contains(&peer::said(Ending::Silent)) => fail(
                 tr!(
                     "the second client served while the first reads nothing",
                     "第一个客户端什么也不读时, 第二个客户端照样得到服务"
@@ -104,10 +111,11 @@ fn stalled_client(ctx: &mut Ctx) -> Judged {
                     "it waited: the server is still sending to the first (one client at a time?)",
                     "它一直在等: 服务端还在给第一个客户端发送 (一次只服务一个客户端?)"
                 ),
-            )
+            ),
+            other => whose(other, &which),
         }
-        other => other,
     })?;
+    judged(&sent, &file, &which)?;
     drop(stalled);
     Ok(())
 }
