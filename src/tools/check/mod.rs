@@ -29,7 +29,7 @@ use clap::ValueEnum;
 
 use self::peer::Connection;
 use self::program::Program;
-use crate::{tr, words::lang};
+use crate::tr;
 
 /// Which side the student wrote; the checker plays the other.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum, serde::Serialize)]
@@ -121,14 +121,6 @@ pub type Judged = Result<(), Stop>;
 /// A failure: `expected`, and what happened.
 pub fn fail(expected: impl Into<String>, got: impl Into<String>) -> Stop {
     Stop::Fail { expected: expected.into(), got: got.into() }
-}
-
-/// The first of the texts, in the language in use.
-pub fn pick(text: [&'static str; 2]) -> &'static str {
-    match lang::current() {
-        lang::Lang::En => text[0],
-        lang::Lang::Zh => text[1],
-    }
 }
 
 /// What the checks play against: the program to start, or the address of one already running.

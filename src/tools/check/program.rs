@@ -19,7 +19,7 @@ use std::thread;
 use std::time::{Duration, Instant};
 
 use self::output::Captured;
-pub use self::output::shown;
+pub use self::output::escaped;
 pub use self::tree::end_descendants;
 
 /// A running (or finished) student program.

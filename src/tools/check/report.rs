@@ -5,8 +5,9 @@ use colored::Colorize;
 use console::measure_text_width;
 use serde::Serialize;
 
-use super::{Check, Ctx, Side, Stop, pick};
+use super::{Check, Ctx, Side, Stop};
 use crate::tr;
+use crate::words::lang::pick;
 
 /// How many of the program's last lines a failure shows.
 const TAIL: usize = 4;

@@ -145,7 +145,7 @@ fn printed_anyway(ctx: &mut Ctx, body: &[u8], expected: String) -> Judged {
         .find(|line| printed(line, body, Printed::Text))
     {
         Some(line) => {
-            let line = super::program::shown(line);
+            let line = super::program::escaped(line);
             Err(fail(expected, tr!("printed {line:?}", "打印了 {line:?}")))
         }
         None => Ok(()),

@@ -9,9 +9,10 @@
 use std::path::{Path, PathBuf};
 use std::time::{Duration, SystemTime};
 
+use super::Side;
 use super::report::Report;
-use super::{Side, pick};
 use crate::tr;
+use crate::words::lang::pick;
 
 /// How often the files are looked at: a save shows within half a second.
 const POLL: Duration = Duration::from_millis(500);

@@ -63,7 +63,7 @@ pub struct Known {
 pub fn known() -> Vec<Known> {
     crate::tools::check::all()
         .iter()
-        .map(|check| Known { id: check.id(), page: crate::tools::check::pick(check.page) })
+        .map(|check| Known { id: check.id(), page: crate::words::lang::pick(check.page) })
         .collect()
 }
 

@@ -13,7 +13,7 @@ use crate::tr;
 /// The program's output as lines, control characters escaped; a last line without its newline
 /// counts too (the run is over when this is called on the whole output).
 pub(super) fn lines(output: &str) -> Vec<String> {
-    output.lines().map(program::shown).collect()
+    output.lines().map(program::escaped).collect()
 }
 
 /// Log each line `side` prints as it comes, until the run stops; a flood ends the run.

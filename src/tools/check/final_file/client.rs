@@ -243,7 +243,7 @@ fn nothing_outside(ctx: &mut Ctx) -> Judged {
         .unwrap_or_default();
     let outside: Vec<&String> = entries.iter().filter(|name| *name != "work").collect();
     if let Some(name) = outside.first() {
-        let shown = crate::tools::check::program::shown(name);
+        let shown = crate::tools::check::program::escaped(name);
         return Err(fail(
             tr!(
                 "nothing written outside the folder it runs in",

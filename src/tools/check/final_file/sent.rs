@@ -201,7 +201,7 @@ fn read_header(sock: &mut TcpStream) -> Result<serde_json::Map<String, Value>, S
             tr!(
                 "{:?}: {why}",
                 "{:?}: {why}",
-                crate::tools::check::program::shown(name)
+                crate::tools::check::program::escaped(name)
             ),
         ));
     }

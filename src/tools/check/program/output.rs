@@ -190,13 +190,13 @@ impl Program {
 /// A line as safe text, cut at [`LINE`] characters.
 pub(super) fn cut(line: &str) -> String {
     match line.char_indices().nth(LINE) {
-        Some((at, _)) => format!("{}...", shown(&line[..at])),
-        None => shown(line),
+        Some((at, _)) => format!("{}...", escaped(&line[..at])),
+        None => escaped(line),
     }
 }
 
 /// A line of the program's output as safe text: control characters as `\u{1b}`.
-pub fn shown(line: &str) -> String {
+pub fn escaped(line: &str) -> String {
     line.chars()
         .map(|c| {
             if c.is_control() {
