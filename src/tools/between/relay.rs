@@ -35,7 +35,7 @@ use crate::tr;
 /// The gap before each piece after the first: long enough that a reader waiting in `recv`
 /// takes the piece alone and prints before the next arrives, short enough that 45 bytes cut
 /// in ones take under 2 s.
-pub const GAP: Duration = Duration::from_millis(40);
+const GAP: Duration = Duration::from_millis(40);
 
 /// A sender silent this long has said all it will before it hears back: what the relay holds
 /// for it goes out (`whole` ends here, or when the sender closes its side).
