@@ -7,32 +7,23 @@
 //! `SOCKET_LESSONS_LINUX_DEMOS`. Without it there is nothing to compare with, and this test says
 //! so on stderr and passes.
 
+mod common;
 #[path = "common/wine.rs"]
 mod wine;
 
 use std::path::Path;
-use std::process::{Command, Stdio};
+use std::process::Stdio;
 
-/// Every program a student runs with no arguments, by its Cargo name and its path here: the
-/// lessons of the one list (`src/tools/lessons.rs`) whose demo prints the same lines on every
-/// run, digits aside, and the runner. Lesson 07's demo races threads: its lines are its own.
-fn programs() -> Vec<(&'static str, std::path::PathBuf)> {
-    let dir = Path::new(env!("CARGO_BIN_EXE_socket-lessons"))
-        .parent()
-        .expect("a folder");
+/// Every program a student runs with no arguments, by its Cargo name: the lessons of the one
+/// list (`src/tools/lessons.rs`) whose demo prints the same lines on every run, digits aside, and
+/// the runner. Lesson 07's demo races threads: its lines are its own.
+fn programs() -> impl Iterator<Item = &'static str> {
     let lessons = socket_lessons::tools::lessons::LESSONS
         .iter()
         .map(|l| l.binary);
     lessons
         .filter(|binary| *binary != "07_many_clients")
         .chain(["socket-lessons"])
-        .map(|name| {
-            (
-                name,
-                dir.join(format!("{name}{}", std::env::consts::EXE_SUFFIX)),
-            )
-        })
-        .collect()
 }
 
 #[test]
@@ -44,11 +35,11 @@ fn every_demo_prints_what_it_prints_on_linux() {
         return;
     };
     let (mut runs, mut differ) = (0, Vec::new());
-    for (name, path) in programs() {
+    for name in programs() {
         for lang in ["en", "zh"] {
             let file = Path::new(&linux).join(format!("{name}.{lang}.txt"));
             let expected = std::fs::read(&file).unwrap_or_else(|e| panic!("{file:?}: {e}"));
-            let output = Command::new(&path)
+            let output = common::program(name)
                 .args(["--lang", lang])
                 .stdin(Stdio::null())
                 .output()
