@@ -255,6 +255,28 @@ fn a_lesson_that_does_not_exist_is_refused_in_one_line() {
 }
 
 #[test]
+fn a_tool_named_after_the_runner_s_options_is_told_to_come_first() {
+    // `cargo run -- --lang zh check 6 client`: the runner's options first, then the tool.
+    for tool in ["check", "between", "class"] {
+        let refused = run(bin!("socket-lessons", "--lang", "en", tool, "1"), "");
+        let error = refused.assert_one_line_error();
+        assert!(
+            error.contains(&format!(
+                "`{tool}` comes first, its options after it: cargo run -- {tool} ... --lang zh"
+            )),
+            "{error}"
+        );
+    }
+    let zh = run(bin!("socket-lessons", "--lang", "zh", "check"), "");
+    assert!(!zh.status.success());
+    assert!(
+        zh.stderr.starts_with("错误: `check` 必须放在最前面"),
+        "{}",
+        zh.stderr
+    );
+}
+
+#[test]
 fn a_reader_that_goes_away_ends_the_program_quietly() {
     use std::process::Stdio;
     // `cargo run | head -1`: the reader closes the pipe after one line. The next write fails

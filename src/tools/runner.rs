@@ -104,6 +104,12 @@ fn chosen(choice: &str) -> Result<Vec<usize>> {
     };
     match range {
         Some((from, to)) => Ok((from..=to).collect()),
+        // `cargo run -- --lang zh check ...`: a tool's name after the runner's own options.
+        None if ["check", "between", "class"].contains(&choice) => Err(tr!(
+            "`{choice}` comes first, its options after it: cargo run -- {choice} ... --lang zh",
+            "`{choice}` 必须放在最前面, 选项放在它后面: cargo run -- {choice} ... --lang zh"
+        )
+        .into()),
         None => Err(tr!(
             "there is no lesson {choice:?}: give lesson numbers from 1 to {last} (3, 3 5, 3-5), or `list`",
             "没有这一课 {choice:?}: 请给出 1 到 {last} 的课号 (3, 3 5, 3-5), 或者 `list`"
