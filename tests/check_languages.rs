@@ -2,7 +2,8 @@
 //! fail the checks they break (a crash is a crash whatever prints it: a Java exception, a Node
 //! TypeError, a C program's SIGSEGV), and right ones pass: a Node client that half-closes, a C
 //! server without SO_REUSEADDR on one fixed port twice. Also: nothing the program started runs
-//! once `check` has returned, another program on the port is one line, a forgotten `--` too.
+//! once `check` has returned, another program on the port is one line, a forgotten `--` too, and
+//! a client checked as a server (or a server as a client) is told which it looks like.
 //!
 //! Java and C are compiled here into a temporary folder. Without javac, node or gcc a test says
 //! so and passes, unless SOCKET_LESSONS_REQUIRE_PEERS=1 (as the other peer tests).
@@ -146,6 +147,49 @@ fn lesson_07_s_checks_fail_a_server_that_serves_one_client_at_a_time() {
     let run = check(0, 7, "server", &["python3".into(), one_at_a_time]);
     let wrong = ["07.server.stalled-client", "07.server.two-at-once"];
     judged(&run, &wrong, "lesson 06's server under lesson 07's checks");
+}
+
+/// A client checked as a server ends on a refused connect; a server checked as a client cannot
+/// listen on the checker's port. Each failure says which side the program looks like, whatever
+/// its language wrote the error in; a program that ends on anything else is told nothing of it.
+#[test]
+fn a_program_of_the_other_side_is_told_so_in_any_language() {
+    let dir = tempfile::tempdir().expect("a scratch folder");
+    let exercises = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/python/exercises");
+    let python = |file: &str| {
+        let path = exercises.join(file).display().to_string();
+        common::peer_available("python3").then(|| vec!["python3".to_string(), path])
+    };
+    let said = |lesson: u8, role: &str, program: Option<Vec<String>>, words: &str| {
+        let Some(program) = program else {
+            return;
+        };
+        let run = check(0, lesson, role, &program);
+        let id = format!("0{lesson}.{role}.one-message");
+        let got = run.failure(&id)["got"].to_string();
+        assert!(got.contains(words), "{program:?} as a {role}: {got}");
+    };
+    let a_client = "is it a client? Then check it with `client` in place of `server`";
+    said(1, "server", python("01_client.py"), a_client);
+    said(1, "server", node("right", "01_client_end.js"), a_client);
+    let a_server = "is it a server? Then check it with `server` in place of `client`";
+    said(1, "client", python("01_server.py"), a_server);
+    said(1, "client", c("right", "01_server.c", dir.path()), a_server);
+    said(
+        1,
+        "client",
+        java("Lesson01ServerCrash.java", dir.path()),
+        a_server,
+    );
+    // Ended, but on nothing of the other side's: no word of it.
+    if common::peer_available("python3") {
+        let quiet = ["python3", "-c", "print('hi')"].map(String::from);
+        for role in ["server", "client"] {
+            let run = check(0, 1, role, &quiet);
+            let got = run.failure(&format!("01.{role}.one-message"))["got"].to_string();
+            assert!(got.len() > 2 && !got.contains("is it a"), "{role}: {got}");
+        }
+    }
 }
 
 /// The helper process a server started is gone once `check` has returned (Linux: /proc).

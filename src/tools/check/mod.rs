@@ -189,7 +189,11 @@ impl Ctx {
                             "with --port 0, a line that says the port, such as 127.0.0.1:PORT",
                             "用 --port 0 时, 程序应打印一行带端口的地址, 比如 127.0.0.1:PORT"
                         ),
-                        tr!("no port in its output", "输出里没有端口"),
+                        tr!(
+                            "no port in its output{}",
+                            "输出里没有端口{}",
+                            peer::other_side(program, Side::Server)
+                        ),
                     )
                 })?;
             }

@@ -12,6 +12,7 @@ use std::thread;
 use std::time::{Duration, Instant};
 
 pub use self::connection::{Connection, FirstCloses, clear_time_wait, reset, retire};
+use super::Side;
 use super::program::Program;
 use crate::tr;
 
@@ -48,10 +49,13 @@ pub fn connect(addr: SocketAddr, mut program: Option<&mut Program>) -> Result<Tc
         match TcpStream::connect_timeout(&addr, STEP) {
             Ok(sock) => return Ok(sock),
             Err(e) => {
-                if program.as_mut().is_some_and(|p| p.ended()) {
+                if let Some(program) = program.as_deref_mut()
+                    && program.ended()
+                {
                     return Err(tr!(
-                        "the program ended before it accepted a connection on {addr}",
-                        "程序在接受 {addr} 上的连接之前就结束了"
+                        "the program ended before it accepted a connection on {addr}{}",
+                        "程序在接受 {addr} 上的连接之前就结束了{}",
+                        other_side(program, Side::Server)
                     ));
                 }
                 if Instant::now() >= end {
@@ -83,8 +87,9 @@ pub fn accept(listener: &TcpListener, program: &mut Program) -> Result<TcpStream
         }
         if program.ended() {
             return Err(tr!(
-                "the program ended without connecting",
-                "程序没有连接就结束了"
+                "the program ended without connecting{}",
+                "程序没有连接就结束了{}",
+                other_side(program, Side::Client)
             ));
         }
         if Instant::now() >= end {
@@ -96,6 +101,64 @@ pub fn accept(listener: &TcpListener, program: &mut Program) -> Result<TcpStream
         }
         thread::sleep(Duration::from_millis(10));
     }
+}
+
+/// Where a program ended on the other side's error, or keeps printing it, a sentence saying so: a
+/// refused connect (a client, checked as a server) or a port in use (a server, which tried to
+/// listen where the checker listens for a client). Found in its last lines in any language, by
+/// the OS's words (`Connection refused`, `Address already in use`: Python, Java, C's `perror`),
+/// the errno's name (Node's `ECONNREFUSED`), or Windows' number, the same where its words are
+/// translated (`[WinError 10061] 由于目标计算机积极拒绝`).
+pub(super) fn other_side(program: &mut Program, wanted: Side) -> String {
+    let (signs, words): (&[&str], _) = match wanted {
+        Side::Server => (
+            REFUSED,
+            tr!(
+                "; its connect was refused, as a client's is where nobody listens: is it a client? Then check it with `client` in place of `server`",
+                "; 它的 connect 被拒绝了, 就像没有人监听时的客户端: 它是客户端吗? 那就把 `server` 换成 `client` 再检查"
+            ),
+        ),
+        Side::Client => (
+            IN_USE,
+            tr!(
+                "; it could not listen on the port, which the checker holds to wait for a client: is it a server? Then check it with `server` in place of `client`",
+                "; 它无法在这个端口上监听, 因为检查器占着它等客户端: 它是服务端吗? 那就把 `client` 换成 `server` 再检查"
+            ),
+        ),
+    };
+    // An ended program's last lines may still be on their way through the pipes: until they close.
+    if program.ended() {
+        program.wait_output(STEP, |_| false);
+    }
+    let lines = program.last_lines(OTHER_SIDE_LINES);
+    let said = lines
+        .iter()
+        .any(|line| signs.iter().any(|sign| says(line, sign)));
+    if said { words } else { String::new() }
+}
+
+/// A refused connect and a port in use, as runtimes say them (lowercase): the OS's words, the
+/// errno's name, Windows' number.
+const REFUSED: &[&str] = &[
+    "connection refused",
+    "connectionrefused",
+    "econnrefused",
+    "10061",
+];
+const IN_USE: &[&str] = &["address already in use", "addrinuse", "10048"];
+
+/// How many of a program's last lines [`other_side`] reads: a Java stack trace is long.
+const OTHER_SIDE_LINES: usize = 100;
+
+/// Whether `line` says `sign`, in any case, and a number not as part of a longer one.
+fn says(line: &str, sign: &str) -> bool {
+    let line = line.to_ascii_lowercase();
+    let digit_at = |at: Option<u8>| at.is_some_and(|b| b.is_ascii_digit());
+    line.match_indices(sign).any(|(at, _)| {
+        let before = at.checked_sub(1).map(|i| line.as_bytes()[i]);
+        let after = line.as_bytes().get(at + sign.len()).copied();
+        !digit_at(before) && !digit_at(after)
+    })
 }
 
 /// Write `bytes` one byte per TCP segment: Nagle off, one write per byte, a pause between.
@@ -186,5 +249,36 @@ pub fn said(end: Ending) -> String {
             "nothing more came, the connection still open",
             "之后再没有数据, 连接仍然开着"
         ),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::{IN_USE, REFUSED, says};
+
+    #[test]
+    fn the_other_side_s_errors_are_found_in_every_runtime_s_words() {
+        let refused = [
+            "ConnectionRefusedError: [Errno 111] Connection refused",
+            "ConnectionRefusedError: [WinError 10061] 由于目标计算机积极拒绝，无法连接。",
+            "Exception in thread \"main\" java.net.ConnectException: Connection refused: connect",
+            "Error: connect ECONNREFUSED 127.0.0.1:8080",
+        ];
+        let any = |signs: &[&str], line: &str| signs.iter().any(|sign| says(line, sign));
+        for line in refused {
+            assert!(any(REFUSED, line) && !any(IN_USE, line), "{line}");
+        }
+        let in_use = [
+            "OSError: [Errno 48] Address already in use",
+            "OSError: [WinError 10048] 通常每个套接字地址(协议/网络地址/端口)只允许使用一次。",
+            "Error: listen EADDRINUSE: address already in use 127.0.0.1:8080",
+            "bind: Address already in use",
+        ];
+        for line in in_use {
+            assert!(any(IN_USE, line) && !any(REFUSED, line), "{line}");
+        }
+        // A number inside a longer one is not Windows' error.
+        assert!(!says("sent 100480 bytes", "10048"));
+        assert!(!says("port 210061", "10061"));
     }
 }
