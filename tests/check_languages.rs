@@ -3,7 +3,8 @@
 //! TypeError, a C program's SIGSEGV), and right ones pass: a Node client that half-closes, a C
 //! server without SO_REUSEADDR on one fixed port twice. Also: nothing the program started runs
 //! once `check` has returned, another program on the port is one line, a forgotten `--` too, and
-//! a client checked as a server (or a server as a client) is told which it looks like.
+//! a client checked as a server (or a server as a client) is told which it looks like, and a
+//! server on a port of its own which `--port` to give.
 //!
 //! Java and C are compiled here into a temporary folder. Without javac, node or gcc a test says
 //! so and passes, unless SOCKET_LESSONS_REQUIRE_PEERS=1 (as the other peer tests).
@@ -190,6 +191,45 @@ fn a_program_of_the_other_side_is_told_so_in_any_language() {
             assert!(got.len() > 2 && !got.contains("is it a"), "{role}: {got}");
         }
     }
+}
+
+/// A server that listens on a port of its own, not the one it was given, and says which: the
+/// failure names both ports. The checks' port is held bound, not listening, so it refuses.
+#[test]
+fn a_server_on_a_port_of_its_own_is_told_which_port_to_give() {
+    if !common::peer_available("python3") {
+        return;
+    }
+    let closed =
+        socket2::Socket::new(socket2::Domain::IPV4, socket2::Type::STREAM, None).expect("a socket");
+    closed
+        .bind(&std::net::SocketAddr::from(([127, 0, 0, 1], 0)).into())
+        .expect("a port");
+    let port = closed
+        .local_addr()
+        .expect("its address")
+        .as_socket()
+        .expect("IP")
+        .port();
+    // The page's server with its port written in: here one the OS gives, printed.
+    let own = "import socket, time\n\
+               server = socket.socket(); server.bind(('127.0.0.1', 0)); server.listen(5)\n\
+               print('listening on 127.0.0.1:%d' % server.getsockname()[1], flush=True)\n\
+               time.sleep(60)";
+    let run = check(
+        port,
+        1,
+        "server",
+        &["python3".into(), "-c".into(), own.into()],
+    );
+    let got = run.failure("01.server.one-message")["got"].to_string();
+    let printed = run.failure("01.server.one-message")["output"].to_string();
+    let listens = socket_lessons::tools::check::program::printed_port(&printed)
+        .expect("the program's port, in its lines");
+    let words = format!(
+        "it says it listens on port {listens}: check it with --port {listens}, or make it listen on {port}"
+    );
+    assert!(got.contains(&words), "{got}");
 }
 
 /// The helper process a server started is gone once `check` has returned (Linux: /proc).

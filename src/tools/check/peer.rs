@@ -13,7 +13,7 @@ use std::time::{Duration, Instant};
 
 pub use self::connection::{Connection, FirstCloses, clear_time_wait, reset, retire};
 use super::Side;
-use super::program::Program;
+use super::program::{Program, printed_port};
 use crate::tr;
 
 /// How long a program may take to start listening or to connect: a Python program starts in
@@ -60,9 +60,10 @@ pub fn connect(addr: SocketAddr, mut program: Option<&mut Program>) -> Result<Tc
                 }
                 if Instant::now() >= end {
                     return Err(tr!(
-                        "nobody accepted a connection on {addr} within {}s ({e})",
-                        "{}秒内没有人接受 {addr} 上的连接 ({e})",
-                        START.as_secs()
+                        "nobody accepted a connection on {addr} within {}s ({e}){}",
+                        "{}秒内没有人接受 {addr} 上的连接 ({e}){}",
+                        START.as_secs(),
+                        elsewhere(program.as_deref(), addr.port())
                     ));
                 }
             }
@@ -100,6 +101,19 @@ pub fn accept(listener: &TcpListener, program: &mut Program) -> Result<TcpStream
             ));
         }
         thread::sleep(Duration::from_millis(10));
+    }
+}
+
+/// A server that says it listens on another port than the one the checks connect to (a port
+/// written into the program, not `$PORT`): both ports, and how to make them one.
+fn elsewhere(program: Option<&Program>, checked: u16) -> String {
+    let lines = program.map(Program::lines).unwrap_or_default();
+    match lines.iter().find_map(|line| printed_port(line)) {
+        Some(port) if port != checked => tr!(
+            "; it says it listens on port {port}: check it with --port {port}, or make it listen on {checked} ($PORT)",
+            "; 它说自己在端口 {port} 上监听: 请用 --port {port} 检查, 或者让它在 {checked} 上监听 ($PORT)"
+        ),
+        _ => String::new(),
     }
 }
 
