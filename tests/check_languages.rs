@@ -4,7 +4,7 @@
 //! server without SO_REUSEADDR on one fixed port twice. Also: nothing the program started runs
 //! once `check` has returned, another program on the port is one line, a forgotten `--` too, and
 //! a client checked as a server (or a server as a client) is told which it looks like, and a
-//! server on a port of its own which `--port` to give.
+//! server on a port of its own which `--port` to give, a client connecting elsewhere which port.
 //!
 //! Java and C are compiled here into a temporary folder. Without javac, node or gcc a test says
 //! so and passes, unless SOCKET_LESSONS_REQUIRE_PEERS=1 (as the other peer tests).
@@ -182,6 +182,24 @@ fn a_program_of_the_other_side_is_told_so_in_any_language() {
         java("Lesson01ServerCrash.java", dir.path()),
         a_server,
     );
+    // A client that connects to a port written into it, where nobody listens (held bound here).
+    if common::peer_available("python3") {
+        let elsewhere = bound_not_listening();
+        let port = elsewhere
+            .local_addr()
+            .expect("its address")
+            .as_socket()
+            .expect("IP")
+            .port();
+        let client = format!("import socket; socket.create_connection(('127.0.0.1', {port}))");
+        let run = check(0, 1, "client", &["python3".into(), "-c".into(), client]);
+        let got = run.failure("01.client.one-message")["got"].to_string();
+        assert!(
+            got.contains("its connect was refused: does it connect to port "),
+            "{got}"
+        );
+        assert!(got.contains("the one it was given ($PORT)?"), "{got}");
+    }
     // Ended, but on nothing of the other side's: no word of it.
     if common::peer_available("python3") {
         let quiet = ["python3", "-c", "print('hi')"].map(String::from);
@@ -200,11 +218,7 @@ fn a_server_on_a_port_of_its_own_is_told_which_port_to_give() {
     if !common::peer_available("python3") {
         return;
     }
-    let closed =
-        socket2::Socket::new(socket2::Domain::IPV4, socket2::Type::STREAM, None).expect("a socket");
-    closed
-        .bind(&std::net::SocketAddr::from(([127, 0, 0, 1], 0)).into())
-        .expect("a port");
+    let closed = bound_not_listening();
     let port = closed
         .local_addr()
         .expect("its address")
@@ -230,6 +244,16 @@ fn a_server_on_a_port_of_its_own_is_told_which_port_to_give() {
         "it says it listens on port {listens}: check it with --port {listens}, or make it listen on {port}"
     );
     assert!(got.contains(&words), "{got}");
+}
+
+/// A port of loopback held bound and not listening: a connect there is refused, and no other
+/// program can listen there while the socket lives.
+fn bound_not_listening() -> socket2::Socket {
+    let sock =
+        socket2::Socket::new(socket2::Domain::IPV4, socket2::Type::STREAM, None).expect("a socket");
+    let loopback = std::net::SocketAddr::from(([127, 0, 0, 1], 0));
+    sock.bind(&loopback.into()).expect("a port");
+    sock
 }
 
 /// The helper process a server started is gone once `check` has returned (Linux: /proc).

@@ -192,7 +192,7 @@ impl Ctx {
                         tr!(
                             "no port in its output{}",
                             "输出里没有端口{}",
-                            peer::other_side(program, Side::Server)
+                            peer::why_not(program, Side::Server, port)
                         ),
                     )
                 })?;

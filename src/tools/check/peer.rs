@@ -55,7 +55,7 @@ pub fn connect(addr: SocketAddr, mut program: Option<&mut Program>) -> Result<Tc
                     return Err(tr!(
                         "the program ended before it accepted a connection on {addr}{}",
                         "程序在接受 {addr} 上的连接之前就结束了{}",
-                        other_side(program, Side::Server)
+                        why_not(program, Side::Server, addr.port())
                     ));
                 }
                 if Instant::now() >= end {
@@ -76,6 +76,7 @@ pub fn connect(addr: SocketAddr, mut program: Option<&mut Program>) -> Result<Tc
 /// Accept the program's connection on `listener`, giving up when it ends or [`START`] passes.
 pub fn accept(listener: &TcpListener, program: &mut Program) -> Result<TcpStream, String> {
     listener.set_nonblocking(true).map_err(|e| e.to_string())?;
+    let port = listener.local_addr().map_or(0, |addr| addr.port());
     let end = Instant::now() + START;
     loop {
         match listener.accept() {
@@ -90,14 +91,15 @@ pub fn accept(listener: &TcpListener, program: &mut Program) -> Result<TcpStream
             return Err(tr!(
                 "the program ended without connecting{}",
                 "程序没有连接就结束了{}",
-                other_side(program, Side::Client)
+                why_not(program, Side::Client, port)
             ));
         }
         if Instant::now() >= end {
             return Err(tr!(
-                "the program did not connect within {}s",
-                "程序在 {} 秒内没有连接",
-                START.as_secs()
+                "the program did not connect within {}s{}",
+                "程序在 {} 秒内没有连接{}",
+                START.as_secs(),
+                why_not(program, Side::Client, port)
             ));
         }
         thread::sleep(Duration::from_millis(10));
@@ -117,38 +119,39 @@ fn elsewhere(program: Option<&Program>, checked: u16) -> String {
     }
 }
 
-/// Where a program ended on the other side's error, or keeps printing it, a sentence saying so: a
-/// refused connect (a client, checked as a server) or a port in use (a server, which tried to
-/// listen where the checker listens for a client). Found in its last lines in any language, by
-/// the OS's words (`Connection refused`, `Address already in use`: Python, Java, C's `perror`),
-/// the errno's name (Node's `ECONNREFUSED`), or Windows' number, the same where its words are
-/// translated (`[WinError 10061] 由于目标计算机积极拒绝`).
-pub(super) fn other_side(program: &mut Program, wanted: Side) -> String {
-    let (signs, words): (&[&str], _) = match wanted {
-        Side::Server => (
-            REFUSED,
-            tr!(
-                "; its connect was refused, as a client's is where nobody listens: is it a client? Then check it with `client` in place of `server`",
-                "; 它的 connect 被拒绝了, 就像没有人监听时的客户端: 它是客户端吗? 那就把 `server` 换成 `client` 再检查"
-            ),
-        ),
-        Side::Client => (
-            IN_USE,
-            tr!(
-                "; it could not listen on the port, which the checker holds to wait for a client: is it a server? Then check it with `server` in place of `client`",
-                "; 它无法在这个端口上监听, 因为检查器占着它等客户端: 它是服务端吗? 那就把 `client` 换成 `server` 再检查"
-            ),
-        ),
-    };
+/// What a program's last lines say of why the connection did not happen, as words to add: the
+/// other side's error (a client checked as a server: its connect refused; a server checked as
+/// a client: the checker's port in use), or a client's connect refused (another port than
+/// `port`, the one it was given). Found in any language, by the OS's words (`Connection
+/// refused`, `Address already in use`: Python, Java, C's `perror`), the errno's name (Node's
+/// `ECONNREFUSED`), or Windows' number, the same where its words are translated (`[WinError
+/// 10061] 由于目标计算机积极拒绝`).
+pub(super) fn why_not(program: &mut Program, wanted: Side, port: u16) -> String {
     // An ended program's last lines may still be on their way through the pipes: until they close.
     if program.ended() {
         program.wait_output(STEP, |_| false);
     }
-    let lines = program.last_lines(OTHER_SIDE_LINES);
-    let said = lines
-        .iter()
-        .any(|line| signs.iter().any(|sign| says(line, sign)));
-    if said { words } else { String::new() }
+    let lines = program.last_lines(WHY_NOT_LINES);
+    let said = |signs: &[&str]| {
+        lines
+            .iter()
+            .any(|line| signs.iter().any(|sign| says(line, sign)))
+    };
+    match wanted {
+        Side::Server if said(REFUSED) => tr!(
+            "; its connect was refused, as a client's is where nobody listens: is it a client? Then check it with `client` in place of `server`",
+            "; 它的 connect 被拒绝了, 就像没有人监听时的客户端: 它是客户端吗? 那就把 `server` 换成 `client` 再检查"
+        ),
+        Side::Client if said(IN_USE) => tr!(
+            "; it could not listen on the port, which the checker holds to wait for a client: is it a server? Then check it with `server` in place of `client`",
+            "; 它无法在这个端口上监听, 因为检查器占着它等客户端: 它是服务端吗? 那就把 `client` 换成 `server` 再检查"
+        ),
+        Side::Client if said(REFUSED) => tr!(
+            "; its connect was refused: does it connect to port {port}, the one it was given ($PORT)?",
+            "; 它的 connect 被拒绝了: 它连接的是给它的端口 {port} ($PORT) 吗?"
+        ),
+        _ => String::new(),
+    }
 }
 
 /// A refused connect and a port in use, as runtimes say them (lowercase): the OS's words, the
@@ -161,8 +164,8 @@ const REFUSED: &[&str] = &[
 ];
 const IN_USE: &[&str] = &["address already in use", "addrinuse", "10048"];
 
-/// How many of a program's last lines [`other_side`] reads: a Java stack trace is long.
-const OTHER_SIDE_LINES: usize = 100;
+/// How many of a program's last lines [`why_not`] reads: a Java stack trace is long.
+const WHY_NOT_LINES: usize = 100;
 
 /// Whether `line` says `sign`, in any case, and a number not as part of a longer one.
 fn says(line: &str, sign: &str) -> bool {
