@@ -182,15 +182,10 @@ fn a_program_of_the_other_side_is_told_so_in_any_language() {
         java("Lesson01ServerCrash.java", dir.path()),
         a_server,
     );
-    // A client that connects to a port written into it, where nobody listens (held bound here).
+    // A client that connects to a port written into it, where nobody listens (`RefusedPort`).
     if common::peer_available("python3") {
-        let elsewhere = bound_not_listening();
-        let port = elsewhere
-            .local_addr()
-            .expect("its address")
-            .as_socket()
-            .expect("IP")
-            .port();
+        let refused = common::RefusedPort::new();
+        let port = refused.port;
         let client = format!("import socket; socket.create_connection(('127.0.0.1', {port}))");
         let run = check(0, 1, "client", &["python3".into(), "-c".into(), client]);
         let got = run.failure("01.client.one-message")["got"].to_string();
@@ -212,19 +207,14 @@ fn a_program_of_the_other_side_is_told_so_in_any_language() {
 }
 
 /// A server that listens on a port of its own, not the one it was given, and says which: the
-/// failure names both ports. The checks' port is held bound, not listening, so it refuses.
+/// failure names both ports. The checks' port refuses (`RefusedPort`).
 #[test]
 fn a_server_on_a_port_of_its_own_is_told_which_port_to_give() {
     if !common::peer_available("python3") {
         return;
     }
-    let closed = bound_not_listening();
-    let port = closed
-        .local_addr()
-        .expect("its address")
-        .as_socket()
-        .expect("IP")
-        .port();
+    let refused = common::RefusedPort::new();
+    let port = refused.port;
     // The page's server with its port written in: here one the OS gives, printed.
     let own = "import socket, time\n\
                server = socket.socket(); server.bind(('127.0.0.1', 0)); server.listen(5)\n\
@@ -244,16 +234,6 @@ fn a_server_on_a_port_of_its_own_is_told_which_port_to_give() {
         "it says it listens on port {listens}: check it with --port {listens}, or make it listen on {port}"
     );
     assert!(got.contains(&words), "{got}");
-}
-
-/// A port of loopback held bound and not listening: a connect there is refused, and no other
-/// program can listen there while the socket lives.
-fn bound_not_listening() -> socket2::Socket {
-    let sock =
-        socket2::Socket::new(socket2::Domain::IPV4, socket2::Type::STREAM, None).expect("a socket");
-    let loopback = std::net::SocketAddr::from(([127, 0, 0, 1], 0));
-    sock.bind(&loopback.into()).expect("a port");
-    sock
 }
 
 /// The helper process a server started is gone once `check` has returned (Linux: /proc).
